@@ -1,0 +1,3 @@
+import CNcursesw
+/// The ncurses terminal backend (being written).
+public enum DashboardCursesModule {}

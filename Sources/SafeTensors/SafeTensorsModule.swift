@@ -1,0 +1,2 @@
+/// safetensors reader and writer (being written).
+public enum SafeTensorsModule {}

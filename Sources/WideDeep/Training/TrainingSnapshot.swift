@@ -1,0 +1,241 @@
+import Foundation
+
+/// The phase a run is in, as shown in capitals on the dashboard's status bar.
+public enum RunState: String, Sendable, Codable {
+    case loading = "LOADING"
+    case running = "RUNNING"
+    case paused = "PAUSED"
+    case evaluating = "EVALUATING"
+    case saving = "SAVING"
+    case diverged = "DIVERGED"
+    case finished = "FINISHED"
+    case failed = "FAILED"
+}
+
+/// An immutable picture of a training run, published by the session a few times a second.
+/// Clients read it whenever they like; it never changes after publication.
+public struct TrainingSnapshot: Sendable {
+    public var runName: String = ""
+    /// Short description of the data, e.g. "adult (csv) 32,561 train / 16,281 valid rows".
+    public var dataDescription: String = ""
+    public var mode: ModelMode = .wideDeep
+    public var state: RunState = .loading
+    /// Why the run diverged or failed, when it did.
+    public var stateDetail: String?
+
+    public var epoch: Int = 0
+    public var totalEpochs: Int = 0
+    public var step: Int = 0
+    public var examplesSeen: Int = 0
+    /// Training examples the whole run will see (epochs × training rows); 0 while loading.
+    public var totalExamples: Int = 0
+    public var batchSize: Int = 0
+    /// Seconds spent training (loading, evaluation and pauses excluded).
+    public var trainingSeconds: Double = 0
+    /// Wall-clock seconds since the session started.
+    public var elapsedSeconds: Double = 0
+    /// Recent training throughput (examples per second of training time, over the last few seconds).
+    public var examplesPerSecond: Double = 0
+
+    public var loading: LoadingProgress?
+
+    /// Training logloss of each recorded point; older points are merged in pairs when the history
+    /// grows past its capacity, so the whole run stays visible at a bounded cost.
+    public var trainLoss: [LossPoint] = []
+    public var validation: [ValidationPoint] = []
+    public var wide: WideStatistics?
+    public var embeddings: [EmbeddingFieldStatistics] = []
+    public var dense: [DenseLayerStatistics] = []
+    /// When the model statistics above were computed (they are refreshed every few hundred ms).
+    public var statisticsStep: Int = 0
+
+    public var hyperparameters: [HyperparameterValue] = []
+    /// Points on the examples axis where a hyperparameter changed or a checkpoint was saved.
+    public var markers: [RunMarker] = []
+    /// The latest events, oldest first (bounded).
+    public var events: [RunEvent] = []
+    public var skippedRows: Int = 0
+    public var checkpointsSaved: Int = 0
+    /// True when training progressed since the last checkpoint (quitting would lose it).
+    public var hasUnsavedProgress: Bool = false
+    public var checkpointDirectory: String?
+
+    public init() {}
+
+    /// The live value of one hyperparameter, if the model has it.
+    public func value(of parameter: Hyperparameter) -> Double? {
+        hyperparameters.first { $0.parameter == parameter }?.value
+    }
+
+    /// Seconds left at the current rate, when it can be estimated.
+    public var estimatedSecondsLeft: Double? {
+        guard totalExamples > 0, examplesPerSecond > 0 else { return nil }
+        return Double(max(0, totalExamples - examplesSeen)) / examplesPerSecond
+    }
+}
+
+public struct LoadingProgress: Sendable, Equatable {
+    public var file: String
+    public var rowsRead: Int
+    public var rowsSkipped: Int
+    /// Bytes read / file size, 0…1.
+    public var fraction: Double
+
+    public init(file: String, rowsRead: Int, rowsSkipped: Int, fraction: Double) {
+        self.file = file
+        self.rowsRead = rowsRead
+        self.rowsSkipped = rowsSkipped
+        self.fraction = fraction
+    }
+}
+
+public struct LossPoint: Sendable, Equatable {
+    public var step: Int
+    public var examples: Int
+    /// Mean training logloss over the minibatches this point stands for.
+    public var loss: Double
+
+    public init(step: Int, examples: Int, loss: Double) {
+        self.step = step
+        self.examples = examples
+        self.loss = loss
+    }
+}
+
+public struct ValidationPoint: Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    public var examples: Int
+    public var metrics: EvaluationMetrics
+
+    public init(step: Int, epoch: Int, examples: Int, metrics: EvaluationMetrics) {
+        self.step = step
+        self.epoch = epoch
+        self.examples = examples
+        self.metrics = metrics
+    }
+}
+
+public struct WideStatistics: Sendable, Equatable {
+    /// Coordinates whose FTRL weight is not exactly zero.
+    public var nonzero: Int
+    /// Coordinates that received at least one gradient.
+    public var touched: Int
+    /// Size of the hashed wide space.
+    public var total: Int
+    public var groups: [WideGroupStatistics]
+    /// Sparsity (1 − nonzero/touched) at each statistics refresh, oldest first (bounded).
+    public var sparsityHistory: [Double]
+    public var bias: Double
+
+    public init(nonzero: Int, touched: Int, total: Int, groups: [WideGroupStatistics],
+                sparsityHistory: [Double], bias: Double) {
+        self.nonzero = nonzero
+        self.touched = touched
+        self.total = total
+        self.groups = groups
+        self.sparsityHistory = sparsityHistory
+        self.bias = bias
+    }
+
+    /// Share of touched coordinates that L1 holds at exactly zero.
+    public var sparsity: Double { touched == 0 ? 0 : 1 - Double(nonzero) / Double(touched) }
+}
+
+/// One feature group of the wide part: a raw field, a bucketized numeric or a cross.
+public struct WideGroupStatistics: Sendable, Equatable {
+    public var name: String
+    public var nonzero: Int
+    public var touched: Int
+
+    public init(name: String, nonzero: Int, touched: Int) {
+        self.name = name
+        self.nonzero = nonzero
+        self.touched = touched
+    }
+}
+
+public struct EmbeddingFieldStatistics: Sendable, Equatable {
+    public var field: String
+    public var rows: Int
+    public var rowsTouched: Int
+    /// L2 norms of the touched rows' embeddings.
+    public var meanNorm: Double
+    public var maxNorm: Double
+    /// 5th, 25th, 50th, 75th and 95th percentiles of the touched rows' norms.
+    public var normPercentiles: [Double]
+
+    public init(field: String, rows: Int, rowsTouched: Int, meanNorm: Double, maxNorm: Double,
+                normPercentiles: [Double]) {
+        self.field = field
+        self.rows = rows
+        self.rowsTouched = rowsTouched
+        self.meanNorm = meanNorm
+        self.maxNorm = maxNorm
+        self.normPercentiles = normPercentiles
+    }
+}
+
+public struct DenseLayerStatistics: Sendable, Equatable {
+    public var name: String
+    public var inputs: Int
+    public var outputs: Int
+    /// Frobenius norm of the weight matrix.
+    public var weightNorm: Double
+    /// Frobenius norm of the weight gradient of the last minibatch.
+    public var gradientNorm: Double
+    /// Share of this layer's ReLU units that were zero for every example of the last minibatch
+    /// (nil for the output layer, which has no ReLU).
+    public var deadFraction: Double?
+
+    public init(name: String, inputs: Int, outputs: Int, weightNorm: Double, gradientNorm: Double,
+                deadFraction: Double?) {
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+        self.weightNorm = weightNorm
+        self.gradientNorm = gradientNorm
+        self.deadFraction = deadFraction
+    }
+}
+
+public struct HyperparameterValue: Sendable, Equatable {
+    public var parameter: Hyperparameter
+    public var value: Double
+
+    public init(parameter: Hyperparameter, value: Double) {
+        self.parameter = parameter
+        self.value = value
+    }
+}
+
+public struct RunMarker: Sendable, Equatable {
+    public enum Kind: String, Sendable { case hyperparameter, checkpoint, rollback }
+    public var examples: Int
+    public var step: Int
+    public var kind: Kind
+
+    public init(examples: Int, step: Int, kind: Kind) {
+        self.examples = examples
+        self.step = step
+        self.kind = kind
+    }
+}
+
+public struct RunEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case info, hyperparameter, checkpoint, evaluation, skippedRows, divergence, rollback, error, state
+    }
+    public var step: Int
+    /// Seconds since the session started.
+    public var seconds: Double
+    public var kind: Kind
+    public var message: String
+
+    public init(step: Int, seconds: Double, kind: Kind, message: String) {
+        self.step = step
+        self.seconds = seconds
+        self.kind = kind
+        self.message = message
+    }
+}

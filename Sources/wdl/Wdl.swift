@@ -1,0 +1,2 @@
+import ArgumentParser
+@main struct Wdl: ParsableCommand { func run() throws { print("wdl") } }

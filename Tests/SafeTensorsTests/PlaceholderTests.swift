@@ -1,0 +1,3 @@
+import XCTest
+@testable import SafeTensors
+final class PlaceholderTests: XCTestCase { func testModuleLinks() { XCTAssertNotNil(SafeTensorsModule.self) } }
