@@ -22,7 +22,7 @@ let package = Package(
     targets: [
         .target(
             name: "WideDeep",
-            dependencies: ["SafeTensors", .product(name: "Yams", package: "Yams")],
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
         /// safetensors files: a generic reader and writer, no knowledge of the model.
@@ -36,8 +36,6 @@ let package = Package(
             name: "wdl",
             dependencies: [
                 "WideDeep",
-                "Dashboard",
-                "DashboardCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,2 +1,12 @@
 import ArgumentParser
-@main struct Wdl: ParsableCommand { func run() throws { print("wdl") } }
+
+/// `wdl`: train Wide & Deep CTR models, watch and steer them live.
+@main
+struct Wdl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wdl",
+        abstract: "Train Wide & Deep click-through-rate models (Cheng et al. 2016) and steer them live.",
+        discussion: "With no subcommand, trains the bundled sample run (sample-data/adult/adult.yaml).",
+        subcommands: [Train.self, Generate.self],
+        defaultSubcommand: Train.self)
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+/// Everything that defines a run, as written in the YAML run config (see the README). Every key
+/// is optional in the file; what is absent takes the default shown here. Paths are resolved
+/// against the config file's folder when loaded from a file.
+public struct RunConfig: Sendable, Equatable, Codable {
+    public var name: String?
+    public var data = DataConfig()
+    public var features = FeatureConfig()
+    public var model = ModelConfig()
+    public var optim = OptimConfig()
+    public var train = TrainConfig()
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        data = try c.decodeIfPresent(DataConfig.self, forKey: .data) ?? DataConfig()
+        features = try c.decodeIfPresent(FeatureConfig.self, forKey: .features) ?? FeatureConfig()
+        model = try c.decodeIfPresent(ModelConfig.self, forKey: .model) ?? ModelConfig()
+        optim = try c.decodeIfPresent(OptimConfig.self, forKey: .optim) ?? OptimConfig()
+        train = try c.decodeIfPresent(TrainConfig.self, forKey: .train) ?? TrainConfig()
+    }
+}
+
+public enum DataFormat: String, Sendable, Codable, CaseIterable {
+    case csv
+    case criteo
+}
+
+public struct DataConfig: Sendable, Equatable, Codable {
+    public var format: DataFormat = .csv
+    public var train: String?
+    public var valid: String?
+    /// CSV: the label column's name.
+    public var label: String = "label"
+    /// Label values meaning 1.
+    public var positive: [String] = ["1"]
+    /// Label values meaning 0. When absent: `["0"]` if `positive` is the default `["1"]`,
+    /// otherwise every non-empty value that is not positive.
+    public var negative: [String]?
+    /// CSV field separator (one character).
+    public var delimiter: String = ","
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case format, train, valid, label, positive, negative, delimiter
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decodeIfPresent(DataFormat.self, forKey: .format) ?? .csv
+        train = try c.decodeIfPresent(String.self, forKey: .train)
+        valid = try c.decodeIfPresent(String.self, forKey: .valid)
+        label = try c.decodeIfPresent(String.self, forKey: .label) ?? "label"
+        positive = try c.decodeIfPresent(OneOrMany.self, forKey: .positive)?.values ?? ["1"]
+        negative = try c.decodeIfPresent(OneOrMany.self, forKey: .negative)?.values
+        delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
+        guard delimiter.utf8.count == 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .delimiter, in: c, debugDescription: "delimiter must be one ASCII character")
+        }
+    }
+}
+
+/// A YAML scalar or list of scalars read as strings (`positive: 1` and `positive: ["1"]`).
+struct OneOrMany: Decodable {
+    var values: [String]
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let list = try? c.decode([String].self) { values = list } else { values = [try c.decode(String.self)] }
+    }
+}
+
+public struct FeatureConfig: Sendable, Equatable, Codable {
+    public var categorical: [String] = []
+    public var numeric: [String] = []
+    /// Multi-valued categorical columns and their value separators, e.g. `{genres: "|"}`.
+    public var multiValued: [String: String] = [:]
+    public var ignore: [String] = []
+    /// Numeric columns given log1p before standardization (counts). Criteo: all I columns.
+    public var log: [String] = []
+    /// Bucketized numerics for the wide part.
+    public var buckets: [String: BucketSpec] = [:]
+    /// Cross-product transformations: groups of two or more categorical or bucketized fields.
+    public var crosses: [[String]] = []
+    public var hashBuckets: Int = 1 << 20
+    public var embeddingBuckets: Int = 100_000
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case categorical, numeric, multiValued = "multi_valued", ignore, log, buckets, crosses
+        case hashBuckets = "hash_buckets", embeddingBuckets = "embedding_buckets"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        categorical = try c.decodeIfPresent([String].self, forKey: .categorical) ?? []
+        numeric = try c.decodeIfPresent([String].self, forKey: .numeric) ?? []
+        multiValued = try c.decodeIfPresent([String: String].self, forKey: .multiValued) ?? [:]
+        ignore = try c.decodeIfPresent([String].self, forKey: .ignore) ?? []
+        log = try c.decodeIfPresent([String].self, forKey: .log) ?? []
+        buckets = try c.decodeIfPresent([String: BucketSpec].self, forKey: .buckets) ?? [:]
+        crosses = try c.decodeIfPresent([[String]].self, forKey: .crosses) ?? []
+        hashBuckets = try c.decodeIfPresent(Int.self, forKey: .hashBuckets) ?? 1 << 20
+        embeddingBuckets = try c.decodeIfPresent(Int.self, forKey: .embeddingBuckets) ?? 100_000
+    }
+}
+
+public struct ModelConfig: Sendable, Equatable, Codable {
+    public var mode: ModelMode = .wideDeep
+    public var embeddingDim: Int = 8
+    public var hidden: [Int] = [100, 50]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case mode, embeddingDim = "embedding_dim", hidden
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decodeIfPresent(ModelMode.self, forKey: .mode) ?? .wideDeep
+        embeddingDim = try c.decodeIfPresent(Int.self, forKey: .embeddingDim) ?? 8
+        hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? [100, 50]
+    }
+}
+
+public enum OptimizerName: String, Sendable, Codable, CaseIterable {
+    case ftrl, adagrad, adam, sgd
+}
+
+public struct WideOptimConfig: Sendable, Equatable, Codable {
+    /// ftrl (default) | adagrad | sgd.
+    public var name: OptimizerName = .ftrl
+    public var alpha: Double = 0.05
+    public var beta: Double = 1.0
+    public var l1: Double = 0.1
+    public var l2: Double = 1.0
+    /// Learning rate when the wide part uses AdaGrad or SGD.
+    public var lr: Double = 0.05
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, alpha, beta, l1, l2, lr }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(OptimizerName.self, forKey: .name) ?? .ftrl
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? 0.05
+        beta = try c.decodeIfPresent(Double.self, forKey: .beta) ?? 1.0
+        l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? 0.1
+        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? 1.0
+        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? 0.05
+        guard name != .adam else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .name, in: c, debugDescription: "the wide part takes ftrl, adagrad or sgd")
+        }
+    }
+}
+
+public struct DeepOptimConfig: Sendable, Equatable, Codable {
+    /// adagrad (default, the paper's choice) | adam | sgd.
+    public var name: OptimizerName = .adagrad
+    public var lr: Double = 0.05
+    /// AdaGrad's starting accumulator (TensorFlow's initial_accumulator_value).
+    public var initialAccumulator: Double = 0.1
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    public var epsilon: Double = 1e-7
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, lr, initialAccumulator = "initial_accumulator", beta1, beta2, epsilon
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(OptimizerName.self, forKey: .name) ?? .adagrad
+        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? 0.05
+        initialAccumulator = try c.decodeIfPresent(Double.self, forKey: .initialAccumulator) ?? 0.1
+        beta1 = try c.decodeIfPresent(Double.self, forKey: .beta1) ?? 0.9
+        beta2 = try c.decodeIfPresent(Double.self, forKey: .beta2) ?? 0.999
+        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-7
+        guard name != .ftrl else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .name, in: c, debugDescription: "the deep part takes adagrad, adam or sgd")
+        }
+    }
+}
+
+public struct OptimConfig: Sendable, Equatable, Codable {
+    public var wide = WideOptimConfig()
+    public var deep = DeepOptimConfig()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case wide, deep }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        wide = try c.decodeIfPresent(WideOptimConfig.self, forKey: .wide) ?? WideOptimConfig()
+        deep = try c.decodeIfPresent(DeepOptimConfig.self, forKey: .deep) ?? DeepOptimConfig()
+    }
+}
+
+public struct TrainConfig: Sendable, Equatable, Codable {
+    /// The run's total number of epochs.
+    public var epochs: Int = 10
+    public var batchSize: Int = 256
+    /// Training examples between validation passes (there is one at every epoch end too);
+    /// 0 evaluates at epoch ends only.
+    public var evalEvery: Int = 20_000
+    public var seed: UInt64 = 42
+    public var threads: Int = 2
+    /// Shuffle the training rows at every epoch (seeded).
+    public var shuffle: Bool = true
+    /// Stop at the first malformed row instead of skipping and counting it.
+    public var strict: Bool = false
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case epochs, batchSize = "batch_size", evalEvery = "eval_every", seed, threads, shuffle, strict
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? 10
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 256
+        evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? 20_000
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 42
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 2
+        shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
+        strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false
+    }
+}

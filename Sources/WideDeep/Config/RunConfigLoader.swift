@@ -1,0 +1,145 @@
+import Foundation
+import Yams
+
+/// Reads a run config from YAML with Yams, refusing keys that do not exist (with the line and the
+/// keys that do), and reporting type errors with the line of the offending value.
+public enum RunConfigLoader {
+    /// Keys each section accepts. `features.buckets` and `features.multi_valued` take column names.
+    static let knownKeys: [String: [String]] = [
+        "": ["name", "data", "features", "model", "optim", "train"],
+        "data": DataConfig.CodingKeys.allCases.map(\.rawValue),
+        "features": FeatureConfig.CodingKeys.allCases.map(\.rawValue),
+        "model": ModelConfig.CodingKeys.allCases.map(\.rawValue),
+        "optim": OptimConfig.CodingKeys.allCases.map(\.rawValue),
+        "optim.wide": WideOptimConfig.CodingKeys.allCases.map(\.rawValue),
+        "optim.deep": DeepOptimConfig.CodingKeys.allCases.map(\.rawValue),
+        "train": TrainConfig.CodingKeys.allCases.map(\.rawValue),
+    ]
+
+    /// Loads `path`; relative data paths in it are resolved against the file's folder.
+    public static func load(path: String) throws -> RunConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError(file: path, "config file not found")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ConfigError(file: path, "cannot read: \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, "not UTF-8 text")
+        }
+        var config = try parse(text, file: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        config.data.train = config.data.train.map { resolve($0, against: folder) }
+        config.data.valid = config.data.valid.map { resolve($0, against: folder) }
+        return config
+    }
+
+    /// Parses YAML text (`file` only names the source in messages).
+    public static func parse(_ text: String, file: String = "config") throws -> RunConfig {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw ConfigError(file: file, line: yamlErrorLine(error), "not valid YAML: \(error)")
+        }
+        guard let node else { return RunConfig() }
+        guard node.mapping != nil else {
+            throw ConfigError(file: file, line: node.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
+        }
+        try checkKeys(node, section: "", file: file)
+        do {
+            return try YAMLDecoder().decode(RunConfig.self, from: node)
+        } catch let error as DecodingError {
+            throw describe(error, root: node, file: file)
+        }
+    }
+
+    private static func resolve(_ path: String, against folder: URL) -> String {
+        if path.hasPrefix("/") { return path }
+        return folder.appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    private static func checkKeys(_ node: Node, section: String, file: String) throws {
+        guard let mapping = node.mapping, let known = knownKeys[section] else { return }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? "\(keyNode)"
+            guard known.contains(key) else {
+                let place = section.isEmpty ? "at the top level" : "in '\(section)'"
+                throw ConfigError(file: file, line: keyNode.mark?.line,
+                                  "unknown key '\(key)' \(place); known keys: \(known.joined(separator: ", "))")
+            }
+            let child = section.isEmpty ? key : "\(section).\(key)"
+            if knownKeys[child] != nil {
+                guard value.mapping != nil else {
+                    throw ConfigError(file: file, line: value.mark?.line ?? keyNode.mark?.line,
+                                      "'\(child)' must be a mapping of keys (\(knownKeys[child]!.joined(separator: ", ")))")
+                }
+                try checkKeys(value, section: child, file: file)
+            }
+        }
+    }
+
+    /// Finds the node at a coding path, to point at its line.
+    private static func node(at path: [CodingKey], in root: Node) -> Node? {
+        var current: Node? = root
+        for key in path {
+            if let index = key.intValue, let sequence = current?.sequence {
+                current = index < sequence.count ? sequence[index] : nil
+            } else {
+                current = current?.mapping?[key.stringValue]
+            }
+        }
+        return current
+    }
+
+    private static func describe(_ error: DecodingError, root: Node, file: String) -> ConfigError {
+        let context: DecodingError.Context
+        let what: String
+        switch error {
+        case .typeMismatch(let type, let c): context = c; what = "expected \(readable(type))"
+        case .valueNotFound(let type, let c): context = c; what = "missing \(readable(type))"
+        case .keyNotFound(let key, let c): context = c; what = "missing key '\(key.stringValue)'"
+        case .dataCorrupted(let c): context = c; what = c.debugDescription
+        @unknown default: return ConfigError(file: file, "\(error)")
+        }
+        let keyPath = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        let line = node(at: context.codingPath, in: root)?.mark?.line
+        var message = keyPath.isEmpty ? what : "'\(keyPath)': \(what)"
+        if case .dataCorrupted = error {} else if !context.debugDescription.isEmpty,
+            case .typeMismatch = error {
+            message += " (\(context.debugDescription))"
+        }
+        // Enum values: list what is accepted.
+        if let last = context.codingPath.last?.stringValue, let accepted = acceptedValues[last],
+           case .dataCorrupted = error {
+            message = "'\(keyPath)': accepts \(accepted)"
+        }
+        return ConfigError(file: file, line: line, message)
+    }
+
+    private static let acceptedValues: [String: String] = [
+        "format": DataFormat.allCases.map(\.rawValue).joined(separator: " | "),
+        "mode": ModelMode.allCases.map(\.rawValue).joined(separator: " | "),
+    ]
+
+    private static func readable(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is UInt64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is [String].Type: "a list of strings"
+        case is [Int].Type: "a list of integers"
+        case is [[String]].Type: "a list of lists of column names"
+        default: "\(type)"
+        }
+    }
+
+    private static func yamlErrorLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default: return nil
+        }
+    }
+}

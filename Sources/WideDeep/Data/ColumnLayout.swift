@@ -1,0 +1,126 @@
+/// What each column of an input file is for, resolved once per file.
+struct ColumnLayout: Sendable {
+    enum Role: Sendable, Equatable {
+        case label
+        case categorical(Int)
+        case multiValued(Int)
+        case numeric(Int)
+        case ignored
+    }
+
+    var roles: [Role]
+    var names: [String]
+    /// Header columns the config does not mention (read, not used).
+    var unmentioned: [String] = []
+
+    var fieldCount: Int { roles.count }
+
+    init(criteo schema: DataSchema) {
+        names = ["label"] + DataSchema.criteoNumeric + DataSchema.criteoCategorical
+        roles = names.map { name in
+            if name == "label" { return .label }
+            if let i = schema.numeric.firstIndex(of: name) { return .numeric(i) }
+            if let i = schema.categorical.firstIndex(of: name) { return .categorical(i) }
+            return .ignored
+        }
+    }
+
+    init(csvHeader line: UnsafeBufferPointer<UInt8>, schema: DataSchema, file: String) throws {
+        var header = line
+        if let last = header.last, last == 13 { header = UnsafeBufferPointer(rebasing: header.dropLast()) }
+        names = FieldSplitter.split(header, delimiter: schema.delimiter).map { field in
+            String(decoding: field.bytes(in: header), as: UTF8.self)
+        }
+        guard !names.allSatisfy(\.isEmpty) else {
+            throw DataError(file: file, line: 1, "the header row is empty")
+        }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw DataError(file: file, line: 1, column: name, "the header names this column twice")
+        }
+        func index(of column: String, role: String) throws -> Int {
+            guard let i = names.firstIndex(of: column) else {
+                throw DataError(file: file, line: 1,
+                                "the \(role) column '\(column)' is not in the header; the header's columns are: \(names.joined(separator: ", "))")
+            }
+            return i
+        }
+        roles = Array(repeating: .ignored, count: names.count)
+        roles[try index(of: schema.labelColumn, role: "label")] = .label
+        for (i, name) in schema.categorical.enumerated() { roles[try index(of: name, role: "categorical")] = .categorical(i) }
+        for (i, field) in schema.multiValued.enumerated() { roles[try index(of: field.name, role: "multi-valued")] = .multiValued(i) }
+        for (i, name) in schema.numeric.enumerated() { roles[try index(of: name, role: "numeric")] = .numeric(i) }
+        for name in schema.ignore { _ = try index(of: name, role: "ignored") }
+        unmentioned = zip(names, roles).filter { $0.1 == .ignored && !schema.ignore.contains($0.0) }.map(\.0)
+    }
+}
+
+/// One field of a line: a byte range, with quotes already removed for quoted CSV fields.
+struct FieldRange {
+    var start: Int
+    var end: Int
+    /// A quoted field whose content had doubled quotes (`""`), which must be unescaped.
+    var hasEscapedQuotes = false
+
+    func bytes(in line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let raw = Array(line[start..<end])
+        guard hasEscapedQuotes else { return raw }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            out.append(raw[i])
+            i += (raw[i] == 34 && i + 1 < raw.count && raw[i + 1] == 34) ? 2 : 1
+        }
+        return out
+    }
+}
+
+/// Splits one line into fields: RFC 4180 quoting within a line (a quoted field may hold the
+/// delimiter and doubled quotes, not a newline), spaces around unquoted fields trimmed.
+enum FieldSplitter {
+    static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [FieldRange] {
+        var fields: [FieldRange] = []
+        _ = split(line, delimiter: delimiter, trim: delimiter != 9, into: &fields)
+        return fields
+    }
+
+    /// Appends the fields of `line` to `fields`; returns false on an unterminated quote.
+    @inline(__always)
+    static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8, trim: Bool,
+                      into fields: inout [FieldRange]) -> Bool {
+        let n = line.count
+        var i = 0
+        while true {
+            var start = i
+            if trim { while start < n && line[start] == 32 { start += 1 } }
+            if start < n && line[start] == 34 {
+                // Quoted field.
+                var j = start + 1
+                var escaped = false
+                while true {
+                    guard j < n else { return false }
+                    if line[j] == 34 {
+                        if j + 1 < n && line[j + 1] == 34 { escaped = true; j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                fields.append(FieldRange(start: start + 1, end: j, hasEscapedQuotes: escaped))
+                var k = j + 1
+                while k < n && line[k] == 32 { k += 1 }
+                guard k < n else { return true }
+                guard line[k] == delimiter else { return false }
+                i = k + 1
+                continue
+            }
+            var end = start
+            while end < n && line[end] != delimiter { end += 1 }
+            var trimmedEnd = end
+            if trim { while trimmedEnd > start && line[trimmedEnd - 1] == 32 { trimmedEnd -= 1 } }
+            fields.append(FieldRange(start: start, end: trimmedEnd))
+            guard end < n else { return true }
+            i = end + 1
+        }
+    }
+}

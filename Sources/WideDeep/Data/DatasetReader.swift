@@ -1,0 +1,150 @@
+import Foundation
+import Synchronization
+
+/// Reads a Criteo TSV or a CSV-with-header file into a `RawDataset`.
+///
+/// The file is read into memory once and cut into chunks at line ends; chunks are parsed in
+/// parallel (`threads`) and joined in file order, so the result does not depend on the thread
+/// count. Malformed rows are skipped and counted (the first few errors are kept with file, line
+/// and column), or with `strict` the first one in file order is thrown.
+public struct DatasetReader: Sendable {
+    public var schema: DataSchema
+    public var strict = false
+    public var threads = 1
+    /// Rows at the start of the file whose values are remembered as readable text.
+    public var readableRows = 100_000
+
+    public init(schema: DataSchema, strict: Bool = false, threads: Int = 1) {
+        self.schema = schema
+        self.strict = strict
+        self.threads = max(1, threads)
+    }
+
+    /// Progress reports: (rows read so far, rows skipped so far, fraction of bytes done).
+    public typealias Progress = @Sendable (Int, Int, Double) -> Void
+
+    public func read(path: String, progress: Progress? = nil) throws -> RawDataset {
+        let bytes = try Self.load(path: path)
+        return try parse(bytes: bytes, file: path, progress: progress)
+    }
+
+    static func load(path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(file: path, "file not found")
+        }
+        guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a data file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DataError(file: path, "cannot open for reading (permissions?)")
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            return [UInt8](data)
+        } catch {
+            throw DataError(file: path, "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Parses a whole file's bytes (`file` names it in errors).
+    public func parse(bytes: [UInt8], file: String, progress: Progress? = nil) throws -> RawDataset {
+        try bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }  // UTF-8 BOM
+            guard all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) else {
+                throw DataError(file: file, "the file is empty")
+            }
+            let layout: ColumnLayout
+            var firstDataLine = 1
+            if schema.format == .csv {
+                let headerEnd = all[start...].firstIndex(of: 10) ?? all.count
+                layout = try ColumnLayout(csvHeader: UnsafeBufferPointer(rebasing: all[start..<headerEnd]),
+                                          schema: schema, file: file)
+                start = min(all.count, headerEnd + 1)
+                firstDataLine = 2
+            } else {
+                layout = ColumnLayout(criteo: schema)
+            }
+            let chunks = Self.chunkBoundaries(all, from: start, pieces: threads == 1 ? 1 : threads * 8)
+            let collector = ChunkCollector(totalBytes: max(1, all.count - start), progress: progress)
+            let readableRows = self.readableRows
+            let work: (Int) -> Void = { index in
+                let range = chunks[index]
+                var parser = RowParser(schema: schema, layout: layout, file: file)
+                let part = parser.parse(UnsafeBufferPointer(rebasing: all[range]),
+                                        rememberValuesInFirst: index == 0 ? readableRows : 0)
+                collector.add(part, index: index, bytes: range.count)
+            }
+            if threads == 1 || chunks.count == 1 {
+                for i in chunks.indices { work(i) }
+            } else {
+                let shared = UnsafeSendable(work)
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { shared.value($0) }
+            }
+            let parts = collector.parts
+            var dataset = RawDataset(schema: schema)
+            var lineBase = firstDataLine
+            for i in chunks.indices {
+                var part = parts[i]!
+                for e in part.errors.indices { part.errors[e].line = (part.errors[e].line ?? 0) + lineBase }
+                lineBase += part.linesRead
+                dataset.append(part)
+            }
+            if strict, let first = dataset.errors.first { throw first }
+            guard dataset.count > 0 else {
+                if let first = dataset.errors.first {
+                    throw DataError(file: file, "no valid rows (\(dataset.skippedRows) malformed); first error: \(first)")
+                }
+                throw DataError(file: file, "the file has no data rows")
+            }
+            return dataset
+        }
+    }
+
+    /// Cuts `[start, end)` into about `pieces` ranges that each end just after a newline.
+    static func chunkBoundaries(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pieces: Int) -> [Range<Int>] {
+        let length = bytes.count - start
+        let target = max(1 << 20, length / max(1, pieces))
+        var ranges: [Range<Int>] = []
+        var begin = start
+        while begin < bytes.count {
+            var end = min(bytes.count, begin + target)
+            while end < bytes.count && bytes[end - 1] != 10 { end += 1 }
+            ranges.append(begin..<end)
+            begin = end
+        }
+        if ranges.isEmpty { ranges.append(start..<start) }
+        return ranges
+    }
+}
+
+/// Gathers parsed chunks from concurrent workers and reports progress.
+final class ChunkCollector: Sendable {
+    private let state = Mutex<(parts: [Int: RawDataset], rows: Int, skipped: Int, bytes: Int)>(([:], 0, 0, 0))
+    private let totalBytes: Int
+    private let progress: DatasetReader.Progress?
+
+    init(totalBytes: Int, progress: DatasetReader.Progress?) {
+        self.totalBytes = totalBytes
+        self.progress = progress
+    }
+
+    func add(_ part: RawDataset, index: Int, bytes: Int) {
+        let (rows, skipped, done) = state.withLock { s in
+            s.parts[index] = part
+            s.rows += part.count
+            s.skipped += part.skippedRows
+            s.bytes += bytes
+            return (s.rows, s.skipped, s.bytes)
+        }
+        progress?(rows, skipped, Double(done) / Double(totalBytes))
+    }
+
+    var parts: [Int: RawDataset] { state.withLock { $0.parts } }
+}
+
+/// Wraps a closure over pointers that outlive its concurrent use (the caller waits for it).
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

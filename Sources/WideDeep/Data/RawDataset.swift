@@ -1,0 +1,58 @@
+/// Rows as read from a file, before any fitted transform: labels, hashed categorical values and
+/// raw numbers. Columnar and row-major within each kind, so encoding walks memory in order.
+public struct RawDataset: Sendable {
+    public var schema: DataSchema
+    public var count: Int = 0
+    /// 0 or 1 per row.
+    public var labels: [Float] = []
+    /// `count × schema.categorical.count` value hashes (`StableHash.value`), row-major.
+    public var categorical: [UInt64] = []
+    /// Per multi-valued field: CSR offsets (`count + 1`) into its value hashes.
+    public var multiValuedOffsets: [[Int32]]
+    public var multiValuedHashes: [[UInt64]]
+    /// `count × schema.numeric.count` raw values, row-major; NaN means missing (NaN in a file is
+    /// refused, so NaN here can only mean an empty field).
+    public var numeric: [Float] = []
+    /// Rows skipped as malformed, and the first few of their errors in line order.
+    public var skippedRows: Int = 0
+    public var errors: [DataError] = []
+    /// Readable values seen in the first rows, per categorical field (all of them, single first):
+    /// hash → text, so a checkpoint can name its strongest features.
+    public var readableValues: [[UInt64: String]]
+    /// Input file rows that were read (data lines, malformed ones included).
+    public var linesRead: Int = 0
+
+    public static let maxKeptErrors = 20
+
+    public init(schema: DataSchema) {
+        self.schema = schema
+        multiValuedOffsets = schema.multiValued.map { _ in [0] }
+        multiValuedHashes = schema.multiValued.map { _ in [] }
+        readableValues = schema.allCategorical.map { _ in [:] }
+    }
+
+    /// Appends `other`'s rows after these (chunks of one file, in file order).
+    mutating func append(_ other: RawDataset) {
+        labels += other.labels
+        categorical += other.categorical
+        numeric += other.numeric
+        for f in multiValuedOffsets.indices {
+            let base = Int32(multiValuedHashes[f].count)
+            multiValuedOffsets[f] += other.multiValuedOffsets[f].dropFirst().map { $0 + base }
+            multiValuedHashes[f] += other.multiValuedHashes[f]
+        }
+        for f in readableValues.indices {
+            readableValues[f].merge(other.readableValues[f]) { first, _ in first }
+        }
+        count += other.count
+        skippedRows += other.skippedRows
+        linesRead += other.linesRead
+        errors += other.errors.prefix(max(0, Self.maxKeptErrors - errors.count))
+    }
+
+    /// Value hashes of multi-valued field `field` in row `row`.
+    public func multiValues(field: Int, row: Int) -> ArraySlice<UInt64> {
+        let offsets = multiValuedOffsets[field]
+        return multiValuedHashes[field][Int(offsets[row])..<Int(offsets[row + 1])]
+    }
+}

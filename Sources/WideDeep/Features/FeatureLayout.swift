@@ -1,0 +1,129 @@
+import Foundation
+
+/// Every feature the model sees and how it is computed from a row, fitted on the training data:
+/// numeric transforms, bucket boundaries, crosses, the hashed wide space and the embedding
+/// tables' sizes. It belongs to the model: validation and prediction encode with the same layout.
+public struct FeatureLayout: Sendable, Equatable, Codable {
+    public var schema: DataSchema
+    /// One per `schema.numeric`, the deep part's dense inputs.
+    public var numeric: [NumericTransform]
+    /// Bucketized numerics for the wide part, and the numeric column each reads.
+    public var bucketizers: [Bucketizer]
+    public var bucketColumns: [Int]
+    public var crosses: [Cross]
+    /// Size of the hashed wide space.
+    public var hashBuckets: Int
+    /// Rows of each categorical field's embedding table (`schema.allCategorical` order).
+    public var embeddingRows: [Int]
+    public var embeddingDim: Int
+
+    /// A cross-product transformation (Cheng et al. 2016, eq. 1): the AND of its components' values.
+    public struct Cross: Sendable, Equatable, Codable {
+        public var name: String
+        public var components: [Component]
+    }
+
+    public enum Component: Sendable, Equatable, Codable {
+        /// Index into `schema.allCategorical`.
+        case categorical(Int)
+        /// Index into `bucketizers`.
+        case bucket(Int)
+    }
+
+    /// Names of the wide feature groups, in group-id order: categorical fields, bucketized
+    /// numerics, crosses.
+    public var wideGroupNames: [String] {
+        schema.allCategorical + bucketizers.map { "\($0.name) buckets" } + crosses.map(\.name)
+    }
+
+    /// Width of the deep part's input: one embedding per categorical field, then the numerics.
+    public var deepInputWidth: Int { schema.allCategorical.count * embeddingDim + numeric.count }
+
+    /// Fits the layout of `config` on the training rows.
+    public static func fit(config: RunConfig, training: RawDataset) throws -> FeatureLayout {
+        let schema = training.schema
+        let features = config.features
+        guard features.hashBuckets >= 1, features.hashBuckets <= 1 << 30 else {
+            throw ConfigError("features.hash_buckets must be between 1 and 2^30, got \(features.hashBuckets)")
+        }
+        guard features.embeddingBuckets >= 1, features.embeddingBuckets <= 1 << 26 else {
+            throw ConfigError("features.embedding_buckets must be between 1 and 2^26, got \(features.embeddingBuckets)")
+        }
+        let logColumns = schema.format == .criteo ? Set(schema.numeric) : Set(features.log)
+        for name in features.log where !schema.numeric.contains(name) {
+            throw ConfigError("features.log: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
+        }
+        let stride = max(1, schema.numeric.count)
+        let numeric = schema.numeric.enumerated().map { i, name in
+            NumericTransform.fit(name: name, logarithm: logColumns.contains(name), values: training.numeric,
+                                 column: i, stride: stride)
+        }
+        var bucketizers: [Bucketizer] = [], bucketColumns: [Int] = []
+        for name in features.buckets.keys.sorted(by: { a, b in
+            (schema.numeric.firstIndex(of: a) ?? .max, a) < (schema.numeric.firstIndex(of: b) ?? .max, b)
+        }) {
+            guard let column = schema.numeric.firstIndex(of: name) else {
+                throw ConfigError("features.buckets: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
+            }
+            switch features.buckets[name]! {
+            case .boundaries(let list): bucketizers.append(Bucketizer(name: name, boundaries: list))
+            case .quantiles(let n):
+                bucketizers.append(Bucketizer.fitQuantiles(name: name, buckets: n, values: training.numeric,
+                                                           column: column, stride: stride))
+            }
+            bucketColumns.append(column)
+        }
+        let crosses = try features.crosses.map { group -> Cross in
+            guard group.count >= 2 else {
+                throw ConfigError("features.crosses: a cross needs two or more fields, got [\(group.joined(separator: ", "))]")
+            }
+            let components = try group.map { name -> Component in
+                if let i = schema.allCategorical.firstIndex(of: name) { return .categorical(i) }
+                if let i = bucketizers.firstIndex(where: { $0.name == name }) { return .bucket(i) }
+                if schema.numeric.contains(name) {
+                    throw ConfigError("features.crosses: numeric column '\(name)' must be bucketized (features.buckets) to be crossed")
+                }
+                throw ConfigError("features.crosses: '\(name)' is not a categorical or bucketized column")
+            }
+            return Cross(name: group.joined(separator: " x "), components: components)
+        }
+        let embeddingRows = (0..<schema.allCategorical.count).map { f in
+            let distinct = Self.estimateDistinct(training, field: f)
+            return Self.embeddingRows(distinct: distinct, budget: features.embeddingBuckets)
+        }
+        return FeatureLayout(schema: schema, numeric: numeric, bucketizers: bucketizers, bucketColumns: bucketColumns,
+                             crosses: crosses, hashBuckets: features.hashBuckets, embeddingRows: embeddingRows,
+                             embeddingDim: config.model.embeddingDim)
+    }
+
+    /// Hash rows for a field with `distinct` values in training: 32 rows per value (rounded up to a
+    /// power of two, at least 64) keeps collisions between a field's values rare; capped by the
+    /// configured budget, where hashing shares rows as any hashed embedding does.
+    static func embeddingRows(distinct: Int, budget: Int) -> Int {
+        var rows = 64
+        while rows < distinct * 32 && rows < budget { rows *= 2 }
+        return min(rows, budget)
+    }
+
+    /// Distinct values of a field by linear counting (Whang et al. 1990) over 2^22 bits of the
+    /// value hashes: a pass with no hash table, within a few percent up to millions of values.
+    static func estimateDistinct(_ data: RawDataset, field: Int) -> Int {
+        let bits = 1 << 22
+        var bitmap = [UInt64](repeating: 0, count: bits / 64)
+        func mark(_ h: UInt64) {
+            let b = Int(h & UInt64(bits - 1))
+            bitmap[b >> 6] |= 1 << UInt64(b & 63)
+        }
+        let singles = data.schema.categorical.count
+        if field < singles {
+            var i = field
+            while i < data.categorical.count { mark(data.categorical[i]); i += singles }
+        } else {
+            for h in data.multiValuedHashes[field - singles] { mark(h) }
+        }
+        let set = bitmap.reduce(0) { $0 + $1.nonzeroBitCount }
+        let zeroFraction = Double(bits - set) / Double(bits)
+        guard zeroFraction > 0 else { return bits * 8 }
+        return Int((-Double(bits) * log(zeroFraction)).rounded())
+    }
+}

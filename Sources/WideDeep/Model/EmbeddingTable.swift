@@ -1,0 +1,44 @@
+/// The embedding table of one categorical field: `rows × dim` values, row-major, initialized from
+/// a normal truncated at 2σ with σ = 1/√dim (TensorFlow's embedding_column default).
+public final class EmbeddingTable: @unchecked Sendable {
+    public let field: String
+    public let rows: Int
+    public let dim: Int
+    public var values: [Float]
+    /// 1 where a minibatch has updated the row.
+    public var touched: [UInt8]
+
+    public init(field: String, rows: Int, dim: Int, generator: inout SeededGenerator) {
+        self.field = field
+        self.rows = rows
+        self.dim = dim
+        let std = 1 / Double(dim).squareRoot()
+        values = (0..<(rows * dim)).map { _ in Float(generator.nextTruncatedGaussian() * std) }
+        touched = [UInt8](repeating: 0, count: rows)
+    }
+
+    /// Statistics of the touched rows' L2 norms. Mean and max use every touched row; the
+    /// percentiles use every row up to 4,096 touched rows and an even sample beyond (`sampled`).
+    public func statistics() -> EmbeddingFieldStatistics {
+        var norms: [Double] = []
+        var count = 0, sum = 0.0, maximum = 0.0
+        let touchedTotal = touched.reduce(0) { $0 + Int($1) }
+        let stride = max(1, touchedTotal / 4096)
+        for r in 0..<rows where touched[r] != 0 {
+            var s = 0.0
+            for k in 0..<dim { let v = Double(values[r * dim + k]); s += v * v }
+            let norm = s.squareRoot()
+            sum += norm
+            maximum = max(maximum, norm)
+            if count % stride == 0 { norms.append(norm) }
+            count += 1
+        }
+        norms.sort()
+        let percentiles = norms.isEmpty ? [] : [0.05, 0.25, 0.5, 0.75, 0.95].map { q in
+            norms[min(norms.count - 1, Int(q * Double(norms.count)))]
+        }
+        return EmbeddingFieldStatistics(field: field, rows: rows, rowsTouched: count,
+                                        meanNorm: count == 0 ? 0 : sum / Double(count), maxNorm: maximum,
+                                        normPercentiles: percentiles)
+    }
+}

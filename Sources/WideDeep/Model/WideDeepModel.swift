@@ -1,0 +1,356 @@
+import Dispatch
+import Foundation
+
+/// The joint Wide & Deep model (Cheng et al. 2016, eq. 3):
+///
+///     P(y = 1 | x) = σ(w_wideᵀ[x, φ(x)] + w_deepᵀ a_final + b)
+///
+/// One logistic loss, back-propagated into both parts at every minibatch, each part with its own
+/// optimizer (FTRL for the wide part, AdaGrad for the deep part by default). The loss of a
+/// minibatch is the SUM of its examples' losses (TF1's canned estimators' reduction), so a
+/// minibatch step of a per-coordinate optimizer is close to the online per-example step the FTRL
+/// paper describes; AdaGrad and Adam are nearly invariant to that scale, SGD is not.
+///
+/// Deep part shapes (B = batch, F = categorical fields, d = embedding dim, N = numerics):
+/// x0 [B × (F·d + N)] = concat(embeddings, standardized numerics) → ReLU layers → logit [B].
+public final class WideDeepModel: @unchecked Sendable {
+    public let layout: FeatureLayout
+    public let mode: ModelMode
+    public let wide: WideLinear?
+    public let tables: [EmbeddingTable]
+    /// Hidden ReLU layers, then the 1-unit output layer.
+    public let layers: [DenseLayer]
+    public let deepOptimizer: DeepOptimizer
+    private var tableSlots: [Int] = []
+    private var layerSlots: [(weight: Int, bias: Int)] = []
+    private var workspace: Workspace
+
+    /// Buffers reused by every minibatch (no allocation in the training loop once sized).
+    /// Raw allocations rather than arrays: layers read one buffer while writing the next, which
+    /// two accesses to one stored array-of-arrays would forbid.
+    final class Workspace {
+        private(set) var batchCapacity = 0
+        /// activations[0] = x0 [B × width0], activations[l + 1] = output of layers[l].
+        private(set) var activations: [UnsafeMutablePointer<Float>] = []
+        /// Gradients of the loss with respect to each activation, same shapes.
+        private(set) var gradients: [UnsafeMutablePointer<Float>] = []
+        private(set) var logits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        private(set) var wideLogits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        var lastDead: [Double] = []
+
+        func ensure(batch: Int, widths: [Int]) {
+            guard batch > batchCapacity else { return }
+            release()
+            batchCapacity = batch
+            activations = widths.map { Self.zeroed(batch * $0) }
+            gradients = widths.map { Self.zeroed(batch * $0) }
+            logits = Self.zeroed(batch)
+            wideLogits = Self.zeroed(batch)
+        }
+
+        private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+            p.initialize(repeating: 0, count: max(1, count))
+            return p
+        }
+
+        private func release() {
+            for p in activations + gradients { p.deallocate() }
+            logits.deallocate()
+            wideLogits.deallocate()
+        }
+
+        deinit { release() }
+    }
+
+    public init(layout: FeatureLayout, config: RunConfig) {
+        self.layout = layout
+        mode = config.model.mode
+        var generator = SeededGenerator(seed: config.train.seed)
+        let wideConfig = config.optim.wide
+        wide = mode.hasWide ? WideLinear(
+            size: layout.hashBuckets, kind: wideConfig.name,
+            ftrl: FTRLProximal(alpha: wideConfig.alpha, beta: wideConfig.beta, l1: wideConfig.l1, l2: wideConfig.l2),
+            learningRate: wideConfig.lr, initialAccumulator: config.optim.deep.initialAccumulator) : nil
+        let deepConfig = config.optim.deep
+        deepOptimizer = DeepOptimizer(kind: deepConfig.name, learningRate: deepConfig.lr,
+                                      initialAccumulator: deepConfig.initialAccumulator,
+                                      beta1: deepConfig.beta1, beta2: deepConfig.beta2, epsilon: deepConfig.epsilon)
+        if mode.hasDeep {
+            tables = layout.schema.allCategorical.enumerated().map { f, name in
+                EmbeddingTable(field: name, rows: layout.embeddingRows[f], dim: layout.embeddingDim, generator: &generator)
+            }
+            var width = layout.deepInputWidth
+            var layers: [DenseLayer] = []
+            for (l, units) in config.model.hidden.enumerated() {
+                layers.append(DenseLayer(name: "dense\(l)", inputs: width, outputs: units, relu: true, generator: &generator))
+                width = units
+            }
+            layers.append(DenseLayer(name: "logit", inputs: width, outputs: 1, relu: false, generator: &generator))
+            self.layers = layers
+        } else {
+            tables = []
+            layers = []
+        }
+        workspace = Workspace()
+        workspace.ensure(batch: config.train.batchSize, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
+        tableSlots = tables.map { deepOptimizer.register(name: "deep.embedding.\($0.field)", count: $0.values.count) }
+        layerSlots = layers.map {
+            (deepOptimizer.register(name: "deep.\($0.name).weight", count: $0.weight.count),
+             deepOptimizer.register(name: "deep.\($0.name).bias", count: $0.bias.count))
+        }
+    }
+
+    // MARK: - Forward
+
+    /// Logits of the rows `rows` of `data` into `logits` (count = rows.count), forward only.
+    public func predict(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, into logits: UnsafeMutablePointer<Float>,
+                        threads: Int) {
+        forward(data, rows: rows, threads: threads)
+        for b in 0..<rows.count { logits[b] = workspace.logits[b] }
+    }
+
+    /// Logits of every row of `data`, in batches.
+    public func predictAll(_ data: EncodedDataset, batchSize: Int = 1024, threads: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: data.count)
+        let order = (0..<Int32(data.count)).map { $0 }
+        order.withUnsafeBufferPointer { all in
+            out.withUnsafeMutableBufferPointer { logits in
+                var start = 0
+                while start < data.count {
+                    let end = min(data.count, start + batchSize)
+                    predict(data, rows: UnsafeBufferPointer(rebasing: all[start..<end]),
+                            into: logits.baseAddress! + start, threads: threads)
+                    start = end
+                }
+            }
+        }
+        return out
+    }
+
+    private func ensureCapacity(_ batch: Int) {
+        workspace.ensure(batch: batch, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
+    }
+
+    private func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        let batch = rows.count
+        ensureCapacity(batch)
+        if let wide {
+            data.wideOffsets.withUnsafeBufferPointer { offsets in
+                data.wideIds.withUnsafeBufferPointer { ids in
+                    do {
+                        let out = workspace.wideLogits
+                        let shared = UnsafeSendable((offsets, ids, out))
+                        Self.parallelRanges(batch, threads: threads, minimum: 64) { range in
+                            let (offsets, ids, out) = shared.value
+                            for b in range {
+                                let r = Int(rows[b])
+                                out[b] = wide.logit(ids: UnsafeBufferPointer(rebasing: ids[Int(offsets[r])..<Int(offsets[r + 1])]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if mode.hasDeep {
+            gatherInputs(data, rows: rows)
+            for (l, layer) in layers.enumerated() {
+                layer.forward(workspace.activations[l], workspace.activations[l + 1], batch: batch, threads: threads)
+            }
+        }
+        for b in 0..<batch {
+            var z: Float = 0
+            if wide != nil { z += workspace.wideLogits[b] }
+            if mode.hasDeep { z += workspace.activations[layers.count][b] }
+            workspace.logits[b] = z
+        }
+    }
+
+    /// x0 [B × (F·d + N)]: each field's embedding (the mean of its values' rows for a
+    /// multi-valued field), then the standardized numerics.
+    private func gatherInputs(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+        let d = layout.embeddingDim, width = layout.deepInputWidth
+        let singles = data.singleFields, numericCount = data.numericCount
+        do {
+            let x0 = workspace.activations[0]
+            for (b, row) in rows.enumerated() {
+                let r = Int(row)
+                let out = x0 + b * width
+                for f in 0..<singles {
+                    let e = Int(data.embeddingRows[r * singles + f])
+                    tables[f].values.withUnsafeBufferPointer { v in
+                        (out + f * d).update(from: v.baseAddress! + e * d, count: d)
+                    }
+                }
+                for m in 0..<data.multiOffsets.count {
+                    let target = out + (singles + m) * d
+                    let lo = Int(data.multiOffsets[m][r]), hi = Int(data.multiOffsets[m][r + 1])
+                    for k in 0..<d { target[k] = 0 }
+                    let scale = 1 / Float(max(1, hi - lo))
+                    tables[singles + m].values.withUnsafeBufferPointer { v in
+                        for j in lo..<hi {
+                            let e = Int(data.multiRows[m][j])
+                            for k in 0..<d { target[k] += v[e * d + k] * scale }
+                        }
+                    }
+                }
+                let numericOut = out + tables.count * d
+                for j in 0..<numericCount { numericOut[j] = data.numeric[r * numericCount + j] }
+            }
+        }
+    }
+
+    // MARK: - Training step
+
+    /// One minibatch: forward, the joint loss, backward into both parts, optimizer steps.
+    /// Returns the summed logloss of the batch (NaN or infinite when training diverged).
+    @discardableResult
+    public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
+        let batch = rows.count
+        forward(data, rows: rows, threads: threads)
+        // dL/dlogit = σ(z) − y for each example (summed loss).
+        var loss = 0.0
+        let lastGradient = layers.count
+        for b in 0..<batch {
+            let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
+            loss += BinaryMetrics.logloss(logit: z, label: y)
+            let g = Float(BinaryMetrics.sigmoid(z) - y)
+            if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
+            workspace.logits[b] = g
+        }
+        if let wide {
+            data.wideOffsets.withUnsafeBufferPointer { offsets in
+                data.wideIds.withUnsafeBufferPointer { ids in
+                    data.wideGroups.withUnsafeBufferPointer { groups in
+                        for b in 0..<batch {
+                            let r = Int(rows[b])
+                            let span = Int(offsets[r])..<Int(offsets[r + 1])
+                            wide.accumulate(ids: UnsafeBufferPointer(rebasing: ids[span]),
+                                            groups: UnsafeBufferPointer(rebasing: groups[span]),
+                                            gradient: workspace.logits[b])
+                        }
+                    }
+                }
+            }
+            wide.applyUpdates()
+        }
+        if mode.hasDeep {
+            backwardDeep(data, rows: rows, threads: threads)
+        }
+        return loss
+    }
+
+    private func backwardDeep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        let batch = rows.count
+        deepOptimizer.beginStep()
+        if workspace.lastDead.count != layers.count { workspace.lastDead = [Double](repeating: 0, count: layers.count) }
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[l]
+            let y = workspace.activations[l + 1]
+            workspace.lastDead[l] = layer.deadFraction(y: y, batch: batch)
+            layer.backward(x: workspace.activations[l], y: y, dy: workspace.gradients[l + 1],
+                           dx: workspace.gradients[l], batch: batch, threads: threads)
+        }
+        // Dense updates after the whole backward pass (dx used the pre-update weights).
+        for (l, layer) in layers.enumerated() {
+            layer.weightGradient.withUnsafeBufferPointer { g in
+                deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: &layer.weight, grads: g.baseAddress!,
+                                     count: layer.weight.count)
+            }
+            layer.biasGradient.withUnsafeBufferPointer { g in
+                deepOptimizer.update(slot: layerSlots[l].bias, offset: 0, values: &layer.bias, grads: g.baseAddress!,
+                                     count: layer.bias.count)
+            }
+        }
+        updateEmbeddings(data, rows: rows, threads: threads)
+    }
+
+    /// Scatters dx0's embedding slices into per-row gradients (summed over the examples that used
+    /// the row; a multi-valued field's k values each get 1/k of the slice) and steps only the
+    /// touched rows. Fields are independent, so they update in parallel, deterministically.
+    private func updateEmbeddings(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        let d = layout.embeddingDim, width = layout.deepInputWidth
+        let singles = data.singleFields
+        let dx0 = UnsafeSendable(UnsafePointer(workspace.gradients[0]))
+        let shared = UnsafeSendable(self)
+        let work: (Int) -> Void = { f in
+            let model = shared.value
+            let table = model.tables[f]
+            // (row, example, weight) triples, sorted by row then example for a fixed summation order.
+            var uses: [(row: Int32, example: Int32, scale: Float)] = []
+            uses.reserveCapacity(rows.count)
+            for (b, r) in rows.enumerated() {
+                if f < singles {
+                    uses.append((data.embeddingRows[Int(r) * singles + f], Int32(b), 1))
+                } else {
+                    let m = f - singles
+                    let lo = Int(data.multiOffsets[m][Int(r)]), hi = Int(data.multiOffsets[m][Int(r) + 1])
+                    let scale = 1 / Float(max(1, hi - lo))
+                    for j in lo..<hi { uses.append((data.multiRows[m][j], Int32(b), scale)) }
+                }
+            }
+            uses.sort { ($0.row, $0.example) < ($1.row, $1.example) }
+            var gradient = [Float](repeating: 0, count: d)
+            var i = 0
+            while i < uses.count {
+                let row = uses[i].row
+                for k in 0..<d { gradient[k] = 0 }
+                while i < uses.count && uses[i].row == row {
+                    let source = dx0.value + Int(uses[i].example) * width + f * d
+                    let scale = uses[i].scale
+                    for k in 0..<d { gradient[k] += source[k] * scale }
+                    i += 1
+                }
+                table.touched[Int(row)] = 1
+                table.values.withUnsafeMutableBufferPointer { v in
+                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: Int(row) * d,
+                                               values: v.baseAddress! + Int(row) * d, grads: gradient, count: d)
+                }
+            }
+        }
+        if threads > 1 && tables.count > 1 {
+            let sharedWork = UnsafeSendable(work)
+            DispatchQueue.concurrentPerform(iterations: tables.count) { sharedWork.value($0) }
+        } else {
+            for f in tables.indices { work(f) }
+        }
+    }
+
+    /// Runs `body` over about `threads` contiguous parts of 0..<count.
+    static func parallelRanges(_ count: Int, threads: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
+        let parts = min(threads, max(1, count / minimum))
+        if parts <= 1 { body(0..<count); return }
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                shared.value((count * p / parts)..<(count * (p + 1) / parts))
+            }
+        }
+    }
+
+    // MARK: - Statistics
+
+    public func denseStatistics() -> [DenseLayerStatistics] {
+        layers.enumerated().map { l, layer in
+            DenseLayerStatistics(name: layer.name, inputs: layer.inputs, outputs: layer.outputs,
+                                 weightNorm: layer.weightNorm, gradientNorm: layer.gradientNorm,
+                                 deadFraction: layer.relu ? (l < workspace.lastDead.count ? workspace.lastDead[l] : 0) : nil)
+        }
+    }
+
+    /// The name of every parameter kind whose values are not all finite, or nil.
+    public func nonFiniteParameter() -> String? {
+        if let wide, !wide.isFinite { return "wide weights" }
+        for table in tables where !table.values.allSatisfy(\.isFinite) { return "embedding \(table.field)" }
+        for layer in layers where !layer.weight.allSatisfy(\.isFinite) || !layer.bias.allSatisfy(\.isFinite) {
+            return "layer \(layer.name)"
+        }
+        return nil
+    }
+
+    /// Parameters (not optimizer state) in the model.
+    public var parameterCount: Int {
+        (wide.map { $0.size + 1 } ?? 0) + tables.reduce(0) { $0 + $1.values.count }
+            + layers.reduce(0) { $0 + $1.weight.count + $1.bias.count }
+    }
+}

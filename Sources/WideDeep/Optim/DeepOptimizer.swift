@@ -1,0 +1,140 @@
+import Foundation
+
+/// The optimizer of the deep part (or of the wide part when it is not FTRL): AdaGrad (Duchi et
+/// al. 2011, the paper's choice), Adam (Kingma & Ba 2015) or plain SGD, over a set of registered
+/// parameter tensors. State is kept per tensor so that sparse rows (embeddings) update only
+/// where the minibatch touched them; Adam on embeddings is then "lazy Adam", as TensorFlow's.
+///
+///     AdaGrad: G ← G + g²;  θ ← θ − lr·g / (√G + ε)       (G starts at `initialAccumulator`)
+///     Adam:    m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+///              θ ← θ − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε)
+///     SGD:     θ ← θ − lr·g
+///
+/// The learning rate is plain state read at every step, so a command can change it mid-run.
+public final class DeepOptimizer: @unchecked Sendable {
+    public let kind: OptimizerName
+    public var learningRate: Double
+    public let initialAccumulator: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    /// Adam's step count t (advanced by `beginStep`).
+    public private(set) var steps: Int = 0
+    /// Per tensor: AdaGrad's accumulator, or Adam's first moment. One box per tensor, so that
+    /// different tensors (embedding fields) can be updated from different threads at once.
+    private var firstBoxes: [StateBuffer] = []
+    /// Per tensor: Adam's second moment.
+    private var secondBoxes: [StateBuffer] = []
+    public var first: [[Float]] { firstBoxes.map(\.values) }
+    public var second: [[Float]] { secondBoxes.map(\.values) }
+    public private(set) var names: [String] = []
+
+    private var correction1: Float = 1
+    private var correction2: Float = 1
+
+    public init(kind: OptimizerName, learningRate: Double, initialAccumulator: Double = 0.1,
+                beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7) {
+        precondition(kind != .ftrl)
+        self.kind = kind
+        self.learningRate = learningRate
+        self.initialAccumulator = initialAccumulator
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    /// Registers a tensor of `count` parameters; returns its slot.
+    public func register(name: String, count: Int) -> Int {
+        names.append(name)
+        switch kind {
+        case .adagrad:
+            firstBoxes.append(StateBuffer([Float](repeating: Float(initialAccumulator), count: count)))
+            secondBoxes.append(StateBuffer([]))
+        case .adam:
+            firstBoxes.append(StateBuffer([Float](repeating: 0, count: count)))
+            secondBoxes.append(StateBuffer([Float](repeating: 0, count: count)))
+        default:
+            firstBoxes.append(StateBuffer([]))
+            secondBoxes.append(StateBuffer([]))
+        }
+        return names.count - 1
+    }
+
+    /// Call once per minibatch before the updates (Adam's bias corrections use t).
+    public func beginStep() {
+        steps += 1
+        if kind == .adam {
+            correction1 = Float(1 - pow(beta1, Double(steps)))
+            correction2 = Float(1 - pow(beta2, Double(steps)))
+        }
+    }
+
+    /// Restores Adam's step count (checkpoints).
+    public func setSteps(_ value: Int) {
+        steps = value - 1
+        beginStep()
+    }
+
+    /// Updates `count` parameters at `values` with `grads`, whose state starts at `offset` of tensor `slot`.
+    public func update(slot: Int, offset: Int, values: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>, count: Int) {
+        let lr = Float(learningRate)
+        let eps = Float(epsilon)
+        switch kind {
+        case .sgd:
+            for i in 0..<count { values[i] -= lr * grads[i] }
+        case .adagrad:
+            firstBoxes[slot].values.withUnsafeMutableBufferPointer { acc in
+                let g2 = acc.baseAddress! + offset
+                for i in 0..<count {
+                    let g = grads[i]
+                    g2[i] += g * g
+                    values[i] -= lr * g / (g2[i].squareRoot() + eps)
+                }
+            }
+        case .adam:
+            let b1 = Float(beta1), b2 = Float(beta2), c1 = correction1, c2 = correction2
+            firstBoxes[slot].values.withUnsafeMutableBufferPointer { mBuffer in
+                secondBoxes[slot].values.withUnsafeMutableBufferPointer { vBuffer in
+                    let m = mBuffer.baseAddress! + offset, v = vBuffer.baseAddress! + offset
+                    for i in 0..<count {
+                        let g = grads[i]
+                        m[i] = b1 * m[i] + (1 - b1) * g
+                        v[i] = b2 * v[i] + (1 - b2) * g * g
+                        values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                    }
+                }
+            }
+        case .ftrl:
+            preconditionFailure("FTRL is the wide part's own optimizer")
+        }
+    }
+
+    /// Optimizer state tensors by name suffix, for checkpoints.
+    public func stateTensors() -> [(name: String, values: [Float])] {
+        var out: [(String, [Float])] = []
+        for (slot, name) in names.enumerated() {
+            switch kind {
+            case .adagrad: out.append(("\(name).adagrad_accumulator", firstBoxes[slot].values))
+            case .adam:
+                out.append(("\(name).adam_m", firstBoxes[slot].values))
+                out.append(("\(name).adam_v", secondBoxes[slot].values))
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// Element count of a tensor's first state buffer (0 for SGD).
+    public func stateCount(slot: Int) -> Int { firstBoxes[slot].values.count }
+
+    public func restoreState(slot: Int, first: [Float], second: [Float]) {
+        firstBoxes[slot].values = first
+        secondBoxes[slot].values = second
+    }
+}
+
+/// One tensor's optimizer state, boxed so tensors can be updated concurrently.
+final class StateBuffer: @unchecked Sendable {
+    var values: [Float]
+    init(_ values: [Float]) { self.values = values }
+}

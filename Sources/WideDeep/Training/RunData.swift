@@ -1,0 +1,92 @@
+import Foundation
+
+/// The data of a run, read, fitted and encoded: what the training loop consumes.
+public struct RunData: Sendable {
+    public var layout: FeatureLayout
+    public var train: EncodedDataset
+    public var valid: EncodedDataset
+    /// Where the validation rows came from (a file, or the held-out tail of the training file).
+    public var validDescription: String
+    public var trainSkipped: Int
+    public var validSkipped: Int
+    /// The first malformed rows' errors of both files.
+    public var errors: [DataError]
+    /// Header columns the config did not mention.
+    public var notes: [String]
+
+    /// Share of training rows held out for validation when the config names no validation file.
+    public static let holdOutShare = 0.1
+
+    public enum Phase: Sendable { case readingTrain, readingValid, encoding }
+
+    /// Reads the training (and validation) file, fits the feature layout on training rows and
+    /// encodes both. Without a validation file, the last 10% of the training rows (in file order)
+    /// are held out for validation.
+    public static func load(config: RunConfig, threads: Int,
+                            progress: (@Sendable (Phase, LoadingProgress) -> Void)? = nil) throws -> RunData {
+        guard let trainPath = config.data.train else {
+            throw ConfigError("no training data: set data.train in the config or pass --train")
+        }
+        let schema = try DataSchema(config: config)
+        let reader = DatasetReader(schema: schema, strict: config.train.strict, threads: threads)
+        var raw = try reader.read(path: trainPath) { rows, skipped, fraction in
+            progress?(.readingTrain, LoadingProgress(file: trainPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
+        }
+        var validRaw: RawDataset
+        let validDescription: String
+        if let validPath = config.data.valid {
+            var validReader = reader
+            validReader.readableRows = 0
+            validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
+                progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
+            }
+            validDescription = validPath
+        } else {
+            guard raw.count >= 20 else {
+                throw DataError(file: trainPath, "too few rows (\(raw.count)) to hold out a validation set; set data.valid")
+            }
+            let keep = raw.count - Int(Double(raw.count) * holdOutShare)
+            (raw, validRaw) = raw.split(at: keep)
+            validDescription = "last \(validRaw.count) rows of \(trainPath)"
+        }
+        progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: raw.count, rowsSkipped: raw.skippedRows, fraction: 1))
+        let layout = try FeatureLayout.fit(config: config, training: raw)
+        let encoder = FeatureEncoder(layout: layout)
+        let train = encoder.encode(raw, nameFeatures: true)
+        let valid = encoder.encode(validRaw)
+        return RunData(layout: layout, train: train, valid: valid, validDescription: validDescription,
+                       trainSkipped: raw.skippedRows, validSkipped: config.data.valid == nil ? 0 : validRaw.skippedRows,
+                       errors: raw.errors + (config.data.valid == nil ? [] : validRaw.errors),
+                       notes: [])
+    }
+}
+
+extension RawDataset {
+    /// Splits into rows [0, at) and [at, count); bookkeeping (skipped rows, errors) stays with
+    /// the first part.
+    func split(at index: Int) -> (RawDataset, RawDataset) {
+        var head = RawDataset(schema: schema), tail = RawDataset(schema: schema)
+        let singles = schema.categorical.count, numerics = schema.numeric.count
+        head.count = index
+        tail.count = count - index
+        head.labels = Array(labels[..<index])
+        tail.labels = Array(labels[index...])
+        head.categorical = Array(categorical[..<(index * singles)])
+        tail.categorical = Array(categorical[(index * singles)...])
+        head.numeric = Array(numeric[..<(index * numerics)])
+        tail.numeric = Array(numeric[(index * numerics)...])
+        for m in multiValuedOffsets.indices {
+            let offsets = multiValuedOffsets[m]
+            let cut = Int(offsets[index])
+            head.multiValuedOffsets[m] = Array(offsets[...index])
+            head.multiValuedHashes[m] = Array(multiValuedHashes[m][..<cut])
+            tail.multiValuedOffsets[m] = offsets[index...].map { $0 - Int32(cut) }
+            tail.multiValuedHashes[m] = Array(multiValuedHashes[m][cut...])
+        }
+        head.readableValues = readableValues
+        head.skippedRows = skippedRows
+        head.errors = errors
+        head.linesRead = linesRead
+        return (head, tail)
+    }
+}

@@ -1,0 +1,21 @@
+/// How a training session runs, beyond the run config.
+public struct SessionOptions: Sendable {
+    public var runName: String = "run"
+    /// JSON Lines metrics file (`--metrics-out`).
+    public var metricsPath: String?
+    /// Where `saveCheckpoint` writes (`--checkpoint-dir`).
+    public var checkpointDirectory: String?
+    /// Start paused (the dashboard's tests; a user can resume).
+    public var startPaused = false
+    /// Commands applied just before the minibatch of the given step (0-based): reproducible
+    /// steering in tests and scripts.
+    public var scheduledCommands: [(step: Int, command: TrainingCommand)] = []
+    /// Training seconds between in-memory copies of the last good state (for rolling back).
+    public var goodStateInterval: Double = 5
+    /// Wall seconds between snapshot publications while training.
+    public var publishInterval: Double = 0.1
+    /// Wall seconds between refreshes of the model statistics (wide sparsity, norms).
+    public var statisticsInterval: Double = 1
+
+    public init() {}
+}

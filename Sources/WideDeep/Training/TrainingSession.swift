@@ -1,0 +1,463 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs a training run on its own serial Dispatch queue: loads the data, trains minibatch by
+/// minibatch, evaluates, and between minibatches applies the commands its clients send. Clients
+/// (the headless runner, the dashboard) read the immutable snapshot it publishes a few times a
+/// second; they never touch the model.
+public final class TrainingSession: TrainingControl, @unchecked Sendable {
+    public let config: RunConfig
+    public let options: SessionOptions
+    /// Called on the training queue for each evaluation record and each event (headless output).
+    public var onRecord: (@Sendable (RunRecord) -> Void)?
+
+    private let queue = DispatchQueue(label: "wdl.training", qos: .userInitiated)
+    private let commands = Mutex<[TrainingCommand]>([])
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let published = Mutex(TrainingSnapshot())
+    private let finished = DispatchGroup()
+    private let startDate = Date()
+
+    // State below is touched only on the training queue.
+    var snapshot_: TrainingSnapshot
+    var data: RunData?
+    var model: WideDeepModel?
+    var generator: SeededGenerator
+    var metricsLog: MetricsLog?
+    var lossSinceRecord = (sum: 0.0, count: 0)
+    var lossHistory = LossHistory(capacity: 4096)
+    var throughput = ThroughputMeter(window: 5)
+    var lastGoodState: (state: ModelState, step: Int, examples: Int)?
+    var lastGoodStateTime = 0.0
+    var lastPublish = 0.0
+    var lastStatistics = -Double.infinity
+    var nextEvaluationAt = 0
+    var paused = false
+    var stopRequested = false
+    var sparsityHistory: [Double] = []
+    /// Saves a checkpoint; set by the checkpoint layer (returns the path written).
+    public var checkpointer: (@Sendable (CheckpointRequest) throws -> String)?
+
+    public init(config: RunConfig, options: SessionOptions = SessionOptions()) {
+        self.config = config
+        self.options = options
+        generator = SeededGenerator(seed: config.train.seed)
+        var s = TrainingSnapshot()
+        s.runName = options.runName
+        s.mode = config.model.mode
+        s.totalEpochs = config.train.epochs
+        s.batchSize = config.train.batchSize
+        s.checkpointDirectory = options.checkpointDirectory
+        snapshot_ = s
+        published.withLock { $0 = s }
+        paused = options.startPaused
+    }
+
+    // MARK: - TrainingControl
+
+    public func send(_ command: TrainingCommand) {
+        commands.withLock { $0.append(command) }
+        wakeUp.signal()
+    }
+
+    public var snapshot: TrainingSnapshot { published.withLock { $0 } }
+
+    /// Starts the run on the training queue.
+    public func start() {
+        finished.enter()
+        queue.async { [self] in
+            defer { finished.leave() }
+            run()
+        }
+    }
+
+    /// Blocks until the run has ended (finished, stopped or failed).
+    public func waitUntilFinished() { finished.wait() }
+
+    /// Waits up to `timeout` seconds; true when the run has ended.
+    public func waitUntilFinished(timeout: Double) -> Bool {
+        finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    var seconds: Double { Date().timeIntervalSince(startDate) }
+
+    // MARK: - The run
+
+    private func run() {
+        do {
+            if let path = options.metricsPath { metricsLog = try MetricsLog(path: path) }
+            try load()
+            try train()
+        } catch {
+            snapshot_.state = .failed
+            snapshot_.stateDetail = "\(error)"
+            addEvent(.error, "\(error)")
+            publish(force: true)
+        }
+    }
+
+    private func load() throws {
+        snapshot_.state = .loading
+        publish(force: true)
+        let loaded = try RunData.load(config: config, threads: config.train.threads) { [weak self] _, progress in
+            guard let self else { return }
+            self.published.withLock { $0.loading = progress }
+        }
+        data = loaded
+        snapshot_.loading = LoadingProgress(file: config.data.train ?? "", rowsRead: loaded.train.count,
+                                           rowsSkipped: loaded.trainSkipped, fraction: 1)
+        snapshot_.skippedRows = loaded.trainSkipped + loaded.validSkipped
+        snapshot_.dataDescription = "\(URL(fileURLWithPath: config.data.train ?? "").lastPathComponent) "
+            + "\(loaded.train.count) train / \(loaded.valid.count) valid rows"
+        snapshot_.totalExamples = loaded.train.count * config.train.epochs
+        if snapshot_.skippedRows > 0 {
+            let first = loaded.errors.first.map { "; first: \($0)" } ?? ""
+            addEvent(.skippedRows, "skipped \(snapshot_.skippedRows) malformed rows\(first)")
+        }
+        try validate(config)
+        model = WideDeepModel(layout: loaded.layout, config: config)
+        addEvent(.info, "loaded \(loaded.train.count) training rows, \(loaded.valid.count) validation rows (\(loaded.validDescription))")
+    }
+
+    private func validate(_ config: RunConfig) throws {
+        let t = config.train
+        guard t.epochs >= 1 else { throw ConfigError("train.epochs must be at least 1, got \(t.epochs)") }
+        guard t.batchSize >= 1 && t.batchSize <= 65_536 else { throw ConfigError("train.batch_size must be 1…65536, got \(t.batchSize)") }
+        guard t.threads >= 1 && t.threads <= 256 else { throw ConfigError("train.threads must be 1…256, got \(t.threads)") }
+        guard t.evalEvery >= 0 else { throw ConfigError("train.eval_every must be 0 or more, got \(t.evalEvery)") }
+        guard config.model.embeddingDim >= 1 && config.model.embeddingDim <= 1024 else {
+            throw ConfigError("model.embedding_dim must be 1…1024, got \(config.model.embeddingDim)")
+        }
+        guard config.model.hidden.allSatisfy({ $0 >= 1 && $0 <= 65_536 }) else {
+            throw ConfigError("model.hidden: every layer needs 1…65536 units, got \(config.model.hidden)")
+        }
+        for p in Hyperparameter.allCases {
+            if let message = p.validate(initialValue(p)) { throw ConfigError("optim: \(message)") }
+        }
+    }
+
+    private func initialValue(_ p: Hyperparameter) -> Double {
+        switch p {
+        case .deepLearningRate: config.optim.deep.lr
+        case .ftrlAlpha: config.optim.wide.alpha
+        case .ftrlBeta: config.optim.wide.beta
+        case .ftrlL1: config.optim.wide.l1
+        case .ftrlL2: config.optim.wide.l2
+        }
+    }
+
+    private func train() throws {
+        guard let data, let model else { return }
+        let batchSize = config.train.batchSize
+        let threads = config.train.threads
+        snapshot_.state = paused ? .paused : .running
+        snapshot_.loading = nil
+        refreshStatistics()
+        nextEvaluationAt = config.train.evalEvery
+        publish(force: true)
+        var trainingSeconds = 0.0
+        epochs: for epoch in snapshot_.epoch..<config.train.epochs {
+            snapshot_.epoch = epoch
+            let order = config.train.shuffle ? generator.permutation(data.train.count) : (0..<Int32(data.train.count)).map { $0 }
+            var start = 0
+            while start < order.count {
+                applyCommands()
+                while paused && !stopRequested {
+                    publish(force: true)
+                    _ = wakeUp.wait(timeout: .now() + 0.1)
+                    applyCommands()
+                }
+                if stopRequested { break epochs }
+                let end = min(order.count, start + batchSize)
+                let began = Date()
+                let loss = order.withUnsafeBufferPointer { all in
+                    model.trainStep(data.train, rows: UnsafeBufferPointer(rebasing: all[start..<end]), threads: threads)
+                }
+                let took = Date().timeIntervalSince(began)
+                trainingSeconds += took
+                let count = end - start
+                start = end
+                snapshot_.step += 1
+                snapshot_.examplesSeen += count
+                snapshot_.trainingSeconds = trainingSeconds
+                snapshot_.hasUnsavedProgress = true
+                throughput.add(examples: count, seconds: took)
+                snapshot_.examplesPerSecond = throughput.rate
+                guard loss.isFinite else {
+                    diverge(cause: "training loss became \(loss) at step \(snapshot_.step)")
+                    continue
+                }
+                let meanLoss = loss / Double(count)
+                lossSinceRecord.sum += loss
+                lossSinceRecord.count += count
+                lossHistory.add(LossPoint(step: snapshot_.step, examples: snapshot_.examplesSeen, loss: meanLoss))
+                if config.train.evalEvery > 0 && snapshot_.examplesSeen >= nextEvaluationAt && start < order.count {
+                    while nextEvaluationAt <= snapshot_.examplesSeen { nextEvaluationAt += config.train.evalEvery }
+                    evaluate(final: false)
+                }
+                if trainingSeconds - lastGoodStateTime >= options.goodStateInterval {
+                    keepGoodState(trainingSeconds: trainingSeconds)
+                }
+                let now = seconds
+                if now - lastStatistics >= options.statisticsInterval { refreshStatistics() }
+                if now - lastPublish >= options.publishInterval { publish() }
+            }
+            snapshot_.epoch = epoch + 1
+            evaluate(final: epoch + 1 == config.train.epochs)
+        }
+        if stopRequested {
+            addEvent(.state, "stopped at step \(snapshot_.step)")
+            evaluate(final: true)
+        }
+        snapshot_.state = .finished
+        refreshStatistics()
+        publish(force: true)
+    }
+
+    // MARK: - Commands
+
+    private func applyCommands() {
+        for scheduled in options.scheduledCommands where scheduled.step == snapshot_.step {
+            commands.withLock { $0.insert(scheduled.command, at: 0) }
+        }
+        let pending = commands.withLock { queue -> [TrainingCommand] in
+            defer { queue.removeAll() }
+            return queue
+        }
+        for command in pending { apply(command) }
+    }
+
+    func apply(_ command: TrainingCommand) {
+        switch command {
+        case .pause:
+            guard snapshot_.state != .diverged, !paused else { return }
+            paused = true
+            snapshot_.state = .paused
+            addEvent(.state, "paused")
+        case .resume:
+            guard paused else { return }
+            guard snapshot_.state != .diverged else {
+                addEvent(.info, "the run diverged: roll back (r) before resuming")
+                return
+            }
+            paused = false
+            snapshot_.state = .running
+            addEvent(.state, "resumed")
+        case .set(let parameter, let value):
+            setHyperparameter(parameter, value)
+        case .evaluateNow:
+            evaluate(final: false)
+        case .saveCheckpoint:
+            saveCheckpoint()
+        case .rollBack:
+            rollBack()
+        case .stop:
+            stopRequested = true
+        }
+        publish(force: true)
+    }
+
+    private func setHyperparameter(_ parameter: Hyperparameter, _ value: Double) {
+        guard let model else { return }
+        if let message = parameter.validate(value) {
+            addEvent(.error, "refused: \(message)")
+            return
+        }
+        let old: Double
+        switch parameter {
+        case .deepLearningRate:
+            guard model.mode.hasDeep else { addEvent(.error, "refused: no deep part in wide mode"); return }
+            old = model.deepOptimizer.learningRate
+            model.deepOptimizer.learningRate = value
+        default:
+            guard let wide = model.wide, wide.kind == .ftrl else {
+                addEvent(.error, "refused: \(parameter.label) needs an FTRL wide part")
+                return
+            }
+            switch parameter {
+            case .ftrlAlpha: old = wide.ftrl.alpha; wide.ftrl.alpha = value
+            case .ftrlBeta: old = wide.ftrl.beta; wide.ftrl.beta = value
+            case .ftrlL1: old = wide.ftrl.l1; wide.ftrl.l1 = value
+            default: old = wide.ftrl.l2; wide.ftrl.l2 = value
+            }
+        }
+        snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .hyperparameter))
+        addEvent(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
+                 extra: ["parameter": parameter.rawValue, "from": old, "to": value])
+    }
+
+    static func format(_ value: Double) -> String {
+        let text = String(format: "%.6g", value)
+        return text
+    }
+
+    // MARK: - Divergence and rollback
+
+    private func diverge(cause: String) {
+        paused = true
+        snapshot_.state = .diverged
+        snapshot_.stateDetail = cause
+        addEvent(.divergence, "diverged: \(cause); paused — press r to roll back")
+        publish(force: true)
+    }
+
+    private func keepGoodState(trainingSeconds: Double) {
+        guard let model else { return }
+        lastGoodStateTime = trainingSeconds
+        let state = model.captureState()
+        guard let bad = state.firstNonFiniteTensor else {
+            lastGoodState = (state, snapshot_.step, snapshot_.examplesSeen)
+            return
+        }
+        diverge(cause: "\(bad) holds NaN or infinite values at step \(snapshot_.step)")
+    }
+
+    private func rollBack() {
+        guard let model else { return }
+        guard let good = lastGoodState else {
+            addEvent(.error, "no good state kept yet to roll back to")
+            return
+        }
+        do {
+            try model.restoreState(good.state)
+        } catch {
+            addEvent(.error, "rollback failed: \(error)")
+            return
+        }
+        snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .rollback))
+        addEvent(.rollback, "rolled back to the state of step \(good.step); paused (hyperparameters kept as they are)")
+        snapshot_.state = .paused
+        snapshot_.stateDetail = nil
+        paused = true
+        refreshStatistics()
+    }
+
+    // MARK: - Evaluation, statistics, publication
+
+    private func evaluate(final: Bool) {
+        guard let data, let model else { return }
+        let previous = snapshot_.state
+        snapshot_.state = .evaluating
+        publish(force: true)
+        let logits = model.predictAll(data.valid, threads: config.train.threads)
+        let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
+        snapshot_.state = previous
+        snapshot_.validation.append(ValidationPoint(step: snapshot_.step, epoch: snapshot_.epoch,
+                                                    examples: snapshot_.examplesSeen, metrics: metrics))
+        refreshStatistics()
+        let trainLoss = lossSinceRecord.count > 0 ? lossSinceRecord.sum / Double(lossSinceRecord.count) : Double.nan
+        lossSinceRecord = (0, 0)
+        var record: [String: Any] = [
+            "step": snapshot_.step, "epoch": snapshot_.epoch, "examples": snapshot_.examplesSeen,
+            "seconds": seconds,
+            "examples_per_sec": snapshot_.trainingSeconds > 0 ? Double(snapshot_.examplesSeen) / snapshot_.trainingSeconds : 0,
+            "train_logloss": trainLoss,
+            "valid_logloss": metrics.logloss, "valid_auc": metrics.auc, "valid_accuracy": metrics.accuracy,
+            "valid_mean_prediction": metrics.meanPrediction, "valid_positive_rate": metrics.positiveRate,
+            "wide_nonzero": snapshot_.wide?.nonzero ?? 0, "wide_touched": snapshot_.wide?.touched ?? 0,
+            "wide_total": snapshot_.wide?.total ?? 0, "skipped_rows": snapshot_.skippedRows,
+        ]
+        for value in snapshot_.hyperparameters { record[value.parameter.rawValue] = value.value }
+        if final { record["final"] = true }
+        metricsLog?.write(record)
+        onRecord?(.evaluation(record: RunRecord.Evaluation(step: snapshot_.step, epoch: snapshot_.epoch,
+                                                           examples: snapshot_.examplesSeen, seconds: seconds,
+                                                           trainLoss: trainLoss, metrics: metrics, final: final,
+                                                           examplesPerSecond: record["examples_per_sec"] as? Double ?? 0)))
+        addEvent(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),
+                 log: false)
+        publish(force: true)
+    }
+
+    private func refreshStatistics() {
+        guard let model, let data else { return }
+        lastStatistics = seconds
+        if let wide = model.wide {
+            let stats = wide.statistics(groupNames: data.layout.wideGroupNames)
+            let sparsity = stats.touched == 0 ? 0 : 1 - Double(stats.nonzero) / Double(stats.touched)
+            sparsityHistory.append(sparsity)
+            if sparsityHistory.count > 512 { sparsityHistory.removeFirst(sparsityHistory.count - 512) }
+            snapshot_.wide = WideStatistics(nonzero: stats.nonzero, touched: stats.touched, total: wide.size,
+                                            groups: stats.groups, sparsityHistory: sparsityHistory, bias: Double(wide.bias))
+        }
+        snapshot_.embeddings = model.tables.map { $0.statistics() }
+        snapshot_.dense = model.denseStatistics()
+        snapshot_.statisticsStep = snapshot_.step
+        snapshot_.hyperparameters = currentHyperparameters()
+    }
+
+    func currentHyperparameters() -> [HyperparameterValue] {
+        guard let model else { return [] }
+        var values: [HyperparameterValue] = []
+        if model.mode.hasDeep {
+            values.append(HyperparameterValue(parameter: .deepLearningRate, value: model.deepOptimizer.learningRate))
+        }
+        if let wide = model.wide, wide.kind == .ftrl {
+            values += [
+                HyperparameterValue(parameter: .ftrlAlpha, value: wide.ftrl.alpha),
+                HyperparameterValue(parameter: .ftrlBeta, value: wide.ftrl.beta),
+                HyperparameterValue(parameter: .ftrlL1, value: wide.ftrl.l1),
+                HyperparameterValue(parameter: .ftrlL2, value: wide.ftrl.l2),
+            ]
+        }
+        return values
+    }
+
+    func addEvent(_ kind: RunEvent.Kind, _ message: String, extra: [String: Any] = [:], log: Bool = true) {
+        let event = RunEvent(step: snapshot_.step, seconds: seconds, kind: kind, message: message)
+        snapshot_.events.append(event)
+        if snapshot_.events.count > 200 { snapshot_.events.removeFirst(snapshot_.events.count - 200) }
+        if log {
+            var record: [String: Any] = ["event": kind.rawValue, "message": message, "step": snapshot_.step,
+                                         "epoch": snapshot_.epoch, "examples": snapshot_.examplesSeen, "seconds": seconds]
+            record.merge(extra) { a, _ in a }
+            metricsLog?.write(record)
+        }
+        onRecord?(.event(event))
+    }
+
+    func publish(force: Bool = false) {
+        let now = seconds
+        guard force || now - lastPublish >= options.publishInterval else { return }
+        lastPublish = now
+        snapshot_.elapsedSeconds = now
+        snapshot_.trainLoss = lossHistory.points
+        if let model { snapshot_.hyperparameters = currentHyperparameters(); _ = model }
+        let copy = snapshot_
+        published.withLock { $0 = copy }
+    }
+
+    // MARK: - Checkpoints
+
+    private func saveCheckpoint() {
+        guard let model, let data else { return }
+        guard let checkpointer, let directory = options.checkpointDirectory else {
+            addEvent(.error, "cannot save: no checkpoint folder (start with --checkpoint-dir DIR)")
+            return
+        }
+        let previous = snapshot_.state
+        snapshot_.state = .saving
+        publish(force: true)
+        defer { snapshot_.state = previous }
+        let state = model.captureState()
+        if let bad = state.firstNonFiniteTensor {
+            addEvent(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
+            return
+        }
+        let request = CheckpointRequest(directory: directory, name: "step-\(snapshot_.step)", state: state,
+                                        layout: data.layout, config: config, step: snapshot_.step,
+                                        epoch: snapshot_.epoch, examples: snapshot_.examplesSeen,
+                                        generator: generator, hyperparameters: currentHyperparameters(),
+                                        events: snapshot_.events, wideNames: data.train.wideNames)
+        do {
+            let path = try checkpointer(request)
+            snapshot_.checkpointsSaved += 1
+            snapshot_.hasUnsavedProgress = false
+            snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .checkpoint))
+            addEvent(.checkpoint, "checkpoint saved to \(path)", extra: ["path": path])
+        } catch {
+            addEvent(.error, "checkpoint failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import WideDeep
+
+/// The run config file and every flag that overrides one of its values.
+struct RunConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML run config (default: the bundled sample-data/adult/adult.yaml, or none with --format criteo).")
+    var config: String?
+
+    @Option(name: .long, help: "Data format: criteo | csv (default: the config's, else csv).")
+    var format: DataFormat?
+
+    @Option(name: .long, help: "Training data file (default: the config's data.train).")
+    var train: String?
+
+    @Option(name: .long, help: "Validation data file (default: the config's data.valid; without one, the last 10% of the training rows).")
+    var valid: String?
+
+    @Option(name: .long, help: "Which parts train: wide | deep | wide-deep (default: the config's, else wide-deep).")
+    var mode: ModelMode?
+
+    @Option(name: .long, help: "Total epochs of the run (default: the config's, else 10).")
+    var epochs: Int?
+
+    @Option(name: .long, help: "Minibatch size (default: the config's, else 256).")
+    var batchSize: Int?
+
+    @Option(name: .long, help: "Embedding dimension (default: the config's, else 8; 16 for criteo without a config).")
+    var embeddingDim: Int?
+
+    @Option(name: .long, help: "Hidden layer sizes, comma-separated, e.g. 256,128 (default: the config's, else 100,50).")
+    var hidden: HiddenLayers?
+
+    @Option(name: .long, help: "A cross of two or more fields joined by ':', e.g. C5:C8 (repeatable; replaces the config's crosses).")
+    var cross: [CrossSpec] = []
+
+    @Option(name: .long, help: "Size of the hashed wide space (default: the config's, else 1048576).")
+    var hashBuckets: Int?
+
+    @Option(name: .long, help: "FTRL α, the wide learning rate (default: the config's, else 0.05).")
+    var ftrlAlpha: Double?
+
+    @Option(name: .long, help: "FTRL β (default: the config's, else 1.0).")
+    var ftrlBeta: Double?
+
+    @Option(name: .long, help: "FTRL λ1, L1 strength (default: the config's, else 0.1).")
+    var ftrlL1: Double?
+
+    @Option(name: .long, help: "FTRL λ2, L2 strength (default: the config's, else 1.0).")
+    var ftrlL2: Double?
+
+    @Option(name: .long, help: "Deep part learning rate (default: the config's, else 0.05).")
+    var deepLr: Double?
+
+    @Option(name: .long, help: "Deep optimizer: adagrad | adam | sgd (default: the config's, else adagrad).")
+    var deepOptimizer: DeepOptimizerName?
+
+    @Option(name: .long, help: "Training examples between validation passes, 0 for epoch ends only (default: the config's, else 20000).")
+    var evalEvery: Int?
+
+    @Option(name: .long, help: "Threads (default: the config's, else 2).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Random seed (default: the config's, else 42).")
+    var seed: UInt64?
+
+    @Flag(name: .long, help: "Stop at the first malformed row instead of skipping and counting it.")
+    var strict = false
+
+    /// The config after the file and every override.
+    func resolve() throws -> RunConfig {
+        var config: RunConfig
+        if let path = config_ {
+            config = try RunConfigLoader.load(path: path)
+        } else if format == .criteo {
+            config = RunConfig.criteoDefault()
+        } else {
+            config = try RunConfigLoader.load(path: try BundledData.defaultConfigPath())
+        }
+        if let format, format != config.data.format {
+            if format == .criteo && config_ == nil { config = RunConfig.criteoDefault() }
+            config.data.format = format
+        }
+        if let train { config.data.train = train }
+        if let valid { config.data.valid = valid }
+        if let mode { config.model.mode = mode }
+        if let epochs { config.train.epochs = epochs }
+        if let batchSize { config.train.batchSize = batchSize }
+        if let embeddingDim { config.model.embeddingDim = embeddingDim }
+        if let hidden { config.model.hidden = hidden.sizes }
+        if !cross.isEmpty { config.features.crosses = cross.map(\.fields) }
+        if let hashBuckets { config.features.hashBuckets = hashBuckets }
+        if let ftrlAlpha { config.optim.wide.alpha = ftrlAlpha }
+        if let ftrlBeta { config.optim.wide.beta = ftrlBeta }
+        if let ftrlL1 { config.optim.wide.l1 = ftrlL1 }
+        if let ftrlL2 { config.optim.wide.l2 = ftrlL2 }
+        if let deepLr { config.optim.deep.lr = deepLr }
+        if let deepOptimizer { config.optim.deep.name = deepOptimizer.name }
+        if let evalEvery { config.train.evalEvery = evalEvery }
+        if let threads { config.train.threads = threads }
+        if let seed { config.train.seed = seed }
+        if strict { config.train.strict = true }
+        return config
+    }
+
+    private var config_: String? { config }
+
+    func validate() throws {
+        func positive(_ value: Int?, _ flag: String) throws {
+            if let value, value < 1 { throw ValidationError("--\(flag) must be a positive integer, got \(value)") }
+        }
+        try positive(epochs, "epochs")
+        try positive(batchSize, "batch-size")
+        try positive(embeddingDim, "embedding-dim")
+        try positive(hashBuckets, "hash-buckets")
+        try positive(threads, "threads")
+        if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
+        for (value, flag) in [(ftrlAlpha, "ftrl-alpha"), (deepLr, "deep-lr")] {
+            if let value, !(value > 0 && value.isFinite) { throw ValidationError("--\(flag) must be a positive number, got \(value)") }
+        }
+        for (value, flag) in [(ftrlBeta, "ftrl-beta"), (ftrlL1, "ftrl-l1"), (ftrlL2, "ftrl-l2")] {
+            if let value, !(value >= 0 && value.isFinite) { throw ValidationError("--\(flag) must be a number ≥ 0, got \(value)") }
+        }
+    }
+}
+
+extension DataFormat: ExpressibleByArgument {}
+extension ModelMode: ExpressibleByArgument {}
+
+/// `--deep-optimizer`: only the deep part's optimizers.
+enum DeepOptimizerName: String, ExpressibleByArgument, CaseIterable {
+    case adagrad, adam, sgd
+    var name: OptimizerName { OptimizerName(rawValue: rawValue)! }
+}
+
+struct HiddenLayers: ExpressibleByArgument {
+    var sizes: [Int]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+        sizes = parts.map { $0! }
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+struct CrossSpec: ExpressibleByArgument {
+    var fields: [String]
+    init?(argument: String) {
+        fields = argument.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 2, fields.allSatisfy({ !$0.isEmpty }) else { return nil }
+    }
+}
