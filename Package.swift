@@ -22,11 +22,11 @@ let package = Package(
     targets: [
         .target(
             name: "WideDeep",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["SafeTensors", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
         /// safetensors files: a generic reader and writer, no knowledge of the model.
-        .target(name: "SafeTensors"),
+        .target(name: "SafeTensors", swiftSettings: optimizedInDebug),
         /// Pure Swift UI logic: layout, widgets drawing into a cell buffer, themes, keys.
         .target(name: "Dashboard", dependencies: ["WideDeep"]),
         /// The only module that talks to ncurses: the terminal backend.

@@ -10,6 +10,7 @@ public struct CheckpointRequest: Sendable {
     public var epoch: Int
     public var examples: Int
     public var generator: SeededGenerator
+    public var position: DataPosition
     public var hyperparameters: [HyperparameterValue]
     public var events: [RunEvent]
     public var wideNames: [UInt32: String]

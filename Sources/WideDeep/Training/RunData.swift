@@ -20,9 +20,9 @@ public struct RunData: Sendable {
     public enum Phase: Sendable { case readingTrain, readingValid, encoding }
 
     /// Reads the training (and validation) file, fits the feature layout on training rows and
-    /// encodes both. Without a validation file, the last 10% of the training rows (in file order)
+    /// encodes both (with `fixedLayout`, a resumed run's, nothing is refitted). Without a validation file, the last 10% of the training rows (in file order)
     /// are held out for validation.
-    public static func load(config: RunConfig, threads: Int,
+    public static func load(config: RunConfig, threads: Int, layout fixedLayout: FeatureLayout? = nil,
                             progress: (@Sendable (Phase, LoadingProgress) -> Void)? = nil) throws -> RunData {
         guard let trainPath = config.data.train else {
             throw ConfigError("no training data: set data.train in the config or pass --train")
@@ -50,7 +50,7 @@ public struct RunData: Sendable {
             validDescription = "last \(validRaw.count) rows of \(trainPath)"
         }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: raw.count, rowsSkipped: raw.skippedRows, fraction: 1))
-        let layout = try FeatureLayout.fit(config: config, training: raw)
+        let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: raw)
         let encoder = FeatureEncoder(layout: layout)
         let train = encoder.encode(raw, nameFeatures: true)
         let valid = encoder.encode(validRaw)

@@ -5,6 +5,12 @@ public struct SessionOptions: Sendable {
     public var metricsPath: String?
     /// Where `saveCheckpoint` writes (`--checkpoint-dir`).
     public var checkpointDirectory: String?
+    /// Save `step-<step>.safetensors` every this many training examples (`--checkpoint-every`).
+    public var checkpointEvery: Int?
+    /// Keep only the newest K step checkpoints (`--keep`).
+    public var keep: Int?
+    /// Continue the run saved in this checkpoint (`--resume`).
+    public var resumePath: String?
     /// Start paused (the dashboard's tests; a user can resume).
     public var startPaused = false
     /// Commands applied just before the minibatch of the given step (0-based): reproducible

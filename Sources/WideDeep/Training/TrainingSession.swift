@@ -36,13 +36,22 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var paused = false
     var stopRequested = false
     var sparsityHistory: [Double] = []
-    /// Saves a checkpoint; set by the checkpoint layer (returns the path written).
-    public var checkpointer: (@Sendable (CheckpointRequest) throws -> String)?
+    /// The generator as it was before this epoch's shuffle, and examples done in the epoch.
+    var epochStartGenerator: SeededGenerator
+    var epochOffset = 0
+    /// Where a resumed run picks up inside its first epoch.
+    var resumeOffset = 0
+    var lastCheckpointExamples = 0
+    var savedStepFiles: [String] = []
+    var pendingFinalRecord: [String: Any]?
+    /// Saves a checkpoint and returns the path written (replaceable in tests).
+    public var checkpointer: @Sendable (CheckpointRequest) throws -> String = Checkpoint.save
 
     public init(config: RunConfig, options: SessionOptions = SessionOptions()) {
         self.config = config
         self.options = options
         generator = SeededGenerator(seed: config.train.seed)
+        epochStartGenerator = generator
         var s = TrainingSnapshot()
         s.runName = options.runName
         s.mode = config.model.mode
@@ -100,7 +109,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private func load() throws {
         snapshot_.state = .loading
         publish(force: true)
-        let loaded = try RunData.load(config: config, threads: config.train.threads) { [weak self] _, progress in
+        let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
+        let loaded = try RunData.load(config: config, threads: config.train.threads, layout: checkpoint?.layout) { [weak self] _, progress in
             guard let self else { return }
             self.published.withLock { $0.loading = progress }
         }
@@ -116,7 +126,24 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             addEvent(.skippedRows, "skipped \(snapshot_.skippedRows) malformed rows\(first)")
         }
         try validate(config)
-        model = WideDeepModel(layout: loaded.layout, config: config)
+        if let checkpoint {
+            model = checkpoint.model
+            checkpoint.model.deepOptimizer.learningRate = config.optim.deep.lr
+            if let wide = checkpoint.model.wide {
+                wide.ftrl = FTRLProximal(alpha: config.optim.wide.alpha, beta: config.optim.wide.beta,
+                                         l1: config.optim.wide.l1, l2: config.optim.wide.l2)
+            }
+            snapshot_.step = checkpoint.step
+            snapshot_.epoch = checkpoint.epoch
+            snapshot_.examplesSeen = checkpoint.examples
+            snapshot_.examplesAtStart = checkpoint.examples
+            generator = checkpoint.position.epochStartGenerator
+            resumeOffset = checkpoint.position.epochOffset
+            lastCheckpointExamples = checkpoint.examples
+            addEvent(.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)")
+        } else {
+            model = WideDeepModel(layout: loaded.layout, config: config)
+        }
         addEvent(.info, "loaded \(loaded.train.count) training rows, \(loaded.valid.count) validation rows (\(loaded.validDescription))")
     }
 
@@ -159,8 +186,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         var trainingSeconds = 0.0
         epochs: for epoch in snapshot_.epoch..<config.train.epochs {
             snapshot_.epoch = epoch
+            epochStartGenerator = generator
             let order = config.train.shuffle ? generator.permutation(data.train.count) : (0..<Int32(data.train.count)).map { $0 }
-            var start = 0
+            var start = resumeOffset
+            resumeOffset = 0
             while start < order.count {
                 applyCommands()
                 while paused && !stopRequested {
@@ -178,6 +207,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 trainingSeconds += took
                 let count = end - start
                 start = end
+                epochOffset = end
                 snapshot_.step += 1
                 snapshot_.examplesSeen += count
                 snapshot_.trainingSeconds = trainingSeconds
@@ -199,17 +229,24 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 if trainingSeconds - lastGoodStateTime >= options.goodStateInterval {
                     keepGoodState(trainingSeconds: trainingSeconds)
                 }
+                if let every = options.checkpointEvery, snapshot_.examplesSeen - lastCheckpointExamples >= every {
+                    saveCheckpoint()
+                }
                 let now = seconds
                 if now - lastStatistics >= options.statisticsInterval { refreshStatistics() }
                 if now - lastPublish >= options.publishInterval { publish() }
             }
             snapshot_.epoch = epoch + 1
+            epochOffset = 0
+            epochStartGenerator = generator
             evaluate(final: epoch + 1 == config.train.epochs)
         }
         if stopRequested {
             addEvent(.state, "stopped at step \(snapshot_.step)")
             evaluate(final: true)
         }
+        if options.checkpointDirectory != nil { saveCheckpoint(name: "final") }
+        if let record = pendingFinalRecord { metricsLog?.write(record) }
         snapshot_.state = .finished
         refreshStatistics()
         publish(force: true)
@@ -351,7 +388,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         var record: [String: Any] = [
             "step": snapshot_.step, "epoch": snapshot_.epoch, "examples": snapshot_.examplesSeen,
             "seconds": seconds,
-            "examples_per_sec": snapshot_.trainingSeconds > 0 ? Double(snapshot_.examplesSeen) / snapshot_.trainingSeconds : 0,
+            "examples_per_sec": snapshot_.averageExamplesPerSecond,
             "train_logloss": trainLoss,
             "valid_logloss": metrics.logloss, "valid_auc": metrics.auc, "valid_accuracy": metrics.accuracy,
             "valid_mean_prediction": metrics.meanPrediction, "valid_positive_rate": metrics.positiveRate,
@@ -359,8 +396,13 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             "wide_total": snapshot_.wide?.total ?? 0, "skipped_rows": snapshot_.skippedRows,
         ]
         for value in snapshot_.hyperparameters { record[value.parameter.rawValue] = value.value }
-        if final { record["final"] = true }
-        metricsLog?.write(record)
+        if final {
+            // Written after the final checkpoint's event, so that it is the log's last object.
+            record["final"] = true
+            pendingFinalRecord = record
+        } else {
+            metricsLog?.write(record)
+        }
         onRecord?(.evaluation(record: RunRecord.Evaluation(step: snapshot_.step, epoch: snapshot_.epoch,
                                                            examples: snapshot_.examplesSeen, seconds: seconds,
                                                            trainLoss: trainLoss, metrics: metrics, final: final,
@@ -430,9 +472,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     // MARK: - Checkpoints
 
-    private func saveCheckpoint() {
+    private func saveCheckpoint(name: String? = nil) {
         guard let model, let data else { return }
-        guard let checkpointer, let directory = options.checkpointDirectory else {
+        guard let directory = options.checkpointDirectory else {
             addEvent(.error, "cannot save: no checkpoint folder (start with --checkpoint-dir DIR)")
             return
         }
@@ -445,13 +487,17 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             addEvent(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
             return
         }
-        let request = CheckpointRequest(directory: directory, name: "step-\(snapshot_.step)", state: state,
+        let request = CheckpointRequest(directory: directory, name: name ?? "step-\(snapshot_.step)", state: state,
                                         layout: data.layout, config: config, step: snapshot_.step,
                                         epoch: snapshot_.epoch, examples: snapshot_.examplesSeen,
-                                        generator: generator, hyperparameters: currentHyperparameters(),
+                                        generator: generator,
+                                        position: DataPosition(epochOffset: epochOffset, epochStartGenerator: epochStartGenerator),
+                                        hyperparameters: currentHyperparameters(),
                                         events: snapshot_.events, wideNames: data.train.wideNames)
         do {
             let path = try checkpointer(request)
+            lastCheckpointExamples = snapshot_.examplesSeen
+            if name == nil { pruneStepCheckpoints(adding: path) }
             snapshot_.checkpointsSaved += 1
             snapshot_.hasUnsavedProgress = false
             snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .checkpoint))
@@ -459,5 +505,17 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         } catch {
             addEvent(.error, "checkpoint failed: \(error)")
         }
+    }
+}
+
+extension TrainingSession {
+    /// Keeps the newest `options.keep` step checkpoints of this run, deleting older ones.
+    func pruneStepCheckpoints(adding path: String) {
+        savedStepFiles.append(path)
+        guard let keep = options.keep, savedStepFiles.count > keep else { return }
+        for old in savedStepFiles.prefix(savedStepFiles.count - keep) {
+            try? FileManager.default.removeItem(atPath: old)
+        }
+        savedStepFiles.removeFirst(savedStepFiles.count - keep)
     }
 }

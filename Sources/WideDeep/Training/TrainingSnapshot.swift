@@ -27,6 +27,8 @@ public struct TrainingSnapshot: Sendable {
     public var totalEpochs: Int = 0
     public var step: Int = 0
     public var examplesSeen: Int = 0
+    /// Examples already seen when this session started (non-zero for a resumed run).
+    public var examplesAtStart: Int = 0
     /// Training examples the whole run will see (epochs × training rows); 0 while loading.
     public var totalExamples: Int = 0
     public var batchSize: Int = 0
@@ -65,6 +67,11 @@ public struct TrainingSnapshot: Sendable {
     /// The live value of one hyperparameter, if the model has it.
     public func value(of parameter: Hyperparameter) -> Double? {
         hyperparameters.first { $0.parameter == parameter }?.value
+    }
+
+    /// Training examples per second of training time over this session.
+    public var averageExamplesPerSecond: Double {
+        trainingSeconds > 0 ? Double(examplesSeen - examplesAtStart) / trainingSeconds : 0
     }
 
     /// Seconds left at the current rate, when it can be estimated.

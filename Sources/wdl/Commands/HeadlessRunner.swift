@@ -30,7 +30,7 @@ struct HeadlessRunner {
         if let last = s.validation.last {
             out.line(String(format: "final: %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
                             s.mode.rawValue, s.epoch, s.step, s.examplesSeen, s.trainingSeconds,
-                            s.trainingSeconds > 0 ? Double(s.examplesSeen) / s.trainingSeconds : 0,
+                            s.averageExamplesPerSecond,
                             last.metrics.auc, last.metrics.logloss, last.metrics.accuracy, s.skippedRows))
             if let wide = s.wide {
                 out.line(String(format: "wide part: %d non-zero of %d touched coordinates (%.1f%% sparse), hash space %d",

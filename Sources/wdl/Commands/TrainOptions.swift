@@ -105,6 +105,37 @@ struct RunConfigOptions: ParsableArguments {
 
     private var config_: String? { config }
 
+    /// The config saved in a checkpoint, with the overrides that do not change the feature layout
+    /// or the model's shapes; any other flag is an error naming it.
+    func resolve(resuming path: String) throws -> RunConfig {
+        let header: RunConfig
+        do {
+            header = try CheckpointMetadata.config(of: path)
+        }
+        let layoutFlags: [(Bool, String)] = [
+            (config != nil, "--config"), (format != nil, "--format"), (mode != nil, "--mode"),
+            (embeddingDim != nil, "--embedding-dim"), (hidden != nil, "--hidden"), (!cross.isEmpty, "--cross"),
+            (hashBuckets != nil, "--hash-buckets"), (deepOptimizer != nil, "--deep-optimizer"), (seed != nil, "--seed"),
+        ]
+        if let flag = layoutFlags.first(where: { $0.0 })?.1 {
+            throw ValidationError("\(flag) cannot change when resuming: it would alter the saved model's layout (\(path))")
+        }
+        var config = header
+        if let train { config.data.train = train }
+        if let valid { config.data.valid = valid }
+        if let epochs { config.train.epochs = epochs }
+        if let batchSize { config.train.batchSize = batchSize }
+        if let ftrlAlpha { config.optim.wide.alpha = ftrlAlpha }
+        if let ftrlBeta { config.optim.wide.beta = ftrlBeta }
+        if let ftrlL1 { config.optim.wide.l1 = ftrlL1 }
+        if let ftrlL2 { config.optim.wide.l2 = ftrlL2 }
+        if let deepLr { config.optim.deep.lr = deepLr }
+        if let evalEvery { config.train.evalEvery = evalEvery }
+        if let threads { config.train.threads = threads }
+        if strict { config.train.strict = true }
+        return config
+    }
+
     func validate() throws {
         func positive(_ value: Int?, _ flag: String) throws {
             if let value, value < 1 { throw ValidationError("--\(flag) must be a positive integer, got \(value)") }

@@ -1,2 +1,0 @@
-/// safetensors reader and writer (being written).
-public enum SafeTensorsModule {}

@@ -1,0 +1,115 @@
+import Foundation
+import SafeTensors
+
+/// A saved run: model parameters, optimizer state and everything needed to continue, in the
+/// safetensors layout (readable by Python's `safetensors.numpy.load_file`).
+///
+/// Tensors: `wide.ftrl_z`, `wide.ftrl_n` (or `wide.weight`, `wide.adagrad_accumulator`),
+/// `wide.group_of` (U16), `deep.embedding.<field>` [rows, dim], `deep.embedding.<field>.touched`
+/// (U8), `deep.dense<k>.weight` [in, out], `deep.dense<k>.bias`, `deep.logit.*`, and the deep
+/// optimizer's state under `<tensor>.adagrad_accumulator` or `<tensor>.adam_m` / `.adam_v`.
+/// Metadata (strings): format and version, the run config and fitted feature layout as JSON, the
+/// hashing scheme, step, epoch, examples, position in the data order, RNG states,
+/// hyperparameters, event history, readable names of wide ids; the SafeTensors module adds a
+/// CRC32C per tensor.
+public enum Checkpoint {
+    public static let formatName = "wdl-checkpoint"
+    public static let formatVersion = 1
+    public static let hashingScheme = "wide id = fmix64(FNV-1a-64(utf8(field) 0x1F utf8(value))) mod hash_buckets; crosses hash the component hashes; embedding row = fmix64(value_hash ^ 0x9e3779b97f4a7c15) mod rows"
+
+    /// Writes `request` to `<directory>/<name>.safetensors` atomically; returns the path.
+    public static func save(_ request: CheckpointRequest) throws -> String {
+        if let bad = request.state.firstNonFiniteTensor {
+            throw CheckpointError(path: request.directory, "refused to save: tensor '\(bad)' holds NaN or infinite values")
+        }
+        let folder = URL(fileURLWithPath: request.directory)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointError(path: request.directory, "cannot create the checkpoint folder: \(error.localizedDescription)")
+        }
+        let url = folder.appendingPathComponent("\(request.name).safetensors")
+        let file = try makeFile(request)
+        try file.write(to: url)
+        return url.path
+    }
+
+    static func makeFile(_ request: CheckpointRequest) throws -> SafeTensorsFile {
+        var tensors: [String: Tensor] = [:]
+        let dim = request.layout.embeddingDim
+        for (name, values) in request.state.floats {
+            var shape = [values.count]
+            if name.hasPrefix("deep.embedding.") && values.count % dim == 0 && !name.hasSuffix(".touched") {
+                shape = [values.count / dim, dim]
+            }
+            if let layer = denseShape(name, count: values.count, config: request.config, layout: request.layout) {
+                shape = layer
+            }
+            tensors[name] = try Tensor(values, shape: shape)
+        }
+        for (name, values) in request.state.uint16 { tensors[name] = try Tensor(values) }
+        for (name, values) in request.state.uint8 { tensors[name] = try Tensor(values) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let position = request.position
+        var metadata: [String: String] = [
+            "format": formatName,
+            "format_version": String(formatVersion),
+            "config": try json(request.config),
+            "layout": try json(request.layout),
+            "hashing": hashingScheme,
+            "step": String(request.step),
+            "epoch": String(request.epoch),
+            "examples": String(request.examples),
+            "epoch_offset": String(position.epochOffset),
+            "epoch_start_rng": words(position.epochStartGenerator.state),
+            "rng_state": words(request.generator.state),
+            "deep_optimizer_steps": String(request.state.deepOptimizerSteps),
+            "hyperparameters": try json(Dictionary(uniqueKeysWithValues: request.hyperparameters.map { ($0.parameter.rawValue, $0.value) })),
+            "events": try json(request.events.suffix(100).map { SavedEvent(step: $0.step, seconds: $0.seconds, kind: $0.kind.rawValue, message: $0.message) }),
+            "wide_names": try json(Dictionary(uniqueKeysWithValues: request.wideNames.map { (String($0.key), $0.value) })),
+            "saved_at": ISO8601DateFormatter().string(from: Date()),
+        ]
+        metadata["model_mode"] = request.config.model.mode.rawValue
+        return SafeTensorsFile(metadata: metadata, tensors: tensors)
+    }
+
+    private static func denseShape(_ name: String, count: Int, config: RunConfig, layout: FeatureLayout) -> [Int]? {
+        guard name.hasPrefix("deep.dense") || name.hasPrefix("deep.logit") else { return nil }
+        guard name.hasSuffix(".weight") || name.hasSuffix(".weight.adagrad_accumulator")
+                || name.hasSuffix(".weight.adam_m") || name.hasSuffix(".weight.adam_v") else { return nil }
+        let widths = [layout.deepInputWidth] + config.model.hidden + [1]
+        let layerName = name.dropFirst("deep.".count).split(separator: ".").first.map(String.init) ?? ""
+        let index = layerName == "logit" ? widths.count - 2 : Int(layerName.dropFirst("dense".count)) ?? -1
+        guard index >= 0, index + 1 < widths.count, widths[index] * widths[index + 1] == count else { return nil }
+        return [widths[index], widths[index + 1]]
+    }
+
+    struct SavedEvent: Codable {
+        var step: Int
+        var seconds: Double
+        var kind: String
+        var message: String
+    }
+
+    static func words(_ state: (UInt64, UInt64, UInt64, UInt64)) -> String {
+        [state.0, state.1, state.2, state.3].map { String($0, radix: 16) }.joined(separator: ",")
+    }
+
+    static func parseWords(_ text: String?) -> (UInt64, UInt64, UInt64, UInt64)? {
+        guard let parts = text?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }), parts.count == 4 else { return nil }
+        return (parts[0], parts[1], parts[2], parts[3])
+    }
+}
+
+/// A checkpoint problem, naming the file.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+    public init(path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import SafeTensors
+
+/// Reads a checkpoint's metadata without loading its tensors (resuming, inspecting).
+public enum CheckpointMetadata {
+    public static func header(of path: String) throws -> SafeTensorsHeader {
+        do {
+            return try SafeTensorsFile.readHeader(of: URL(fileURLWithPath: path))
+        } catch let error as SafeTensorsError {
+            throw CheckpointError(path: path, "not a readable checkpoint: \(error)")
+        }
+    }
+
+    /// The run config saved in the checkpoint, with the hyperparameters in force when it was
+    /// saved.
+    public static func config(of path: String) throws -> RunConfig {
+        let meta = try header(of: path).metadata
+        guard meta["format"] == Checkpoint.formatName else {
+            throw CheckpointError(path: path, "a safetensors file, but not a wdl checkpoint")
+        }
+        guard let text = meta["config"], var config = try? JSONDecoder().decode(RunConfig.self, from: Data(text.utf8)) else {
+            throw CheckpointError(path: path, "metadata 'config' is missing or not valid")
+        }
+        if let text = meta["hyperparameters"],
+           let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
+            config = config.applying(hyperparameters: values)
+        }
+        return config
+    }
+}

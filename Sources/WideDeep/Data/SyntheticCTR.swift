@@ -1,0 +1,179 @@
+import Dispatch
+import Foundation
+
+/// Deterministic synthetic click data in Criteo's layout, drawn from a planted logistic model
+/// whose parts each favour one kind of model:
+///
+/// - per-category effects on eight fields (any model learns these);
+/// - effects of five field pairs (C5×C8, C11×C14, C17×C20, C1×C13, C4×C10) that are not sums
+///   of per-field effects: only a cross feature can memorize them;
+/// - a rank-4 latent interaction ⟨u(C3), v(C12)⟩ between two high-cardinality fields, which
+///   embeddings can learn and sparse crosses mostly cannot (too many pairs);
+/// - nonlinear effects of I1, I2 and I3;
+/// - Zipf-distributed category frequencies (exponent 1.1) and missing values.
+///
+/// `modelSeed` fixes the planted model; `seed` the rows. Row r is drawn from its own generator
+/// seeded by (seed, r), so any row can be generated alone and in parallel.
+public struct SyntheticCTR: Sendable {
+    public let seed: UInt64
+    public let modelSeed: UInt64
+    /// Values per categorical field C1…C26.
+    public static let cardinalities = [1000, 500, 300, 2000, 100, 20, 10000, 200, 5, 300, 150, 200, 400,
+                                       120, 8000, 40, 250, 60, 2500, 180, 15000, 12, 30, 5000, 80, 3000]
+    static let effectFields: [Int: Double] = [0: 0.35, 1: 0.3, 4: 0.35, 5: 0.4, 8: 0.35, 12: 0.3, 15: 0.35, 21: 0.4]
+    static let crossPairs = [(4, 7), (10, 13), (16, 19), (0, 12), (3, 9)]
+    static let crossScale = 0.6
+    static let latentFields = (2, 11)
+    static let latentRank = 4
+    static let latentScale = 0.7
+    static let bias = -3.0
+    private let cumulative: [[Double]]
+
+    public init(seed: UInt64, modelSeed: UInt64 = 2016) {
+        self.seed = seed
+        self.modelSeed = modelSeed
+        cumulative = Self.cardinalities.map { n in
+            var total = 0.0
+            var table = [Double](repeating: 0, count: n)
+            for k in 0..<n {
+                total += 1 / pow(Double(k + 1), 1.1)
+                table[k] = total
+            }
+            return table.map { $0 / total }
+        }
+    }
+
+    /// One row: its label, text fields and true click probability.
+    public struct Row: Sendable {
+        public var label: Int
+        public var probability: Double
+        public var integers: [Int?]
+        public var categories: [Int?]
+    }
+
+    private func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> UInt64 {
+        StableHash.fmix64(StableHash.fmix64(a ^ StableHash.fmix64(b &+ 0x9e37_79b9_7f4a_7c15)) ^ c)
+    }
+
+    /// A standard normal that depends only on (model seed, key…).
+    private func gaussian(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> Double {
+        var g = SeededGenerator(seed: mix(modelSeed ^ a, b, c))
+        return g.nextGaussian()
+    }
+
+    public func row(_ index: Int) -> Row {
+        var g = SeededGenerator(seed: mix(seed, UInt64(index), 0x5EED))
+        var categories = [Int?](repeating: nil, count: 26)
+        for f in 0..<26 {
+            let u = g.nextUnit()
+            if g.nextUnit() < 0.03 { continue }  // missing
+            let table = cumulative[f]
+            var low = 0, high = table.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if table[mid] < u { low = mid + 1 } else { high = mid }
+            }
+            categories[f] = low
+        }
+        var integers = [Int?](repeating: nil, count: 13)
+        for k in 0..<13 {
+            if g.nextUnit() < (k == 0 ? 0.3 : 0.08) { continue }
+            let logValue = g.nextGaussian() * (0.8 + 0.1 * Double(k % 4)) + (1 + 0.3 * Double(k % 5))
+            var v = Int(exp(logValue)) - 1
+            if k == 1 { v -= 2 }  // like Criteo's I2, which goes below zero
+            integers[k] = v
+        }
+        var logit = Self.bias
+        for (f, scale) in Self.effectFields {
+            if let c = categories[f] { logit += scale * gaussian(1, UInt64(f), UInt64(c)) }
+        }
+        for (p, (a, b)) in Self.crossPairs.enumerated() {
+            if let x = categories[a], let y = categories[b] {
+                logit += Self.crossScale * gaussian(2 + UInt64(p) << 8, UInt64(x), UInt64(y))
+            }
+        }
+        if let x = categories[Self.latentFields.0], let y = categories[Self.latentFields.1] {
+            var dot = 0.0
+            for r in 0..<Self.latentRank {
+                dot += gaussian(3, UInt64(x), UInt64(r)) * gaussian(4, UInt64(y), UInt64(r))
+            }
+            logit += Self.latentScale * dot
+        }
+        if let i1 = integers[0] { logit += 0.6 * sin(1.5 * log1p(Double(max(0, i1)))) }
+        if let i2 = integers[1] { logit += i2 > 3 ? -0.6 : 0.2 }
+        if let i3 = integers[2] {
+            let t = log1p(Double(max(0, i3))) - 1.5
+            logit += 0.5 - 0.35 * t * t
+        }
+        let p = 1 / (1 + exp(-logit))
+        let label = g.nextUnit() < p ? 1 : 0
+        return Row(label: label, probability: p, integers: integers, categories: categories)
+    }
+
+    /// The 8-hex-digit text of value `index` of field `field` (0-based), as Criteo's.
+    public func categoryText(field: Int, index: Int) -> String {
+        let h = UInt32(truncatingIfNeeded: mix(modelSeed, UInt64(field) << 32 | UInt64(index), 0xC0DE))
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// Appends row `index` as a Criteo TSV line.
+    public func appendLine(_ row: Row, to out: inout [UInt8]) {
+        out.append(row.label == 1 ? 49 : 48)
+        for v in row.integers {
+            out.append(9)
+            if let v { out.append(contentsOf: String(v).utf8) }
+        }
+        for (f, c) in row.categories.enumerated() {
+            out.append(9)
+            if let c { out.append(contentsOf: categoryText(field: f, index: c).utf8) }
+        }
+        out.append(10)
+    }
+
+    /// Rows `0..<count` as Criteo TSV bytes and their true probabilities and labels, generated
+    /// in parallel chunks joined in order.
+    public func generate(rows count: Int, threads: Int = 2) -> (bytes: [UInt8], probabilities: [Float], labels: [Float]) {
+        let chunk = 8192
+        let chunks = (count + chunk - 1) / chunk
+        let parts = ChunkStore(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(chunk * 300)
+            var probabilities: [Float] = [], labels: [Float] = []
+            for r in (c * chunk)..<min(count, (c + 1) * chunk) {
+                let row = self.row(r)
+                self.appendLine(row, to: &bytes)
+                probabilities.append(Float(row.probability))
+                labels.append(Float(row.label))
+            }
+            parts.set(c, (bytes, probabilities, labels))
+        }
+        var bytes: [UInt8] = [], probabilities: [Float] = [], labels: [Float] = []
+        for c in 0..<chunks {
+            let part = parts.get(c)
+            bytes += part.0
+            probabilities += part.1
+            labels += part.2
+        }
+        return (bytes, probabilities, labels)
+    }
+
+    /// The Bayes-optimal figures of a set of rows: metrics of the true probabilities.
+    public static func ceiling(probabilities: [Float], labels: [Float]) -> EvaluationMetrics {
+        let logits = probabilities.map { p -> Float in
+            let q = min(max(Double(p), 1e-12), 1 - 1e-12)
+            return Float(log(q / (1 - q)))
+        }
+        return BinaryMetrics.evaluate(logits: logits, labels: labels)
+    }
+}
+
+/// Results of concurrent chunks, kept in order.
+final class ChunkStore: @unchecked Sendable {
+    private var parts: [([UInt8], [Float], [Float])]
+    private let lock = NSLock()
+    init(count: Int) { parts = Array(repeating: ([], [], []), count: count) }
+    func set(_ i: Int, _ value: ([UInt8], [Float], [Float])) { lock.lock(); parts[i] = value; lock.unlock() }
+    func get(_ i: Int) -> ([UInt8], [Float], [Float]) { lock.lock(); defer { lock.unlock() }; return parts[i] }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import WideDeep
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate a saved model on a labelled data file: logloss, AUC, accuracy, calibration.")
+
+    @Option(name: .long, help: "Checkpoint file (.safetensors).")
+    var model: String
+
+    @Option(name: .long, help: "Labelled data in the model's format.")
+    var data: String
+
+    @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
+    var format: DataFormat?
+
+    @Option(name: .long, help: "Threads (default 2).")
+    var threads: Int = 2
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let checkpoint = try LoadedCheckpoint.load(path: model)
+        var schema = checkpoint.layout.schema
+        if let format, format != schema.format {
+            throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(schema.format.rawValue))")
+        }
+        schema.format = checkpoint.layout.schema.format
+        var reader = DatasetReader(schema: schema, strict: false, threads: threads)
+        reader.readableRows = 0
+        let raw = try reader.read(path: data)
+        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw)
+        let logits = checkpoint.model.predictAll(encoded, threads: threads)
+        let m = BinaryMetrics.evaluate(logits: logits, labels: encoded.labels)
+        if json {
+            let object: [String: Any] = [
+                "model": model, "data": data, "rows": m.count, "skipped_rows": raw.skippedRows,
+                "logloss": m.logloss, "auc": m.auc, "accuracy": m.accuracy,
+                "mean_prediction": m.meanPrediction, "positive_rate": m.positiveRate, "step": checkpoint.step,
+            ]
+            let bytes = try JSONSerialization.data(withJSONObject: object.mapValues { v -> Any in
+                if let d = v as? Double, !d.isFinite { return NSNull() }
+                return v
+            }, options: [.sortedKeys])
+            print(String(decoding: bytes, as: UTF8.self))
+        } else {
+            print("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(raw.skippedRows) skipped")
+            print(String(format: "logloss %.4f  AUC %.4f  accuracy %.4f  mean prediction %.4f vs positive rate %.4f",
+                         m.logloss, m.auc, m.accuracy, m.meanPrediction, m.positiveRate))
+        }
+    }
+}

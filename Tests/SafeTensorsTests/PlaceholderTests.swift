@@ -1,3 +1,0 @@
-import XCTest
-@testable import SafeTensors
-final class PlaceholderTests: XCTestCase { func testModuleLinks() { XCTAssertNotNil(SafeTensorsModule.self) } }
