@@ -19,10 +19,14 @@ public struct LossHistory: Sendable {
         points.append(LossPoint(step: point.step, examples: point.examples, loss: pending.sum / Double(pending.count)))
         pending = (0, 0)
         if points.count >= capacity {
+            // With an odd count the last point has no partner: carry its steps into `pending`
+            // (it stands for `stepsPerPoint` steps) instead of dropping them.
+            let unpaired = points.count % 2 == 1 ? points.last : nil
             points = stride(from: 0, to: points.count - 1, by: 2).map { i in
                 LossPoint(step: points[i + 1].step, examples: points[i + 1].examples,
                           loss: (points[i].loss + points[i + 1].loss) / 2)
             }
+            if let unpaired { pending = (unpaired.loss * Double(stepsPerPoint), stepsPerPoint) }
             stepsPerPoint *= 2
         }
     }

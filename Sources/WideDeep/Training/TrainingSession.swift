@@ -44,6 +44,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var lastCheckpointExamples = 0
     var savedStepFiles: [String] = []
     var pendingFinalRecord: [String: Any]?
+    var scheduledQueuedForStep = -1
     /// Saves a checkpoint and returns the path written (replaceable in tests).
     public var checkpointer: @Sendable (CheckpointRequest) throws -> String = Checkpoint.save
 
@@ -255,8 +256,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     // MARK: - Commands
 
     private func applyCommands() {
-        for scheduled in options.scheduledCommands where scheduled.step == snapshot_.step {
-            commands.withLock { $0.insert(scheduled.command, at: 0) }
+        // Scheduled commands go ahead of sent ones, in their given order, once per step (the
+        // pause loop calls this repeatedly at one step).
+        if scheduledQueuedForStep != snapshot_.step {
+            scheduledQueuedForStep = snapshot_.step
+            let due = options.scheduledCommands.filter { $0.step == snapshot_.step }.map(\.command)
+            if !due.isEmpty { commands.withLock { $0.insert(contentsOf: due, at: 0) } }
         }
         let pending = commands.withLock { queue -> [TrainingCommand] in
             defer { queue.removeAll() }

@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+@testable import WideDeep
+
+final class RunConfigLoaderTests: XCTestCase {
+    var folder: TemporaryFolder!
+
+    override func setUpWithError() throws { folder = try TemporaryFolder() }
+    override func tearDown() { folder = nil }
+
+    private func loadError(_ yaml: String, name: String = "run.yaml") throws -> (String, String) {
+        let path = try folder.write(name, yaml)
+        return (thrownDescription { _ = try RunConfigLoader.load(path: path) }, path)
+    }
+
+    func testUnknownTopLevelKeyNamesFileAndLine() throws {
+        let (message, path) = try loadError("""
+            name: x
+            data:
+              label: y
+            trian:
+              epochs: 3
+            """)
+        // Lines are 1-based as in an editor: `trian` is on line 4.
+        assertContains(message, path, "\(path):4:", "unknown key 'trian'", "train")
+    }
+
+    func testUnknownNestedKeyNamesLineAndKnownKeys() throws {
+        let (message, path) = try loadError("""
+            # a comment
+            optim:
+              wide: {alpha: 0.1}
+              deep:
+                name: adam
+                learning_rate: 0.01
+            """)
+        assertContains(message, "\(path):6:", "unknown key 'learning_rate'", "optim.deep", "lr")
+    }
+
+    func testWrongTypeNamesTheKeyAndLine() throws {
+        let (message, path) = try loadError("train:\n  epochs: ten\n")
+        assertContains(message, "\(path):2:", "train.epochs", "integer")
+        let (mode, _) = try loadError("model:\n  mode: wide-and-deep\n", name: "mode.yaml")
+        assertContains(mode, "model.mode", "wide | deep | wide-deep")
+        let (adam, _) = try loadError("optim:\n  wide: {name: adam}\n", name: "adam.yaml")
+        assertContains(adam, "ftrl, adagrad or sgd")
+        let (bucket, _) = try loadError("features:\n  buckets: {age: \"quantile:1\"}\n", name: "bucket.yaml")
+        assertContains(bucket, "quantile:N")
+        let (section, _) = try loadError("train: 5\n", name: "section.yaml")
+        assertContains(section, "'train' must be a mapping")
+    }
+
+    func testMissingConfigFile() {
+        let path = folder.path("nope.yaml")
+        assertContains(thrownDescription { _ = try RunConfigLoader.load(path: path) }, path, "not found")
+    }
+
+    func testInvalidYAMLNamesTheLine() throws {
+        let (message, path) = try loadError("data:\n  label: [unclosed\n")
+        assertContains(message, path, "not valid YAML")
+    }
+
+    func testShippedAdultConfigLoadsWithResolvedPaths() throws {
+        let config = try RunConfigLoader.load(path: TestPaths.adultConfig)
+        let folder = TestPaths.repositoryRoot.appendingPathComponent("sample-data/adult").path
+        XCTAssertEqual(config.data.train, folder + "/train.csv")
+        XCTAssertEqual(config.data.valid, folder + "/test.csv")
+        XCTAssertEqual(config.data.label, "income_label")
+        XCTAssertEqual(config.model.mode, .wideDeep)
+        XCTAssertEqual(config.model.hidden, [100, 50])
+        XCTAssertEqual(config.features.buckets["age"], .boundaries([18, 25, 30, 35, 40, 45, 50, 55, 60, 65]))
+        XCTAssertEqual(config.features.crosses.count, 3)
+        XCTAssertEqual(config.optim.wide.name, .ftrl)
+        XCTAssertEqual(config.optim.deep.name, .adagrad)
+        XCTAssertEqual(config.train.seed, 42)
+    }
+
+    func testDefaultsAndScalars() throws {
+        let config = try RunConfigLoader.parse("""
+            data: {positive: yes_click, delimiter: ";"}
+            features:
+              buckets: {a: "quantile:10", b: [1, 2.5]}
+              multi_valued: {genres: "|"}
+            """)
+        XCTAssertEqual(config.data.positive, ["yes_click"])
+        XCTAssertEqual(config.data.delimiter, ";")
+        XCTAssertEqual(config.features.buckets["a"], .quantiles(10))
+        XCTAssertEqual(config.features.buckets["b"], .boundaries([1, 2.5]))
+        XCTAssertEqual(config.features.multiValued, ["genres": "|"])
+        XCTAssertEqual(config.train.epochs, 10)
+        XCTAssertEqual(config.optim.deep.initialAccumulator, 0.1)
+        XCTAssertEqual(try RunConfigLoader.parse(""), RunConfig())
+    }
+
+    func testSchemaContradictions() {
+        var config = RunConfig()
+        config.features.categorical = ["a"]
+        config.features.numeric = ["a"]
+        assertContains(thrownDescription { _ = try DataSchema(config: config) }, "'a'", "categorical", "numeric")
+        config.features.numeric = []
+        config.features.multiValued = ["g": "||"]
+        assertContains(thrownDescription { _ = try DataSchema(config: config) }, "separator")
+    }
+}

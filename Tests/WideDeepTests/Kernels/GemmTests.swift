@@ -1,0 +1,90 @@
+import XCTest
+@testable import WideDeep
+
+final class GemmTests: XCTestCase {
+    /// C[m×n] (+)= A[m×k]·B[k×n] by the textbook triple loop, in Double.
+    private func naive(_ a: [Float], _ b: [Float], _ c: [Float], m: Int, k: Int, n: Int, accumulate: Bool) -> [Double] {
+        var out = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = accumulate ? Double(c[i * n + j]) : 0
+                for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }
+                out[i * n + j] = s
+            }
+        }
+        return out
+    }
+
+    private func random(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
+        (0..<count).map { _ in Float(generator.nextUnit() * 2 - 1) }
+    }
+
+    private func multiply(_ a: [Float], _ b: [Float], _ c: [Float], m: Int, k: Int, n: Int, accumulate: Bool, threads: Int) -> [Float] {
+        var out = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    Gemm.multiply(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, k: k, n: n,
+                                  accumulate: accumulate, threads: threads)
+                }
+            }
+        }
+        return out
+    }
+
+    let shapes: [(m: Int, k: Int, n: Int)] = [
+        (1, 1, 1), (7, 13, 5), (33, 257, 19), (4, 3, 32), (5, 2, 33), (8, 16, 8), (9, 1, 40), (3, 7, 9), (64, 64, 64),
+        (130, 70, 100), (1, 300, 7), (257, 50, 1),
+    ]
+
+    func testMatchesNaiveTripleLoop() {
+        var generator = SeededGenerator(seed: 99)
+        for (m, k, n) in shapes {
+            let a = random(m * k, &generator), b = random(k * n, &generator), c = random(m * n, &generator)
+            for accumulate in [false, true] {
+                let expected = naive(a, b, c, m: m, k: k, n: n, accumulate: accumulate)
+                let actual = multiply(a, b, c, m: m, k: k, n: n, accumulate: accumulate, threads: 1)
+                // Relative to the size of the terms: Σ|a·b| bounds the rounding of the sum.
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var scale = accumulate ? abs(Double(c[i * n + j])) : 0
+                        for p in 0..<k { scale += abs(Double(a[i * k + p]) * Double(b[p * n + j])) }
+                        XCTAssertEqual(Double(actual[i * n + j]), expected[i * n + j], accuracy: 1e-4 * max(scale, 1e-6),
+                                       "\(m)×\(k)×\(n) accumulate \(accumulate) at (\(i), \(j))")
+                    }
+                }
+            }
+        }
+    }
+
+    func testBitIdenticalForAnyThreadCount() {
+        var generator = SeededGenerator(seed: 5)
+        for (m, k, n) in shapes + [(256, 300, 77), (513, 129, 65), (1000, 100, 50)] {
+            let a = random(m * k, &generator), b = random(k * n, &generator), c = random(m * n, &generator)
+            for accumulate in [false, true] {
+                let one = multiply(a, b, c, m: m, k: k, n: n, accumulate: accumulate, threads: 1)
+                for threads in [2, 3, 8] {
+                    let many = multiply(a, b, c, m: m, k: k, n: n, accumulate: accumulate, threads: threads)
+                    XCTAssertEqual(one.map(\.bitPattern), many.map(\.bitPattern), "\(m)×\(k)×\(n) threads \(threads)")
+                }
+            }
+        }
+    }
+
+    func testTranspose() {
+        // [[1, 2, 3], [4, 5, 6]]ᵀ = [[1, 4], [2, 5], [3, 6]]; and an odd 11×17 against the definition.
+        var out = [Float](repeating: 0, count: 6)
+        let input: [Float] = [1, 2, 3, 4, 5, 6]
+        input.withUnsafeBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { Gemm.transpose(i.baseAddress!, $0.baseAddress!, rows: 2, columns: 3) }
+        }
+        XCTAssertEqual(out, [1, 4, 2, 5, 3, 6])
+        var generator = SeededGenerator(seed: 1)
+        let big = random(11 * 17, &generator)
+        var t = [Float](repeating: 0, count: big.count)
+        big.withUnsafeBufferPointer { i in
+            t.withUnsafeMutableBufferPointer { Gemm.transpose(i.baseAddress!, $0.baseAddress!, rows: 11, columns: 17) }
+        }
+        for i in 0..<11 { for j in 0..<17 { XCTAssertEqual(t[j * 11 + i], big[i * 17 + j]) } }
+    }
+}
