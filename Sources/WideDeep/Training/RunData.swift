@@ -11,8 +11,6 @@ public struct RunData: Sendable {
     public var validSkipped: Int
     /// The first malformed rows' errors of both files.
     public var errors: [DataError]
-    /// Header columns the config did not mention.
-    public var notes: [String]
 
     /// Share of training rows held out for validation when the config names no validation file.
     public static let holdOutShare = 0.1
@@ -50,21 +48,26 @@ public struct RunData: Sendable {
             validDescription = "last \(validRaw.count) rows of \(trainPath)"
         }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: raw.count, rowsSkipped: raw.skippedRows, fraction: 1))
+        var data = try make(config: config, train: raw, valid: validRaw, layout: fixedLayout)
+        data.validDescription = validDescription
+        return data
+    }
+
+    /// Fits the layout on `train` (unless one is given) and encodes both sets.
+    public static func make(config: RunConfig, train raw: RawDataset, valid validRaw: RawDataset,
+                            layout fixedLayout: FeatureLayout? = nil) throws -> RunData {
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: raw)
         let encoder = FeatureEncoder(layout: layout)
-        let train = encoder.encode(raw, nameFeatures: true)
-        let valid = encoder.encode(validRaw)
-        return RunData(layout: layout, train: train, valid: valid, validDescription: validDescription,
-                       trainSkipped: raw.skippedRows, validSkipped: config.data.valid == nil ? 0 : validRaw.skippedRows,
-                       errors: raw.errors + (config.data.valid == nil ? [] : validRaw.errors),
-                       notes: [])
+        return RunData(layout: layout, train: encoder.encode(raw, nameFeatures: true), valid: encoder.encode(validRaw),
+                       validDescription: "validation rows", trainSkipped: raw.skippedRows,
+                       validSkipped: validRaw.skippedRows, errors: raw.errors + validRaw.errors)
     }
 }
 
 extension RawDataset {
     /// Splits into rows [0, at) and [at, count); bookkeeping (skipped rows, errors) stays with
     /// the first part.
-    func split(at index: Int) -> (RawDataset, RawDataset) {
+    public func split(at index: Int) -> (RawDataset, RawDataset) {
         var head = RawDataset(schema: schema), tail = RawDataset(schema: schema)
         let singles = schema.categorical.count, numerics = schema.numeric.count
         head.count = index

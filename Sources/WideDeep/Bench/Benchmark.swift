@@ -1,0 +1,103 @@
+import Foundation
+
+/// The measurements behind `wdl bench`: each figure is the median of several runs, with the
+/// minimum and maximum, so the machine's run-to-run noise is visible.
+public enum Benchmark {
+    public struct Figure: Sendable, Codable {
+        public var name: String
+        public var unit: String
+        public var median: Double
+        public var min: Double
+        public var max: Double
+        public var runs: Int
+
+        public init(name: String, unit: String, samples: [Double]) {
+            let sorted = samples.sorted()
+            self.name = name
+            self.unit = unit
+            self.runs = samples.count
+            median = sorted.isEmpty ? .nan : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            min = sorted.first ?? .nan
+            max = sorted.last ?? .nan
+        }
+    }
+
+    static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// GFLOP/s of `C[m×n] = A[m×k]·B[k×n]` (2·m·k·n flops), best of a few repetitions per run.
+    public static func gemm(m: Int, k: Int, n: Int, threads: Int, runs: Int) -> Figure {
+        var generator = SeededGenerator(seed: 1)
+        let a = (0..<(m * k)).map { _ in Float(generator.nextUnit() - 0.5) }
+        let b = (0..<(k * n)).map { _ in Float(generator.nextUnit() - 0.5) }
+        var c = [Float](repeating: 0, count: m * n)
+        let flops = 2.0 * Double(m * k * n)
+        let repetitions = max(1, Int(2e8 / flops))
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let seconds = a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        time {
+                            for _ in 0..<repetitions {
+                                Gemm.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, k: k, n: n, threads: threads)
+                            }
+                        }
+                    }
+                }
+            }
+            samples.append(flops * Double(repetitions) / seconds / 1e9)
+        }
+        return Figure(name: "GEMM \(m)×\(k)·\(k)×\(n)", unit: "GFLOP/s", samples: samples)
+    }
+
+    /// Criteo TSV parsing speed in MB/s of `bytes`.
+    public static func parse(bytes: [UInt8], threads: Int, runs: Int) throws -> Figure {
+        let reader = DatasetReader(schema: .criteo(), strict: false, threads: threads)
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            var failure: Error?
+            let seconds = time {
+                do { _ = try reader.parse(bytes: bytes, file: "bench") } catch { failure = error }
+            }
+            if let failure { throw failure }
+            samples.append(Double(bytes.count) / 1e6 / seconds)
+        }
+        return Figure(name: "parse Criteo TSV, \(threads) thread\(threads == 1 ? "" : "s")", unit: "MB/s", samples: samples)
+    }
+
+    /// Training examples per second over one epoch of `data` (fresh model per run), and the
+    /// validation AUC of the last run; forward-only examples per second on the validation set.
+    public static func train(config: RunConfig, data: RunData, runs: Int) -> (train: Figure, validate: Figure, auc: Double) {
+        var trainSamples: [Double] = [], validSamples: [Double] = []
+        var auc = Double.nan
+        let threads = config.train.threads, batch = config.train.batchSize
+        for _ in 0..<runs {
+            let model = WideDeepModel(layout: data.layout, config: config)
+            var generator = SeededGenerator(seed: config.train.seed)
+            let order = generator.permutation(data.train.count)
+            let seconds = order.withUnsafeBufferPointer { all in
+                time {
+                    var start = 0
+                    while start < all.count {
+                        let end = min(all.count, start + batch)
+                        model.trainStep(data.train, rows: UnsafeBufferPointer(rebasing: all[start..<end]), threads: threads)
+                        start = end
+                    }
+                }
+            }
+            trainSamples.append(Double(data.train.count) / seconds)
+            var logits: [Float] = []
+            let validSeconds = time { logits = model.predictAll(data.valid, batchSize: 2048, threads: threads) }
+            validSamples.append(Double(data.valid.count) / validSeconds)
+            auc = BinaryMetrics.auc(scores: logits, labels: data.valid.labels)
+        }
+        let name = config.model.mode.rawValue
+        return (Figure(name: "train \(name)", unit: "examples/s", samples: trainSamples),
+                Figure(name: "validate \(name)", unit: "examples/s", samples: validSamples), auc)
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import WideDeep
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed: GEMM, parsing, training (wide, deep, wide & deep), validation, peak memory.",
+        discussion: """
+        Generates Criteo-layout data in memory with wdl gen's model (or reads --data) and trains the \
+        standard model: hashed wide part with crosses C5×C8, C11×C14, C17×C20, C1×C13, C4×C10, 16-dim \
+        embeddings for 26 fields + 13 log-transformed numerics → ReLU 256 → 128 → 1, batch 512. Each \
+        figure is the median of --runs runs (min and max shown). Build with -c release.
+        """)
+
+    @Option(name: .long, help: "Generated training rows (default 200000).")
+    var rows = 200_000
+
+    @Option(name: .long, help: "Generated validation rows (default 50000).")
+    var validRows = 50_000
+
+    @Option(name: .long, help: "A Criteo TSV file to use instead of generated data (its last 10% validates).")
+    var data: String?
+
+    @Option(name: .long, help: "Runs per figure (default 3).")
+    var runs = 3
+
+    @Option(name: .long, help: "Threads (default 2).")
+    var threads = 2
+
+    @Option(name: .long, help: "Minibatch size (default 512).")
+    var batchSize = 512
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard rows >= 1000 else { throw ValidationError("--rows must be at least 1000, got \(rows)") }
+        guard validRows >= 100 else { throw ValidationError("--valid-rows must be at least 100, got \(validRows)") }
+        guard runs >= 1 else { throw ValidationError("--runs must be positive, got \(runs)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+    }
+
+    func run() throws {
+        var config = RunConfig.criteoDefault()
+        config.features.crosses = [["C5", "C8"], ["C11", "C14"], ["C17", "C20"], ["C1", "C13"], ["C4", "C10"]]
+        config.train.threads = threads
+        config.train.batchSize = batchSize
+        let cpu = SystemInfo.cpu()
+        log("wdl bench: \(cpu.model); SIMD features: \(cpu.features.joined(separator: " ")); threads \(threads), batch \(batchSize), \(runs) runs per figure")
+
+        let trainBytes: [UInt8], validBytes: [UInt8]?
+        if let data {
+            trainBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+            validBytes = nil
+            log("data: \(data) (\(trainBytes.count / 1_000_000) MB)")
+        } else {
+            trainBytes = SyntheticCTR(seed: 1).generate(rows: rows, threads: threads).bytes
+            validBytes = SyntheticCTR(seed: 2).generate(rows: validRows, threads: threads).bytes
+            log("data: wdl gen model, \(rows) training rows (\(trainBytes.count / 1_000_000) MB) + \(validRows) validation rows, in memory")
+        }
+        var figures: [Benchmark.Figure] = []
+        func record(_ figure: Benchmark.Figure, note: String = "") {
+            figures.append(figure)
+            log(String(format: "%-44@ %12.1f %-11@ (min %.1f, max %.1f)%@", figure.name as NSString, figure.median,
+                       figure.unit as NSString, figure.min, figure.max, note as NSString))
+        }
+        record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
+        if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
+
+        let reader = DatasetReader(schema: .criteo(), strict: false, threads: threads)
+        var trainRaw = try reader.parse(bytes: trainBytes, file: data ?? "generated")
+        let validRaw: RawDataset
+        if let validBytes {
+            validRaw = try reader.parse(bytes: validBytes, file: "generated-valid")
+        } else {
+            let keep = trainRaw.count - trainRaw.count / 10
+            (trainRaw, validRaw) = trainRaw.split(at: keep)
+        }
+        let runData = try RunData.make(config: config, train: trainRaw, valid: validRaw)
+        let width = runData.layout.deepInputWidth
+        log("model: \(runData.layout.hashBuckets) wide coordinates, \(runData.layout.schema.allCategorical.count) fields × \(config.model.embeddingDim)-dim embeddings, dense \(width) → \(config.model.hidden.map(String.init).joined(separator: " → ")) → 1")
+
+        for (m, k, n) in [(batchSize, width, 256), (batchSize, 256, 128), (width, batchSize, 256), (batchSize, 256, width)] {
+            record(Benchmark.gemm(m: m, k: k, n: n, threads: threads, runs: runs))
+        }
+        for mode in [ModelMode.wide, .deep, .wideDeep] {
+            var modeConfig = config
+            modeConfig.model.mode = mode
+            let result = Benchmark.train(config: modeConfig, data: runData, runs: runs)
+            record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
+            record(result.validate)
+        }
+        let peak = SystemInfo.peakResidentBytes().map { Double($0) / 1e6 } ?? .nan
+        log(String(format: "peak resident memory %.0f MB", peak))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let report = BenchReport(cpu: cpu.model, features: cpu.features, threads: threads, batchSize: batchSize,
+                                     trainRows: trainRaw.count, validRows: validRaw.count, figures: figures, peakResidentMB: peak)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    /// Progress and the table go to stdout, or to stderr when --json owns stdout.
+    private func log(_ text: String) {
+        if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+    }
+}
+
+struct BenchReport: Encodable {
+    var cpu: String
+    var features: [String]
+    var threads: Int
+    var batchSize: Int
+    var trainRows: Int
+    var validRows: Int
+    var figures: [Benchmark.Figure]
+    var peakResidentMB: Double
+}
