@@ -20,9 +20,16 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
+        /// Matrix-product micro-kernels, portable; and the same source (a symlink) built for
+        /// AVX2 + FMA CPUs, chosen at run time.
+        .target(name: "Kernels", swiftSettings: optimizedInDebug),
+        .target(
+            name: "KernelsHaswell",
+            swiftSettings: optimizedInDebug + [.unsafeFlags(["-target-cpu", "haswell"]), .define("WDL_FMA")]
+        ),
         .target(
             name: "WideDeep",
-            dependencies: ["SafeTensors", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
         /// safetensors files: a generic reader and writer, no knowledge of the model.
@@ -41,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WideDeepTests",
-            dependencies: ["WideDeep"],
+            dependencies: ["WideDeep", "Kernels", "KernelsHaswell"],
             swiftSettings: optimizedInDebug
         ),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),

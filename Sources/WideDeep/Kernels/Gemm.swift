@@ -1,18 +1,36 @@
 import Dispatch
+import Kernels
+import KernelsHaswell
+import Foundation
 
 /// Single-precision matrix products for the dense layers, written in Swift SIMD.
 ///
-/// One kernel, `C[m×n] (+)= A[m×k] · B[k×n]`, all row-major; the backward products use it on
-/// transposed copies (`transpose`), which cost O(m·k) against the product's O(m·k·n).
-/// The micro-kernel keeps a 4×32 tile of C in sixteen SIMD8 registers and streams rows of B:
-/// each B vector is loaded once per four rows of A. It uses plain `*` and `+`, never
-/// `addingProduct`, which without an FMA target compiles to a call per lane (measured here:
-/// 0.56 vs 12.5 GFLOP/s).
+/// One product, `C[m×n] (+)= A[m×k] · B[k×n]`, all row-major; the backward products use it on
+/// transposed copies (`transpose`), which cost O(m·k) against the product's O(m·k·n). The
+/// micro-kernels live in the `Kernels` / `KernelsHaswell` modules (one source, two targets).
 ///
 /// Threads split the rows of C, so every element is computed by the same sequence of operations
-/// whatever the thread count: results are bit-identical for any `threads`.
+/// whatever the thread count: results are bit-identical for any `threads` (on one machine: the
+/// FMA kernel rounds once per multiply-add, the portable one twice).
 public enum Gemm {
-    typealias V = SIMD8<Float>
+    /// The micro-kernel for this CPU: AVX2 + FMA where it has them, portable SIMD otherwise.
+    /// `WDL_PORTABLE_KERNELS=1` forces the portable one (to compare in `wdl bench`).
+    public static let usesFMA: Bool = {
+        let features = SystemInfo.cpu().features
+        return features.contains("avx2") && features.contains("fma")
+            && ProcessInfo.processInfo.environment["WDL_PORTABLE_KERNELS"] != "1"
+    }()
+
+    public static var kernelName: String { usesFMA ? KernelsHaswell.GemmKernel.name : Kernels.GemmKernel.name }
+
+    static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool) {
+        if usesFMA {
+            KernelsHaswell.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate)
+        } else {
+            Kernels.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate)
+        }
+    }
 
     public static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                 m: Int, k: Int, n: Int, accumulate: Bool = false, threads: Int = 1) {
@@ -49,111 +67,4 @@ public enum Gemm {
         }
     }
 
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> V {
-        UnsafeRawPointer(p).loadUnaligned(as: V.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    }
-
-    static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool) {
-        var i = rows.lowerBound
-        while i + 4 <= rows.upperBound {
-            var j = 0
-            while j + 32 <= n {
-                tile4x32(a + i * k, b + j, c + i * n + j, k: k, n: n, accumulate: accumulate)
-                j += 32
-            }
-            while j + 8 <= n {
-                tile4x8(a + i * k, b + j, c + i * n + j, k: k, n: n, accumulate: accumulate)
-                j += 8
-            }
-            if j < n {
-                for r in i..<(i + 4) { scalarRow(a + r * k, b, c + r * n, from: j, k: k, n: n, accumulate: accumulate) }
-            }
-            i += 4
-        }
-        while i < rows.upperBound {
-            var j = 0
-            while j + 8 <= n {
-                tile1x8(a + i * k, b + j, c + i * n + j, k: k, n: n, accumulate: accumulate)
-                j += 8
-            }
-            if j < n { scalarRow(a + i * k, b, c + i * n, from: j, k: k, n: n, accumulate: accumulate) }
-            i += 1
-        }
-    }
-
-    @inline(__always)
-    static func tile4x32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                         k: Int, n: Int, accumulate: Bool) {
-        var c00 = V(), c01 = V(), c02 = V(), c03 = V()
-        var c10 = V(), c11 = V(), c12 = V(), c13 = V()
-        var c20 = V(), c21 = V(), c22 = V(), c23 = V()
-        var c30 = V(), c31 = V(), c32 = V(), c33 = V()
-        if accumulate {
-            c00 = load(c); c01 = load(c + 8); c02 = load(c + 16); c03 = load(c + 24)
-            c10 = load(c + n); c11 = load(c + n + 8); c12 = load(c + n + 16); c13 = load(c + n + 24)
-            c20 = load(c + 2 * n); c21 = load(c + 2 * n + 8); c22 = load(c + 2 * n + 16); c23 = load(c + 2 * n + 24)
-            c30 = load(c + 3 * n); c31 = load(c + 3 * n + 8); c32 = load(c + 3 * n + 16); c33 = load(c + 3 * n + 24)
-        }
-        var bp = b
-        for p in 0..<k {
-            let b0 = load(bp), b1 = load(bp + 8), b2 = load(bp + 16), b3 = load(bp + 24)
-            let a0 = V(repeating: a[p]), a1 = V(repeating: a[k + p])
-            let a2 = V(repeating: a[2 * k + p]), a3 = V(repeating: a[3 * k + p])
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3
-            bp += n
-        }
-        store(c00, c); store(c01, c + 8); store(c02, c + 16); store(c03, c + 24)
-        store(c10, c + n); store(c11, c + n + 8); store(c12, c + n + 16); store(c13, c + n + 24)
-        store(c20, c + 2 * n); store(c21, c + 2 * n + 8); store(c22, c + 2 * n + 16); store(c23, c + 2 * n + 24)
-        store(c30, c + 3 * n); store(c31, c + 3 * n + 8); store(c32, c + 3 * n + 16); store(c33, c + 3 * n + 24)
-    }
-
-    @inline(__always)
-    static func tile4x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                        k: Int, n: Int, accumulate: Bool) {
-        var c0 = accumulate ? load(c) : V(), c1 = accumulate ? load(c + n) : V()
-        var c2 = accumulate ? load(c + 2 * n) : V(), c3 = accumulate ? load(c + 3 * n) : V()
-        var bp = b
-        for p in 0..<k {
-            let bv = load(bp)
-            c0 += V(repeating: a[p]) * bv
-            c1 += V(repeating: a[k + p]) * bv
-            c2 += V(repeating: a[2 * k + p]) * bv
-            c3 += V(repeating: a[3 * k + p]) * bv
-            bp += n
-        }
-        store(c0, c); store(c1, c + n); store(c2, c + 2 * n); store(c3, c + 3 * n)
-    }
-
-    @inline(__always)
-    static func tile1x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                        k: Int, n: Int, accumulate: Bool) {
-        var c0 = accumulate ? load(c) : V()
-        var bp = b
-        for p in 0..<k {
-            c0 += V(repeating: a[p]) * load(bp)
-            bp += n
-        }
-        store(c0, c)
-    }
-
-    @inline(__always)
-    static func scalarRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                          from j0: Int, k: Int, n: Int, accumulate: Bool) {
-        for j in j0..<n {
-            var sum: Float = accumulate ? c[j] : 0
-            for p in 0..<k { sum += a[p] * b[p * n + j] }
-            c[j] = sum
-        }
-    }
 }

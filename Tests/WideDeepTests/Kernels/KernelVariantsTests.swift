@@ -1,0 +1,41 @@
+import XCTest
+import Kernels
+import KernelsHaswell
+@testable import WideDeep
+
+/// Both builds of the micro-kernel (portable, and AVX2 + FMA when this CPU has them) against a
+/// naive triple loop in Double, on shapes that exercise every tile and tail.
+final class KernelVariantsTests: XCTestCase {
+    func naive(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n { for p in 0..<k { c[i * n + j] += Double(a[i * k + p]) * Double(b[p * n + j]) } } }
+        return c
+    }
+
+    func check(_ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>, Int, Int) -> Void,
+               name: String) {
+        var g = SeededGenerator(seed: 11)
+        for (m, k, n) in [(1, 1, 1), (7, 13, 5), (5, 9, 40), (33, 257, 19), (9, 31, 77)] {
+            let a = (0..<(m * k)).map { _ in Float(g.nextUnit() * 2 - 1) }
+            let b = (0..<(k * n)).map { _ in Float(g.nextUnit() * 2 - 1) }
+            var c = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                kernel(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, 0..<m, k, n)
+            } } }
+            let reference = naive(a, b, m: m, k: k, n: n)
+            for i in reference.indices {
+                XCTAssertEqual(Double(c[i]), reference[i], accuracy: 1e-4 * max(1, abs(reference[i])), "\(name) \(m)×\(k)×\(n) at \(i)")
+            }
+        }
+    }
+
+    func testPortableKernelMatchesNaiveProduct() {
+        check({ Kernels.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false) }, name: "portable")
+    }
+
+    func testFMAKernelMatchesNaiveProductWhereSupported() throws {
+        try XCTSkipUnless(SystemInfo.cpu().features.contains("fma") && SystemInfo.cpu().features.contains("avx2"),
+                          "this CPU has no AVX2 + FMA")
+        check({ KernelsHaswell.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false) }, name: "FMA")
+    }
+}
