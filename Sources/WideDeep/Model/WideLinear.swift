@@ -12,13 +12,22 @@ public final class WideLinear: @unchecked Sendable {
     /// Learning rate and AdaGrad's starting accumulator, when not FTRL.
     public var learningRate: Double
     public let initialAccumulator: Double
-    public var z: [Float]
-    public var n: [Float]
-    /// Feature group that first updated each coordinate; `untouched` where none has.
-    public var groupOf: [UInt16]
     public static let untouched = UInt16.max
 
-    private var gradient: [Float]
+    /// Everything one coordinate needs, interleaved in 16 bytes: the forward pass, the gradient
+    /// accumulation and the update of an id each touch one cache line instead of four arrays
+    /// (the wide part is bound by these random accesses into a space of millions of ids).
+    struct Coordinate {
+        var z: Float
+        var n: Float
+        /// The minibatch's summed gradient, while `inBatch` is set.
+        var gradient: Float
+        var group: UInt16
+        var inBatch: UInt16
+    }
+
+    /// `size + 1` coordinates; the last is the bias.
+    private let coordinates: UnsafeMutablePointer<Coordinate>
     private var batchIds: [Int32] = []
 
     public init(size: Int, kind: OptimizerName, ftrl: FTRLProximal, learningRate: Double, initialAccumulator: Double = 0.1) {
@@ -28,18 +37,48 @@ public final class WideLinear: @unchecked Sendable {
         self.ftrl = ftrl
         self.learningRate = learningRate
         self.initialAccumulator = initialAccumulator
-        z = [Float](repeating: 0, count: size + 1)
-        n = [Float](repeating: kind == .adagrad ? Float(initialAccumulator) : 0, count: size + 1)
-        groupOf = [UInt16](repeating: Self.untouched, count: size)
-        gradient = [Float](repeating: 0, count: size + 1)
+        coordinates = .allocate(capacity: size + 1)
+        coordinates.initialize(repeating: Coordinate(z: 0, n: kind == .adagrad ? Float(initialAccumulator) : 0,
+                                                     gradient: 0, group: Self.untouched, inBatch: 0),
+                               count: size + 1)
+    }
+
+    deinit { coordinates.deallocate() }
+
+    /// FTRL's z per coordinate (AdaGrad, SGD: the weights), bias last. A copy: for checkpoints.
+    public var z: [Float] {
+        get { (0...size).map { coordinates[$0].z } }
+        set {
+            precondition(newValue.count == size + 1)
+            for i in 0...size { coordinates[i].z = newValue[i] }
+        }
+    }
+
+    /// FTRL's n (AdaGrad: the accumulators), bias last. A copy: for checkpoints.
+    public var n: [Float] {
+        get { (0...size).map { coordinates[$0].n } }
+        set {
+            precondition(newValue.count == size + 1)
+            for i in 0...size { coordinates[i].n = newValue[i] }
+        }
+    }
+
+    /// Feature group that first updated each coordinate; `untouched` where none has.
+    public var groupOf: [UInt16] {
+        get { (0..<size).map { coordinates[$0].group } }
+        set {
+            precondition(newValue.count == size)
+            for i in 0..<size { coordinates[i].group = newValue[i] }
+        }
     }
 
     /// The weight of coordinate `i` (`size` is the bias).
     @inline(__always)
     public func weight(_ i: Int) -> Float {
+        let c = coordinates[i]
         switch kind {
-        case .ftrl: i == size ? ftrl.unregularizedWeight(z: z[i], n: n[i]) : ftrl.weight(z: z[i], n: n[i])
-        default: z[i]
+        case .ftrl: return i == size ? ftrl.unregularizedWeight(z: c.z, n: c.n) : ftrl.weight(z: c.z, n: c.n)
+        default: return c.z
         }
     }
 
@@ -51,9 +90,13 @@ public final class WideLinear: @unchecked Sendable {
         var sum = weight(size)
         switch kind {
         case .ftrl:
-            for id in ids { sum += ftrl.weight(z: z[Int(id)], n: n[Int(id)]) }
+            let ftrl = self.ftrl
+            for id in ids {
+                let c = coordinates[Int(id)]
+                sum += ftrl.weight(z: c.z, n: c.n)
+            }
         default:
-            for id in ids { sum += z[Int(id)] }
+            for id in ids { sum += coordinates[Int(id)].z }
         }
         return sum
     }
@@ -62,12 +105,15 @@ public final class WideLinear: @unchecked Sendable {
     @inline(__always)
     public func accumulate(ids: UnsafeBufferPointer<UInt32>, groups: UnsafeBufferPointer<UInt16>, gradient g: Float) {
         for (k, id) in ids.enumerated() {
-            let i = Int(id)
-            if gradient[i] == 0 { batchIds.append(Int32(i)) }
-            gradient[i] += g
-            if groupOf[i] == Self.untouched { groupOf[i] = groups[k] }
+            let c = coordinates + Int(id)
+            if c.pointee.inBatch == 0 {
+                c.pointee.inBatch = 1
+                batchIds.append(Int32(id))
+            }
+            c.pointee.gradient += g
+            if c.pointee.group == Self.untouched { c.pointee.group = groups[k] }
         }
-        gradient[size] += g
+        coordinates[size].gradient += g
     }
 
     /// Applies the minibatch's summed gradients, coordinate by coordinate, and clears them.
@@ -76,19 +122,26 @@ public final class WideLinear: @unchecked Sendable {
     public func applyUpdates() {
         batchIds.append(Int32(size))
         let lr = Float(learningRate)
+        let ftrl = self.ftrl
         for id in batchIds {
             let i = Int(id)
-            let g = gradient[i]
-            gradient[i] = 0
+            let c = coordinates + i
+            let g = c.pointee.gradient
+            c.pointee.gradient = 0
+            c.pointee.inBatch = 0
             guard g != 0 else { continue }
             switch kind {
             case .ftrl:
-                if i == size { ftrl.updateUnregularized(z: &z[i], n: &n[i], gradient: g) } else { ftrl.update(z: &z[i], n: &n[i], gradient: g) }
+                if i == size {
+                    ftrl.updateUnregularized(z: &c.pointee.z, n: &c.pointee.n, gradient: g)
+                } else {
+                    ftrl.update(z: &c.pointee.z, n: &c.pointee.n, gradient: g)
+                }
             case .adagrad:
-                n[i] += g * g
-                z[i] -= lr * g / (n[i].squareRoot() + 1e-7)
+                c.pointee.n += g * g
+                c.pointee.z -= lr * g / (c.pointee.n.squareRoot() + 1e-7)
             case .sgd:
-                z[i] -= lr * g
+                c.pointee.z -= lr * g
             case .adam:
                 break
             }
@@ -101,7 +154,7 @@ public final class WideLinear: @unchecked Sendable {
         var nonzero = [Int](repeating: 0, count: groupNames.count)
         var touched = [Int](repeating: 0, count: groupNames.count)
         for i in 0..<size {
-            let g = groupOf[i]
+            let g = coordinates[i].group
             guard g != Self.untouched, Int(g) < groupNames.count else { continue }
             touched[Int(g)] += 1
             if weight(i) != 0 { nonzero[Int(g)] += 1 }
@@ -114,6 +167,7 @@ public final class WideLinear: @unchecked Sendable {
 
     /// True when every coordinate's state is finite.
     public var isFinite: Bool {
-        z.allSatisfy(\.isFinite) && n.allSatisfy(\.isFinite)
+        for i in 0...size where !coordinates[i].z.isFinite || !coordinates[i].n.isFinite { return false }
+        return true
     }
 }
