@@ -7,6 +7,6 @@ struct Wdl: ParsableCommand {
         commandName: "wdl",
         abstract: "Train Wide & Deep click-through-rate models (Cheng et al. 2016) and steer them live.",
         discussion: "With no subcommand, trains the bundled sample run (sample-data/adult/adult.yaml).",
-        subcommands: [Train.self, Evaluate.self, Generate.self, Bench.self],
+        subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Bench.self],
         defaultSubcommand: Train.self)
 }

@@ -19,6 +19,11 @@ public enum Checkpoint {
 
     /// Writes `request` to `<directory>/<name>.safetensors` atomically; returns the path.
     public static func save(_ request: CheckpointRequest) throws -> String {
+        try save(request, writeOptions: SafeTensorsFile.WriteOptions())
+    }
+
+    /// `save` with explicit write options (tests use SafeTensors' hook that stops before the rename).
+    static func save(_ request: CheckpointRequest, writeOptions: SafeTensorsFile.WriteOptions) throws -> String {
         if let bad = request.state.firstNonFiniteTensor {
             throw CheckpointError(path: request.directory, "refused to save: tensor '\(bad)' holds NaN or infinite values")
         }
@@ -30,22 +35,15 @@ public enum Checkpoint {
         }
         let url = folder.appendingPathComponent("\(request.name).safetensors")
         let file = try makeFile(request)
-        try file.write(to: url)
+        try file.write(to: url, options: writeOptions)
         return url.path
     }
 
     static func makeFile(_ request: CheckpointRequest) throws -> SafeTensorsFile {
         var tensors: [String: Tensor] = [:]
-        let dim = request.layout.embeddingDim
         for (name, values) in request.state.floats {
-            var shape = [values.count]
-            if name.hasPrefix("deep.embedding.") && values.count % dim == 0 && !name.hasSuffix(".touched") {
-                shape = [values.count / dim, dim]
-            }
-            if let layer = denseShape(name, count: values.count, config: request.config, layout: request.layout) {
-                shape = layer
-            }
-            tensors[name] = try Tensor(values, shape: shape)
+            tensors[name] = try Tensor(values, shape: shape(of: name, count: values.count, config: request.config,
+                                                            layout: request.layout))
         }
         for (name, values) in request.state.uint16 { tensors[name] = try Tensor(values) }
         for (name, values) in request.state.uint8 { tensors[name] = try Tensor(values) }
@@ -73,6 +71,24 @@ public enum Checkpoint {
         ]
         metadata["model_mode"] = request.config.model.mode.rawValue
         return SafeTensorsFile(metadata: metadata, tensors: tensors)
+    }
+
+    /// The shape a tensor of `count` elements is saved with: [rows, dim] for embeddings and
+    /// their optimizer state, [in, out] for dense weights and theirs, [count] otherwise.
+    static func shape(of name: String, count: Int, config: RunConfig, layout: FeatureLayout) -> [Int] {
+        let dim = layout.embeddingDim
+        if name.hasPrefix("deep.embedding.") && dim > 0 && count % dim == 0 && !name.hasSuffix(".touched") {
+            return [count / dim, dim]
+        }
+        return denseShape(name, count: count, config: config, layout: layout) ?? [count]
+    }
+
+    /// The dtype of a tensor in a wdl checkpoint: U16 for `wide.group_of`, U8 for the embedding
+    /// rows' `touched` flags, F32 for everything else.
+    static func dtype(of name: String) -> DType {
+        if name == "wide.group_of" { return .u16 }
+        if name.hasPrefix("deep.embedding.") && name.hasSuffix(".touched") { return .u8 }
+        return .f32
     }
 
     private static func denseShape(_ name: String, count: Int, config: RunConfig, layout: FeatureLayout) -> [Int]? {
@@ -112,4 +128,18 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
     public var description: String { "\(path): \(message)" }
+
+    /// A file the SafeTensors reader refused, said once (its message repeats the path) and,
+    /// where the cause is plain, in the user's terms.
+    static func unreadable(_ path: String, _ error: SafeTensorsError) -> CheckpointError {
+        var reason = error.description
+        if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
+        switch error {
+        case .offsetsOutOfBounds, .truncatedData:
+            reason += " — the file is truncated or not a checkpoint"
+        default:
+            break
+        }
+        return CheckpointError(path: path, "not a readable checkpoint: \(reason)")
+    }
 }

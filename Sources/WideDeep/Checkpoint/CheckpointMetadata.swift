@@ -7,7 +7,7 @@ public enum CheckpointMetadata {
         do {
             return try SafeTensorsFile.readHeader(of: URL(fileURLWithPath: path))
         } catch let error as SafeTensorsError {
-            throw CheckpointError(path: path, "not a readable checkpoint: \(error)")
+            throw CheckpointError.unreadable(path, error)
         }
     }
 

@@ -17,18 +17,23 @@ public struct LoadedCheckpoint: @unchecked Sendable {
     public var wideNames: [UInt32: String]
     public var file: SafeTensorsFile
 
-    /// Reads and validates everything before building anything: the safetensors structure and
+    /// Reads and validates everything before returning anything: the safetensors structure and
     /// checksums (SafeTensors module), the format name and version, the config and layout JSON,
-    /// every tensor's dtype and size against the layout, finiteness. Any failure throws; nothing
+    /// every tensor's dtype, size and shape against the layout, finiteness. Any failure throws; nothing
     /// half-loaded is returned.
+    ///
+    /// The header (metadata, tensor list) is read and checked first; the model's construction,
+    /// which only needs the config and layout, then overlaps the reading and checksumming of the
+    /// tensors (most of a large checkpoint's load time otherwise).
     public static func load(path: String) throws -> LoadedCheckpoint {
-        let file: SafeTensorsFile
+        let url = URL(fileURLWithPath: path)
+        let header: SafeTensorsHeader
         do {
-            file = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: path))
+            header = try SafeTensorsFile.readHeader(of: url)
         } catch let error as SafeTensorsError {
-            throw CheckpointError(path: path, "not a readable checkpoint: \(error)")
+            throw CheckpointError.unreadable(path, error)
         }
-        let meta = file.metadata
+        let meta = header.metadata
         guard meta["format"] == Checkpoint.formatName else {
             throw CheckpointError(path: path, "a safetensors file, but not a wdl checkpoint (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "absent"))")
         }
@@ -57,6 +62,11 @@ public struct LoadedCheckpoint: @unchecked Sendable {
               layout.embeddingRows.count == layout.schema.allCategorical.count else {
             throw CheckpointError(path: path, "the feature layout does not match the config")
         }
+        guard (1...(1 << 30)).contains(layout.hashBuckets), (1...1024).contains(layout.embeddingDim),
+              layout.embeddingRows.allSatisfy({ (1...(1 << 26)).contains($0) }),
+              config.model.hidden.allSatisfy({ (1...65_536).contains($0) }), (1...65_536).contains(config.train.batchSize) else {
+            throw CheckpointError(path: path, "the feature layout or model sizes in the metadata are out of range")
+        }
         let hyperparameters = try decode([String: Double].self, "hyperparameters")
         let names = try decode([String: String].self, "wide_names")
         guard let rng = Checkpoint.parseWords(meta["rng_state"]), let epochStart = Checkpoint.parseWords(meta["epoch_start_rng"]) else {
@@ -65,29 +75,61 @@ public struct LoadedCheckpoint: @unchecked Sendable {
         let step = try integer("step"), epoch = try integer("epoch"), examples = try integer("examples")
         let offset = try integer("epoch_offset"), optimizerSteps = try integer("deep_optimizer_steps")
 
+        // The file must hold at least every parameter its layout claims; checked before the model
+        // is built, so that a forged layout cannot make it allocate without bound.
+        let stored = header.tensors.reduce(0.0) { $0 + Double($1.byteCount / $1.dtype.size) }
+        guard parameterEstimate(config: config, layout: layout) <= stored else {
+            throw CheckpointError(path: path, "the layout in the metadata describes more parameters than the file's tensors hold")
+        }
+        // Hyperparameters in force when saved (they may have been changed live).
+        let modelConfig = config.applying(hyperparameters: hyperparameters)
+        let built = ModelUnderConstruction()
+        let building = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: building) {
+            built.model = WideDeepModel(layout: layout, config: modelConfig)
+        }
+        let file: SafeTensorsFile
+        do {
+            file = try SafeTensorsFile(contentsOf: url)
+        } catch {
+            building.wait()
+            if let error = error as? SafeTensorsError { throw CheckpointError.unreadable(path, error) }
+            throw error
+        }
+        building.wait()
+        guard file.metadata == meta else {
+            throw CheckpointError(path: path, "the file was replaced while it was being read; load it again")
+        }
+        let model = built.model!
+        let sizes = model.expectedTensorSizes()
+        if let extra = Set(file.names).subtracting(sizes.keys).sorted().first {
+            throw CheckpointError(path: path, "tensor '\(extra)' does not belong to a \(config.model.mode.rawValue) model of this layout")
+        }
         var state = ModelState()
         state.deepOptimizerSteps = optimizerSteps
         for name in file.names {
             let tensor = try file.tensor(named: name)
-            switch tensor.dtype {
-            case .f32:
-                let values = try tensor.floats()
-                if let bad = tensor.firstNonFiniteIndex {
-                    throw CheckpointError(path: path, "tensor '\(name)' holds a NaN or infinite value at index \(bad)")
-                }
-                state.floats[name] = values
+            let dtype = Checkpoint.dtype(of: name)
+            guard tensor.dtype == dtype else {
+                throw CheckpointError(path: path, "tensor '\(name)' has dtype \(tensor.dtype.rawValue) where a wdl checkpoint has \(dtype.rawValue)")
+            }
+            let count = sizes[name]!
+            guard tensor.elementCount == count else {
+                throw CheckpointError(path: path, "tensor '\(name)' has \(tensor.elementCount) values where the model's layout needs \(count)")
+            }
+            let shape = Checkpoint.shape(of: name, count: count, config: config, layout: layout)
+            guard tensor.shape == shape else {
+                throw CheckpointError(path: path, "tensor '\(name)' has shape \(tensor.shape) where the model's layout needs \(shape)")
+            }
+            switch dtype {
             case .u16: state.uint16[name] = try tensor.values(as: UInt16.self)
             case .u8: state.uint8[name] = try tensor.uint8s()
             default:
-                throw CheckpointError(path: path, "tensor '\(name)' has dtype \(tensor.dtype.rawValue), which no wdl tensor has")
+                if let bad = tensor.firstNonFiniteIndex {
+                    throw CheckpointError(path: path, "tensor '\(name)' holds a NaN or infinite value at index \(bad)")
+                }
+                state.floats[name] = try tensor.floats()
             }
-        }
-        // Hyperparameters in force when saved (they may have been changed live).
-        let modelConfig = config.applying(hyperparameters: hyperparameters)
-        let model = WideDeepModel(layout: layout, config: modelConfig)
-        let expected = Set(model.expectedTensorSizes().keys)
-        if let extra = Set(file.names).subtracting(expected).sorted().first {
-            throw CheckpointError(path: path, "tensor '\(extra)' does not belong to a \(config.model.mode.rawValue) model of this layout")
         }
         do { try model.restoreState(state) } catch {
             throw CheckpointError(path: path, "\(error)")
@@ -100,6 +142,25 @@ public struct LoadedCheckpoint: @unchecked Sendable {
                                 generator: SeededGenerator(state: rng), hyperparameters: hyperparameters,
                                 metadata: meta, wideNames: wideNames, file: file)
     }
+}
+
+/// Holds the model built on another thread while the tensors are read (the group's wait orders
+/// the accesses).
+private final class ModelUnderConstruction: @unchecked Sendable {
+    var model: WideDeepModel?
+}
+
+/// Parameters a model of this layout has (Double: a forged layout may overflow Int).
+private func parameterEstimate(config: RunConfig, layout: FeatureLayout) -> Double {
+    var total = 0.0
+    if config.model.mode.hasWide { total += Double(layout.hashBuckets) + 1 }
+    if config.model.mode.hasDeep {
+        total += layout.embeddingRows.reduce(0.0) { $0 + Double($1) * Double(layout.embeddingDim) }
+        let widths = [Double(layout.schema.allCategorical.count) * Double(layout.embeddingDim) + Double(layout.numeric.count)]
+            + config.model.hidden.map(Double.init) + [1]
+        for l in 0..<(widths.count - 1) { total += widths[l] * widths[l + 1] + widths[l + 1] }
+    }
+    return total
 }
 
 /// Where a run is in its data order: the generator state the current epoch's shuffle was drawn

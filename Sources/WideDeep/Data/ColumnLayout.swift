@@ -15,17 +15,30 @@ struct ColumnLayout: Sendable {
 
     var fieldCount: Int { roles.count }
 
-    init(criteo schema: DataSchema) {
-        names = ["label"] + DataSchema.criteoNumeric + DataSchema.criteoCategorical
+    /// `label`: whether rows start with the label column, and whether to read it (prediction
+    /// rows of 39 fields have none; prediction ignores a label that is there).
+    init(criteo schema: DataSchema, label: LabelColumn = .read) {
+        names = (label == .absent ? [] : ["label"]) + DataSchema.criteoNumeric + DataSchema.criteoCategorical
         roles = names.map { name in
-            if name == "label" { return .label }
+            if name == "label" { return label == .read ? .label : .ignored }
             if let i = schema.numeric.firstIndex(of: name) { return .numeric(i) }
             if let i = schema.categorical.firstIndex(of: name) { return .categorical(i) }
             return .ignored
         }
     }
 
-    init(csvHeader line: UnsafeBufferPointer<UInt8>, schema: DataSchema, file: String) throws {
+    /// What to do with the label column.
+    enum LabelColumn: Sendable, Equatable {
+        /// It must be there, and is read.
+        case read
+        /// It may be there (prediction input); it is not read either way.
+        case ignoredIfPresent
+        /// It is not there (Criteo prediction rows of 39 fields).
+        case absent
+    }
+
+    init(csvHeader line: UnsafeBufferPointer<UInt8>, schema: DataSchema, file: String,
+         label: LabelColumn = .read) throws {
         var header = line
         if let last = header.last, last == 13 { header = UnsafeBufferPointer(rebasing: header.dropLast()) }
         names = FieldSplitter.split(header, delimiter: schema.delimiter).map { field in
@@ -46,12 +59,16 @@ struct ColumnLayout: Sendable {
             return i
         }
         roles = Array(repeating: .ignored, count: names.count)
-        roles[try index(of: schema.labelColumn, role: "label")] = .label
+        if label == .read {
+            roles[try index(of: schema.labelColumn, role: "label")] = .label
+        }
         for (i, name) in schema.categorical.enumerated() { roles[try index(of: name, role: "categorical")] = .categorical(i) }
         for (i, field) in schema.multiValued.enumerated() { roles[try index(of: field.name, role: "multi-valued")] = .multiValued(i) }
         for (i, name) in schema.numeric.enumerated() { roles[try index(of: name, role: "numeric")] = .numeric(i) }
         for name in schema.ignore { _ = try index(of: name, role: "ignored") }
-        unmentioned = zip(names, roles).filter { $0.1 == .ignored && !schema.ignore.contains($0.0) }.map(\.0)
+        unmentioned = zip(names, roles).filter {
+            $0.1 == .ignored && !schema.ignore.contains($0.0) && $0.0 != schema.labelColumn
+        }.map(\.0)
     }
 }
 

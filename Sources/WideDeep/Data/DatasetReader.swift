@@ -13,6 +13,17 @@ public struct DatasetReader: Sendable {
     public var threads = 1
     /// Rows at the start of the file whose values are remembered as readable text.
     public var readableRows = 100_000
+    /// What the rows are for; `.prediction` changes how labels and rows are read.
+    public var purpose: Purpose = .training
+
+    public enum Purpose: Sendable {
+        /// Every row has a valid label (training, evaluation).
+        case training
+        /// Rows to score: the label column may be absent (a CSV header without it; Criteo rows
+        /// of 39 fields, decided by the first data row) and is never read when present; each
+        /// parsed row's index among the data rows is kept in `dataRowIndices`.
+        case prediction
+    }
 
     public init(schema: DataSchema, strict: Bool = false, threads: Int = 1) {
         self.schema = schema
@@ -56,12 +67,17 @@ public struct DatasetReader: Sendable {
             }
             let layout: ColumnLayout
             var firstDataLine = 1
+            let predicting = purpose == .prediction
             if schema.format == .csv {
                 let headerEnd = all[start...].firstIndex(of: 10) ?? all.count
                 layout = try ColumnLayout(csvHeader: UnsafeBufferPointer(rebasing: all[start..<headerEnd]),
-                                          schema: schema, file: file)
+                                          schema: schema, file: file, label: predicting ? .ignoredIfPresent : .read)
                 start = min(all.count, headerEnd + 1)
                 firstDataLine = 2
+            } else if predicting {
+                let unlabelled = Self.firstDataRowFieldCount(all, from: start, delimiter: schema.delimiter)
+                    == ColumnLayout(criteo: schema, label: .absent).fieldCount
+                layout = ColumnLayout(criteo: schema, label: unlabelled ? .absent : .ignoredIfPresent)
             } else {
                 layout = ColumnLayout(criteo: schema)
             }
@@ -71,6 +87,7 @@ public struct DatasetReader: Sendable {
             let work: (Int) -> Void = { index in
                 let range = chunks[index]
                 var parser = RowParser(schema: schema, layout: layout, file: file)
+                parser.recordRowIndices = predicting
                 let part = parser.parse(UnsafeBufferPointer(rebasing: all[range]),
                                         rememberValuesInFirst: index == 0 ? readableRows : 0)
                 collector.add(part, index: index, bytes: range.count)
@@ -99,6 +116,25 @@ public struct DatasetReader: Sendable {
             }
             return dataset
         }
+    }
+
+    /// Fields in the first non-blank line at or after `start` (0 when there is none).
+    static func firstDataRowFieldCount(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+        var lineStart = start
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 10 { lineEnd += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd])
+            if !line.allSatisfy({ $0 == 32 || $0 == 9 }) {
+                var fields: [FieldRange] = []
+                _ = FieldSplitter.split(line, delimiter: delimiter, trim: false, into: &fields)
+                return fields.count
+            }
+            lineStart = lineEnd + 1
+        }
+        return 0
     }
 
     /// Cuts `[start, end)` into about `pieces` ranges that each end just after a newline.

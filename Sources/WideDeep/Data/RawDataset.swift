@@ -21,6 +21,11 @@ public struct RawDataset: Sendable {
     public var readableValues: [[UInt64: String]]
     /// Input file rows that were read (data lines, malformed ones included).
     public var linesRead: Int = 0
+    /// Data rows in the file: non-blank lines after the header, malformed ones included.
+    public var dataRows: Int = 0
+    /// For each row held, its index among the file's data rows (0-based). Filled only by a
+    /// reader with `purpose == .prediction`, so that output can keep one line per input row.
+    public var dataRowIndices: [Int] = []
 
     public static let maxKeptErrors = 20
 
@@ -44,6 +49,8 @@ public struct RawDataset: Sendable {
         for f in readableValues.indices {
             readableValues[f].merge(other.readableValues[f]) { first, _ in first }
         }
+        dataRowIndices += other.dataRowIndices.map { $0 + dataRows }
+        dataRows += other.dataRows
         count += other.count
         skippedRows += other.skippedRows
         linesRead += other.linesRead

@@ -4,6 +4,8 @@ struct RowParser {
     let schema: DataSchema
     let layout: ColumnLayout
     let file: String
+    /// Record, for each parsed row, its index among the chunk's data rows (prediction).
+    var recordRowIndices = false
     private let fieldStates: [UInt64]
     private let positive: [[UInt8]]
     private let negative: [[UInt8]]?
@@ -33,6 +35,7 @@ struct RowParser {
         out.numeric.reserveCapacity(estimate * schema.numeric.count)
         var lineStart = 0
         var lineIndex = 0
+        var dataRow = 0
         while lineStart < chunk.count {
             var lineEnd = lineStart
             while lineEnd < chunk.count && chunk[lineEnd] != 10 { lineEnd += 1 }
@@ -45,13 +48,17 @@ struct RowParser {
                                         remember: out.count < readableRows) {
                     out.skippedRows += 1
                     if out.errors.count < RawDataset.maxKeptErrors { out.errors.append(error) }
+                } else if recordRowIndices {
+                    out.dataRowIndices.append(dataRow)
                 }
+                dataRow += 1
             }
             lineIndex += 1
             lineStart = lineEnd + 1
         }
-        // Lines counted for numbering include blank ones.
+        // Lines counted for numbering include blank ones; data rows do not.
         out.linesRead = lineIndex
+        out.dataRows = dataRow
         return out
     }
 

@@ -11,6 +11,12 @@ public struct SessionOptions: Sendable {
     public var keep: Int?
     /// Continue the run saved in this checkpoint (`--resume`).
     public var resumePath: String?
+    /// Initialize the new model's parts from checkpoints (`--warm-start-wide`, `--warm-start-deep`);
+    /// not with `resumePath`.
+    public var warmStart: WarmStart?
+    /// End the run when it diverges instead of pausing for a rollback (headless runs, where no
+    /// one can press r).
+    public var stopOnDivergence = false
     /// Start paused (the dashboard's tests; a user can resume).
     public var startPaused = false
     /// Commands applied just before the minibatch of the given step (0-based): reproducible

@@ -14,7 +14,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "wdl.training", qos: .userInitiated)
     private let commands = Mutex<[TrainingCommand]>([])
-    private let wakeUp = DispatchSemaphore(value: 0)
+    let wakeUp = DispatchSemaphore(value: 0)
     private let published = Mutex(TrainingSnapshot())
     private let finished = DispatchGroup()
     private let startDate = Date()
@@ -43,8 +43,16 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var resumeOffset = 0
     var lastCheckpointExamples = 0
     var savedStepFiles: [String] = []
+    /// Checkpoints are written on their own serial queue from a copy of the state; finished saves
+    /// wait in `completedSaves` until the training queue drains them (`drainSaves`).
+    let saveQueue = DispatchQueue(label: "wdl.checkpoint", qos: .utility)
+    let completedSaves = Mutex<[CompletedSave]>([])
+    let savesPending = DispatchGroup()
+    var savesInFlight = 0
     var pendingFinalRecord: [String: Any]?
     var scheduledQueuedForStep = -1
+    /// The model holds non-finite values (until a rollback).
+    var diverged = false
     /// Saves a checkpoint and returns the path written (replaceable in tests).
     public var checkpointer: @Sendable (CheckpointRequest) throws -> String = Checkpoint.save
 
@@ -100,6 +108,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             try load()
             try train()
         } catch {
+            finishSaves()
             snapshot_.state = .failed
             snapshot_.stateDetail = "\(error)"
             addEvent(.error, "\(error)")
@@ -110,6 +119,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private func load() throws {
         snapshot_.state = .loading
         publish(force: true)
+        if options.resumePath != nil && options.warmStart != nil {
+            throw ConfigError("a resumed run continues its own model: warm start cannot be combined with resuming")
+        }
         let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
         let loaded = try RunData.load(config: config, threads: config.train.threads, layout: checkpoint?.layout) { [weak self] _, progress in
             guard let self else { return }
@@ -143,7 +155,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             lastCheckpointExamples = checkpoint.examples
             addEvent(.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)")
         } else {
-            model = WideDeepModel(layout: loaded.layout, config: config)
+            let fresh = WideDeepModel(layout: loaded.layout, config: config)
+            if let warmStart = options.warmStart {
+                for message in try warmStart.apply(to: fresh, config: config) { addEvent(.info, message) }
+            }
+            model = fresh
         }
         addEvent(.info, "loaded \(loaded.train.count) training rows, \(loaded.valid.count) validation rows (\(loaded.validDescription))")
     }
@@ -242,11 +258,20 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             epochStartGenerator = generator
             evaluate(final: epoch + 1 == config.train.epochs)
         }
+        if diverged {
+            // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
+            finishSaves()
+            snapshot_.state = .diverged
+            publish(force: true)
+            return
+        }
         if stopRequested {
             addEvent(.state, "stopped at step \(snapshot_.step)")
             evaluate(final: true)
         }
         if options.checkpointDirectory != nil { saveCheckpoint(name: "final") }
+        // The run is finished only when every checkpoint is on disk (or has failed).
+        finishSaves()
         if let record = pendingFinalRecord { metricsLog?.write(record) }
         snapshot_.state = .finished
         refreshStatistics()
@@ -256,6 +281,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     // MARK: - Commands
 
     private func applyCommands() {
+        drainSaves()
         // Scheduled commands go ahead of sent ones, in their given order, once per step (the
         // pause loop calls this repeatedly at one step).
         if scheduledQueuedForStep != snapshot_.step {
@@ -338,9 +364,15 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func diverge(cause: String) {
         paused = true
+        diverged = true
         snapshot_.state = .diverged
         snapshot_.stateDetail = cause
-        addEvent(.divergence, "diverged: \(cause); paused — press r to roll back")
+        if options.stopOnDivergence {
+            stopRequested = true
+            addEvent(.divergence, "diverged: \(cause); the run stops (nothing non-finite is saved)")
+        } else {
+            addEvent(.divergence, "diverged: \(cause); paused — press r to roll back")
+        }
         publish(force: true)
     }
 
@@ -368,6 +400,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             return
         }
         snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .rollback))
+        diverged = false
         addEvent(.rollback, "rolled back to the state of step \(good.step); paused (hyperparameters kept as they are)")
         snapshot_.state = .paused
         snapshot_.stateDetail = nil
@@ -471,56 +504,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         snapshot_.elapsedSeconds = now
         snapshot_.trainLoss = lossHistory.points
         if let model { snapshot_.hyperparameters = currentHyperparameters(); _ = model }
-        let copy = snapshot_
+        var copy = snapshot_
+        if savesInFlight > 0 && copy.state == .running { copy.state = .saving }
         published.withLock { $0 = copy }
-    }
-
-    // MARK: - Checkpoints
-
-    private func saveCheckpoint(name: String? = nil) {
-        guard let model, let data else { return }
-        guard let directory = options.checkpointDirectory else {
-            addEvent(.error, "cannot save: no checkpoint folder (start with --checkpoint-dir DIR)")
-            return
-        }
-        let previous = snapshot_.state
-        snapshot_.state = .saving
-        publish(force: true)
-        defer { snapshot_.state = previous }
-        let state = model.captureState()
-        if let bad = state.firstNonFiniteTensor {
-            addEvent(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
-            return
-        }
-        let request = CheckpointRequest(directory: directory, name: name ?? "step-\(snapshot_.step)", state: state,
-                                        layout: data.layout, config: config, step: snapshot_.step,
-                                        epoch: snapshot_.epoch, examples: snapshot_.examplesSeen,
-                                        generator: generator,
-                                        position: DataPosition(epochOffset: epochOffset, epochStartGenerator: epochStartGenerator),
-                                        hyperparameters: currentHyperparameters(),
-                                        events: snapshot_.events, wideNames: data.train.wideNames)
-        do {
-            let path = try checkpointer(request)
-            lastCheckpointExamples = snapshot_.examplesSeen
-            if name == nil { pruneStepCheckpoints(adding: path) }
-            snapshot_.checkpointsSaved += 1
-            snapshot_.hasUnsavedProgress = false
-            snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .checkpoint))
-            addEvent(.checkpoint, "checkpoint saved to \(path)", extra: ["path": path])
-        } catch {
-            addEvent(.error, "checkpoint failed: \(error)")
-        }
-    }
-}
-
-extension TrainingSession {
-    /// Keeps the newest `options.keep` step checkpoints of this run, deleting older ones.
-    func pruneStepCheckpoints(adding path: String) {
-        savedStepFiles.append(path)
-        guard let keep = options.keep, savedStepFiles.count > keep else { return }
-        for old in savedStepFiles.prefix(savedStepFiles.count - keep) {
-            try? FileManager.default.removeItem(atPath: old)
-        }
-        savedStepFiles.removeFirst(savedStepFiles.count - keep)
     }
 }

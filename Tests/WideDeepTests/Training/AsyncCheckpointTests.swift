@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+@testable import WideDeep
+
+/// Saving copies the state between minibatches and writes it on another queue: training goes on
+/// meanwhile, completion is reported on the training queue, and a run is finished only when its
+/// last checkpoint is on disk.
+final class AsyncCheckpointTests: XCTestCase {
+    var folder: TemporaryFolder!
+
+    override func setUpWithError() throws { folder = try TemporaryFolder() }
+    override func tearDown() { folder = nil }
+
+    private func wait(for session: TrainingSession, _ what: String, _ condition: (TrainingSnapshot) -> Bool) {
+        let deadline = Date().addingTimeInterval(60)
+        while !condition(session.snapshot) {
+            if Date() > deadline { XCTFail("timed out waiting for \(what)"); return }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
+    func testTrainingContinuesWhileASaveIsWritten() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.scheduledCommands = [(step: 5, command: .saveCheckpoint)]
+        let session = TrainingSession(config: config, options: options)
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        session.checkpointer = { request in
+            if request.name == "step-5" {
+                started.signal()
+                release.wait()
+            }
+            return try Checkpoint.save(request)
+        }
+        session.start()
+        XCTAssertEqual(started.wait(timeout: .now() + 60), .success)
+        // The step-5 write is held; training still reaches the end of the run.
+        wait(for: session, "the last step") { $0.step == 80 }
+        XCTAssertEqual(session.snapshot.checkpointsSaved, 0)
+        XCTAssertFalse(session.waitUntilFinished(timeout: 0.2), "not finished while a checkpoint is being written")
+        XCTAssertNotEqual(session.snapshot.state, .finished)
+        release.signal()
+        session.waitUntilFinished()
+
+        let s = session.snapshot
+        XCTAssertEqual(s.state, .finished)
+        XCTAssertEqual(s.checkpointsSaved, 2)
+        XCTAssertFalse(s.hasUnsavedProgress)
+        XCTAssertEqual(s.markers.filter { $0.kind == .checkpoint }.map(\.step), [5, 80])
+        let saved = s.events.filter { $0.kind == .checkpoint }.map(\.message)
+        XCTAssertEqual(saved, ["checkpoint saved to \(folder.path("ck"))/step-5.safetensors",
+                               "checkpoint saved to \(folder.path("ck"))/final.safetensors"])
+        // The held save wrote the state of step 5, copied before training went on.
+        let early = try LoadedCheckpoint.load(path: folder.path("ck") + "/step-5.safetensors")
+        XCTAssertEqual(early.step, 5)
+        XCTAssertEqual(early.examples, 250)
+        XCTAssertEqual(early.model.deepOptimizer.steps, 5)
+    }
+
+    /// The final checkpoint is on disk, and its event logged, before the run reports finished;
+    /// the metrics log still ends with the final record.
+    func testFinalCheckpointCompletesBeforeFinished() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.metricsPath = folder.path("m.jsonl")
+        let session = TrainingSession(config: config, options: options)
+        session.checkpointer = { request in
+            Thread.sleep(forTimeInterval: 0.3)
+            return try Checkpoint.save(request)
+        }
+        session.start()
+        session.waitUntilFinished()
+        XCTAssertEqual(session.snapshot.state, .finished)
+        XCTAssertEqual(session.snapshot.checkpointsSaved, 1)
+        XCTAssertEqual(try LoadedCheckpoint.load(path: folder.path("ck") + "/final.safetensors").step, 80)
+        let lines = try String(contentsOfFile: options.metricsPath!, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines.last?.contains("\"final\":true") ?? false)
+        XCTAssertTrue(lines.dropLast().last?.contains("\"event\":\"checkpoint\"") ?? false, "\(lines.suffix(2))")
+    }
+
+    func testFailedSaveIsReportedAndTheRunGoesOn() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.scheduledCommands = [(step: 3, command: .saveCheckpoint)]
+        let session = TrainingSession(config: config, options: options)
+        session.checkpointer = { request in throw CheckpointError(path: request.directory, "disk full") }
+        session.start()
+        session.waitUntilFinished()
+        let s = session.snapshot
+        XCTAssertEqual(s.state, .finished)
+        XCTAssertEqual(s.step, 80)
+        XCTAssertEqual(s.checkpointsSaved, 0)
+        XCTAssertTrue(s.hasUnsavedProgress)
+        XCTAssertEqual(s.events.filter { $0.kind == .error }.map(\.message),
+                       Array(repeating: "checkpoint failed: \(folder.path("ck")): disk full", count: 2))
+    }
+
+    /// `--checkpoint-every` with `--keep`: periodic saves in step order, the oldest deleted.
+    func testPeriodicSavesKeepTheNewest() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.checkpointEvery = 500
+        options.keep = 2
+        let s = SmallRun.run(config, options: options)
+        XCTAssertEqual(s.checkpointsSaved, 9)  // steps 10, 20, …, 80 and final
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path("ck")).sorted()
+        XCTAssertEqual(names, ["final.safetensors", "step-70.safetensors", "step-80.safetensors"])
+    }
+
+    /// The session never writes a state holding NaN: it says why and saves nothing.
+    func testSessionRefusesToSaveNonFiniteState() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.startPaused = true
+        let session = TrainingSession(config: config, options: options)
+        session.start()
+        wait(for: session, "the paused start") { $0.state == .paused && !$0.hyperparameters.isEmpty }
+        // The training queue is idle while paused; poison one weight from here.
+        session.model!.layers[0].weight[3] = .nan
+        session.send(.saveCheckpoint)
+        session.send(.stop)
+        session.waitUntilFinished()
+        let s = session.snapshot
+        XCTAssertEqual(s.checkpointsSaved, 0)
+        XCTAssertEqual(s.events.filter { $0.kind == .error }.map(\.message),
+                       Array(repeating: "checkpoint refused: deep.dense0.weight holds NaN or infinite values", count: 2))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("ck") + "/final.safetensors"))
+    }
+}
