@@ -43,6 +43,8 @@ let package = Package(
             name: "wdl",
             dependencies: [
                 "WideDeep",
+                "Dashboard",
+                "DashboardCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,7 @@ import WideDeep
 /// Finds the files that ship with the repository (sample data, themes) from the working folder
 /// or, failing that, from the executable's place in `.build/<configuration>/`.
 enum BundledData {
-    static let defaultConfig = "sample-data/adult/adult.yaml"
+    static let defaultConfig = "sample-data/adult/live.yaml"
 
     static func defaultConfigPath() throws -> String {
         if let path = locate(defaultConfig) { return path }

@@ -27,17 +27,29 @@ struct HeadlessRunner {
         session.waitUntilFinished()
         let s = session.snapshot
         if s.state == .failed { return .failed(s.stateDetail ?? "training failed") }
-        if let last = s.validation.last {
-            out.line(String(format: "final: %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
-                            s.mode.rawValue, s.epoch, s.step, s.examplesSeen, s.trainingSeconds,
-                            s.averageExamplesPerSecond,
-                            last.metrics.auc, last.metrics.logloss, last.metrics.accuracy, s.skippedRows))
-            if let wide = s.wide {
-                out.line(String(format: "wide part: %d non-zero of %d touched coordinates (%.1f%% sparse), hash space %d",
-                                wide.nonzero, wide.touched, wide.sparsity * 100, wide.total))
-            }
+        if s.state == .diverged {
+            return .failed("training diverged: \(s.stateDetail ?? "non-finite values"); lower the learning rates (nothing was saved after the divergence)")
         }
+        for line in Self.summary(of: s) { out.line(line) }
         return .finished
+    }
+}
+
+extension HeadlessRunner {
+    /// The final summary of a run: its figures and the wide part's sparsity.
+    static func summary(of s: TrainingSnapshot) -> [String] {
+        guard let last = s.validation.last else { return ["no evaluation was completed"] }
+        var lines = [String(format: "final: %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
+                            s.mode.rawValue, s.epoch, s.step, s.examplesSeen, s.trainingSeconds, s.averageExamplesPerSecond,
+                            last.metrics.auc, last.metrics.logloss, last.metrics.accuracy, s.skippedRows)]
+        if let wide = s.wide {
+            lines.append(String(format: "wide part: %d non-zero of %d touched coordinates (%.1f%% sparse), hash space %d",
+                                wide.nonzero, wide.touched, wide.sparsity * 100, wide.total))
+        }
+        if s.checkpointsSaved > 0, let folder = s.checkpointDirectory {
+            lines.append("checkpoints: \(s.checkpointsSaved) saved in \(folder)")
+        }
+        return lines
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dashboard
+import DashboardCurses
 import Foundation
 import WideDeep
 
@@ -8,8 +10,11 @@ struct Train: ParsableCommand {
 
     @OptionGroup var runConfig: RunConfigOptions
 
-    @Flag(name: .long, help: "Plain-text output instead of the dashboard.")
+    @Flag(name: .long, help: "Plain-text output instead of the dashboard (also when stdout is not a terminal).")
     var headless = false
+
+    @Option(name: .long, help: "Dashboard theme: a name from themes/ (default, light, high-contrast, monochrome, nord).")
+    var theme = "default"
 
     @Option(name: .long, help: "Write one JSON object per evaluation and per event to this file (JSON Lines).")
     var metricsOut: String?
@@ -26,11 +31,27 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Continue the run saved in this checkpoint, with its config; --epochs stays the run's total.")
     var resume: String?
 
+    @Option(name: .long, help: "Initialize the wide part from this checkpoint (same hash buckets, feature groups, buckets and wide optimizer).")
+    var warmStartWide: String?
+
+    @Option(name: .long, help: "Initialize the deep part from this checkpoint (same fields, embedding rows and dimension, numeric inputs, hidden sizes).")
+    var warmStartDeep: String?
+
+    @Flag(name: .long, help: "With --warm-start-wide/--warm-start-deep: copy the optimizer state too, not only the weights.")
+    var warmStartOptimizer = false
+
     func validate() throws {
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be a positive integer, got \(checkpointEvery)") }
         if let keep, keep < 1 { throw ValidationError("--keep must be a positive integer, got \(keep)") }
         if (checkpointEvery != nil || keep != nil) && checkpointDir == nil {
             throw ValidationError("--checkpoint-every and --keep need --checkpoint-dir DIR")
+        }
+        let warmStarting = warmStartWide != nil || warmStartDeep != nil
+        if warmStartOptimizer && !warmStarting {
+            throw ValidationError("--warm-start-optimizer needs --warm-start-wide FILE or --warm-start-deep FILE")
+        }
+        if warmStarting && resume != nil {
+            throw ValidationError("--warm-start-wide/--warm-start-deep start a new run; they cannot be combined with --resume")
         }
     }
 
@@ -43,9 +64,34 @@ struct Train: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.keep = keep
         options.resumePath = resume
+        if warmStartWide != nil || warmStartDeep != nil {
+            options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
+        }
+        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        guard interactive else {
+            options.stopOnDivergence = true
+            let session = TrainingSession(config: config, options: options)
+            let outcome = HeadlessRunner(session: session).run()
+            if case .failed(let message) = outcome { throw RunFailure(message: message) }
+            return
+        }
         let session = TrainingSession(config: config, options: options)
-        let outcome = HeadlessRunner(session: session).run()
-        if case .failed(let message) = outcome { throw RunFailure(message: message) }
+        var dashboard = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
+        dashboard.logFile = checkpointDir.map { "\($0)/dashboard.log" }
+        session.start()
+        let outcome = try runDashboard(control: session, options: dashboard)
+        if outcome.reason == .terminated {
+            // SIGTERM: the terminal is restored; save nothing and leave at once.
+            Foundation.exit(143)
+        }
+        // The dashboard sent .stop (or the run had finished): let the session end its run
+        // (final evaluation, final checkpoint) before summarizing on the normal screen.
+        session.send(.stop)
+        session.waitUntilFinished()
+        let s = session.snapshot
+        if s.state == .failed { throw RunFailure(message: s.stateDetail ?? "training failed") }
+        if s.state == .diverged { throw RunFailure(message: "training diverged: \(s.stateDetail ?? "non-finite values"); nothing non-finite was saved") }
+        for line in HeadlessRunner.summary(of: s) { print(line) }
     }
 }
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# End-to-end check of the dashboard: drives the real `wdl` in tmux, as a person would, and reads
+# the screen back with capture-pane. Every step waits for screen text (polling with a timeout);
+# the only plain sleep is the pause check, which must see the counter NOT move for a while.
+#
+#   WDL=.build/release/wdl .ci/e2e-dashboard.sh
+#
+# Checks: panels with braille curves appear; space shows PAUSED and the examples counter stops;
+# typing a new deep learning rate shows it on screen and in the metrics log (JSON Lines, "event"
+# records); `s` writes DIR/step-<step>.safetensors that `wdl eval` loads; `t` changes the theme;
+# resizing to 80×24 re-lays out and to 60×15 shows the "enlarge" message; `q` (then `y`) exits
+# with status 0 and the terminal restored; SIGTERM exits with the terminal restored.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+WDL=${WDL:-.build/release/wdl}
+TIMEOUT=${E2E_TIMEOUT:-90}
+TMP=$(mktemp -d)
+SESSION="wdl-e2e-$$"
+PASSED=0
+FAILED=0
+export LC_ALL=C.UTF-8
+
+if ! command -v tmux >/dev/null; then
+    echo "e2e-dashboard: tmux is not installed"; exit 1
+fi
+if [[ ! -x "$WDL" ]]; then
+    echo "e2e-dashboard: $WDL not found (build it first: swift build -c release)"; exit 1
+fi
+
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+pass() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
+fail() {
+    FAILED=$((FAILED + 1)); echo "  FAIL $*"
+    echo "  ---- screen ----"; screen | sed 's/^/  | /'; echo "  ----------------"
+}
+screen() { tmux capture-pane -t "$SESSION" -p 2>/dev/null; }
+
+# wait_for REGEX DESCRIPTION [SECONDS]: polls the screen until REGEX (Perl syntax, grep -P, so
+# code point ranges such as braille work in C.UTF-8) matches.
+wait_for() {
+    local regex=$1 what=$2 limit=${3:-$TIMEOUT} text
+    local deadline=$((SECONDS + limit))
+    while ((SECONDS < deadline)); do
+        # Read the screen first: with grep -q in a pipe, capture-pane may die of SIGPIPE.
+        text=$(screen)
+        if grep -qP -- "$regex" <<<"$text"; then pass "$what"; return 0; fi
+        sleep 0.2
+    done
+    fail "$what (no /$regex/ within ${limit}s)"; return 1
+}
+
+# wait_for_file GLOB DESCRIPTION: polls until a file matching GLOB exists; sets FOUND to its path.
+# (Not a $(...) function: the pass/fail counters must change in this shell.)
+FOUND=""
+wait_for_file() {
+    local pattern=$1 what=$2 deadline=$((SECONDS + TIMEOUT))
+    FOUND=""
+    while ((SECONDS < deadline)); do
+        FOUND=$(compgen -G "$pattern" | head -n 1)
+        if [[ -n $FOUND ]]; then pass "$what"; return 0; fi
+        sleep 0.2
+    done
+    fail "$what (no $pattern within ${TIMEOUT}s)"; return 1
+}
+
+# The examples counter from the status bar ("examples 1,234" or, when narrow, "ex 1.23k").
+examples() { local text; text=$(screen); grep -oE '(examples|ex) [0-9][0-9.,kMG]*' <<<"${text%%$'\n'*}" | head -n 1; }
+
+# start NAME: runs wdl in a fresh 120×40 tmux session. The wrapper records the exit status and
+# the terminal modes after wdl returns, then keeps the pane open for inspection.
+start() {
+    tmux kill-session -t "$SESSION" 2>/dev/null
+    rm -f "$TMP/status" "$TMP/stty"
+    local command="$WDL train --config sample-data/adult/adult.yaml --epochs 200 \
+--metrics-out $TMP/m.jsonl --checkpoint-dir $TMP/ckpt --theme default"
+    tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
+        "cd '$PWD' && LANG=C.UTF-8 TERM=tmux-256color $command; s=\$?; stty -a > $TMP/stty; \
+echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600"
+}
+
+# assert_restored: wdl has exited, the alternate screen is gone, the cursor is visible and the
+# tty is back in canonical mode with echo.
+assert_restored() {
+    local what=$1 deadline=$((SECONDS + TIMEOUT))
+    while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do sleep 0.2; done
+    if [[ ! -s $TMP/status ]]; then fail "$what: wdl did not exit"; return 1; fi
+    local alternate cursor
+    alternate=$(tmux display-message -p -t "$SESSION" '#{alternate_on}')
+    cursor=$(tmux display-message -p -t "$SESSION" '#{cursor_flag}')
+    if [[ $alternate == 0 && $cursor == 1 ]] && grep -qE '(^| )icanon ' "$TMP/stty" \
+        && grep -qE '(^| )echo ' "$TMP/stty"; then
+        pass "$what: terminal restored (normal screen, cursor on, icanon echo)"
+    else
+        fail "$what: terminal not restored (alternate_on=$alternate cursor_flag=$cursor)"
+        cat "$TMP/stty"
+    fi
+}
+
+echo "e2e-dashboard: $WDL in tmux ($(tmux -V))"
+
+# ---- 1. panels with braille curves -------------------------------------------------------------
+start
+wait_for 'hyperparameters' "dashboard opens" || { echo "$PASSED passed, $((FAILED + 1)) failed"; exit 1; }
+wait_for ' RUNNING ' "training runs (status RUNNING)"
+for title in 'logloss' 'validation' 'wide · FTRL' 'deep · embeddings' 'hyperparameters' 'events'; do
+    wait_for "$title" "panel '$title' shown" 10
+done
+wait_for '[\x{2801}-\x{28FF}]{3}' "braille curves drawn"
+wait_for 'AUC +[0-9]\.[0-9]{4}' "validation AUC shown"
+
+# ---- 2. pause stops the examples counter --------------------------------------------------------
+tmux send-keys -t "$SESSION" Space
+wait_for ' PAUSED ' "space shows PAUSED"
+sleep 0.5   # let the minibatch in flight finish and the snapshot settle
+before=$(examples); sleep 1.5; after=$(examples)
+if [[ -n $before && $before == "$after" ]]; then pass "examples counter stopped while paused ($before)"
+else fail "examples counter moved while paused ($before → $after)"; fi
+tmux send-keys -t "$SESSION" Space
+wait_for ' RUNNING ' "space resumes"
+deadline=$((SECONDS + TIMEOUT))
+while ((SECONDS < deadline)) && [[ $(examples) == "$after" ]]; do sleep 0.2; done
+if [[ $(examples) != "$after" ]]; then pass "examples counter moves again"; else fail "counter stuck after resume"; fi
+
+# ---- 3. a new deep learning rate: on screen and in the metrics log ------------------------------
+# The first hyperparameter row (deep lr) is selected at start; Enter opens the value line.
+tmux send-keys -t "$SESSION" Enter
+wait_for 'deep lr = ' "Enter opens the value line"
+tmux send-keys -t "$SESSION" -l '0.08'
+tmux send-keys -t "$SESSION" Enter
+wait_for 'deep lr +0\.08( |$)' "new deep lr 0.08 shown in the hyperparameter panel"
+wait_for 'deep lr [0-9.e-]+ → 0\.08' "change listed in the events panel"
+deadline=$((SECONDS + TIMEOUT))
+until grep -E '"event" *: *"hyperparameter"' "$TMP/m.jsonl" 2>/dev/null | grep -E '"to" *: *0\.08[,}]' \
+        | grep -E '"parameter" *: *"deep_lr"' >/dev/null || ((SECONDS >= deadline)); do sleep 0.2; done
+if ((SECONDS < deadline)); then pass "metrics log has the hyperparameter event (deep_lr → 0.08)"
+else fail "no deep_lr event in $TMP/m.jsonl"; fi
+tmux send-keys -t "$SESSION" '+'
+wait_for 'deep lr 0\.08 → 0\.1( |$)' "+ raises deep lr by 1.25 (0.08 → 0.1)"
+
+# ---- 4. s writes a checkpoint that wdl eval loads -----------------------------------------------
+tmux send-keys -t "$SESSION" s
+if wait_for_file "$TMP/ckpt/step-*.safetensors" "s writes a checkpoint"; then
+    checkpoint=$FOUND
+    wait_for 'checkpoint saved to ' "checkpoint event shown" 20
+    sleep 0.2
+    if "$WDL" eval --model "$checkpoint" --data sample-data/adult/test.csv > "$TMP/eval.txt" 2>&1; then
+        pass "wdl eval loads $(basename "$checkpoint")"
+    else
+        fail "wdl eval could not load $checkpoint:"; cat "$TMP/eval.txt"
+    fi
+fi
+
+# ---- 5. t changes the theme ---------------------------------------------------------------------
+colours_before=$(tmux capture-pane -t "$SESSION" -p -e | head -n 1)
+tmux send-keys -t "$SESSION" t
+wait_for 'theme changed to [a-z-]+' "t changes the theme"
+colours_after=$(tmux capture-pane -t "$SESSION" -p -e | head -n 1)
+if [[ $colours_before != "$colours_after" ]]; then pass "status bar colours changed"; else fail "same colours after t"; fi
+
+# ---- 6. resize ----------------------------------------------------------------------------------
+tmux resize-window -t "$SESSION" -x 80 -y 24
+deadline=$((SECONDS + 10))
+while ((SECONDS < deadline)) && [[ $(tmux display-message -p -t "$SESSION" '#{pane_width}x#{pane_height}') != 80x24 ]]; do
+    sleep 0.2
+done
+wait_for '╰.*╯' "80×24 re-lays out" 10
+text=$(screen)
+too_wide=0
+while IFS= read -r line; do ((${#line} > 80)) && too_wide=1; done <<<"$text"
+if grep -q 'hyperparameters' <<<"$text" && ! grep -q 'enlarge' <<<"$text" && ((too_wide == 0)) \
+    && [[ $(grep -c '' <<<"$text") -eq 24 ]]; then
+    pass "all panels fit 80×24"
+else fail "80×24 layout wrong"; fi
+tmux resize-window -t "$SESSION" -x 60 -y 15
+wait_for 'enlarge the terminal to at least 80×24' "60×15 shows the enlarge message" 10
+wait_for 'current size: 60×15' "message names the current size" 10
+tmux resize-window -t "$SESSION" -x 120 -y 40
+wait_for 'hyperparameters' "back to 120×40: panels return" 10
+
+# ---- 7. q (and y) exits 0 with the terminal restored -------------------------------------------
+tmux send-keys -t "$SESSION" q
+deadline=$((SECONDS + 10))
+while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do
+    text=$(screen)
+    if grep -q 'quit without saving? y/N' <<<"$text"; then tmux send-keys -t "$SESSION" y; break; fi
+    sleep 0.2
+done
+assert_restored "q"
+status=$(cat "$TMP/status" 2>/dev/null)
+if [[ $status == 0 ]]; then pass "q exits with status 0"; else fail "q exit status ${status:-none}"; fi
+text=$(screen)
+if ! grep -q 'hyperparameters' <<<"$text"; then pass "no dashboard left on the normal screen"
+else fail "dashboard text left on the normal screen"; fi
+
+# ---- 8. SIGTERM leaves at once, terminal restored ------------------------------------------------
+start
+wait_for ' RUNNING ' "second run started"
+pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+wdl_pid=$(pgrep -P "$pane_pid" | head -n 1)
+if [[ -n $wdl_pid ]]; then
+    kill -TERM "$wdl_pid"
+    assert_restored "SIGTERM"
+    echo "  (exit status after SIGTERM: $(cat "$TMP/status" 2>/dev/null))"
+else
+    fail "could not find the wdl process under pane $pane_pid"
+fi
+
+echo "e2e-dashboard: $PASSED passed, $FAILED failed"
+((FAILED == 0))

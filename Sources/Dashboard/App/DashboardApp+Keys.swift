@@ -1,0 +1,189 @@
+import WideDeep
+
+/// Key bindings: what each key does in each interaction mode.
+extension DashboardApp {
+    /// Handles one key press.
+    public func handle(key: Key) {
+        guard outcome == nil else { return }
+        lastSnapshot = control.snapshot
+        if key == Key.controlC {
+            handle(.interrupt)
+            return
+        }
+        switch view.mode {
+        case .confirmQuit:
+            view.mode = .normal
+            if key == .character("y") || key == .character("Y") {
+                finishByUser()
+            } else {
+                show("quit cancelled", .info)
+            }
+        case .help:
+            view.mode = .normal
+        case .editing(let row, let text):
+            handleEditing(key, row: row, text: text)
+        case .normal:
+            view.message = nil
+            handleNormal(key)
+        }
+    }
+
+    private func handleNormal(_ key: Key) {
+        switch key {
+        case .character(" "), .character("p"): togglePause()
+        case .up, .character("k"): moveSelection(by: -1)
+        case .down, .character("j"): moveSelection(by: 1)
+        case .character("+"), .character("="), .right:
+            if runCanChange(selectedRow) { adjustSelected(by: 1.25) }
+        case .character("-"), .character("_"), .left:
+            if runCanChange(selectedRow) { adjustSelected(by: 0.8) }
+        case .enter:
+            if runCanChange(selectedRow) { view.mode = .editing(selectedRow, text: "") }
+        case .character("s"):
+            control.send(.saveCheckpoint)
+            show("saving a checkpoint…", .info)
+        case .character("e"):
+            control.send(.evaluateNow)
+            show("evaluating on the validation data…", .info)
+        case .character("t"): nextTheme()
+        case .character("r"): rollBack()
+        case .character("?"): view.mode = .help
+        case .character("q"), .character("Q"): requestQuit()
+        default: break
+        }
+    }
+
+    private func togglePause() {
+        switch lastSnapshot.state {
+        case .paused:
+            control.send(.resume)
+            show("resuming", .info)
+        case .running, .evaluating, .saving:
+            control.send(.pause)
+            show("pausing after this minibatch", .info)
+        case .loading:
+            show("still loading data; pause once training has started", .warning)
+        case .diverged:
+            show("the run diverged: r rolls back to the last good state", .warning)
+        case .finished:
+            show("the run has finished; q quits", .info)
+        case .failed:
+            show("the run failed; q quits", .warning)
+        }
+    }
+
+    /// Hyperparameters of a run that has ended cannot change (smoothing always can).
+    private func runCanChange(_ row: EditableRow) -> Bool {
+        guard row != .smoothing else { return true }
+        switch lastSnapshot.state {
+        case .finished, .failed:
+            show("the run has ended: \(row.label) can no longer change", .warning)
+            return false
+        default:
+            return true
+        }
+    }
+
+    func requestQuit() {
+        if lastSnapshot.hasUnsavedProgress {
+            view.mode = .confirmQuit
+        } else {
+            finishByUser()
+        }
+    }
+
+    private func rollBack() {
+        guard lastSnapshot.state == .diverged else {
+            show("nothing to roll back: r works after the run has DIVERGED", .warning)
+            return
+        }
+        control.send(.rollBack)
+        show("rolling back to the last good state", .info)
+    }
+
+    private func nextTheme() {
+        let theme = themes.theme(after: view.themeName)
+        setTheme(theme)
+        let note = options.noColor ? " (NO_COLOR: shown without colour)" : ""
+        addLocalEvent("theme changed to \(theme.name)\(note)", kind: .info)
+        show("theme: \(theme.name)\(note)", .info)
+    }
+
+    var selectedRow: EditableRow {
+        let rows = editableRows
+        return rows[min(max(0, view.selectedRow), rows.count - 1)]
+    }
+
+    private func moveSelection(by delta: Int) {
+        let count = editableRows.count
+        view.selectedRow = ((view.selectedRow + delta) % count + count) % count
+    }
+
+    /// The value `+`/`-` starts from: a value already sent but not yet shown, else the live one.
+    private func baseValue(_ row: EditableRow) -> Double? {
+        switch row {
+        case .smoothing: view.smoothing
+        case .hyperparameter(let parameter): view.pending[parameter]?.value ?? lastSnapshot.value(of: parameter)
+        }
+    }
+
+    private func adjustSelected(by factor: Double) {
+        let row = selectedRow
+        guard let current = baseValue(row) else { return }
+        if row == .smoothing {
+            // Scale the distance to 1 instead, so + creeps towards 0.999 and - towards 0.
+            let remaining = (1 - current) / factor
+            apply(min(Smoothing.range.upperBound, max(0, 1 - remaining)), to: row)
+            return
+        }
+        guard current != 0 else {
+            show("\(row.label) is 0, which no factor changes: press Enter to type a value", .warning)
+            return
+        }
+        apply(current * factor, to: row)
+    }
+
+    private func handleEditing(_ key: Key, row: EditableRow, text: String) {
+        switch key {
+        case .escape:
+            view.mode = .normal
+            show("edit cancelled", .info)
+        case .enter:
+            view.mode = .normal
+            let typed = text.trimmingWhitespace()
+            guard let value = Double(typed), value.isFinite else {
+                show("not a number: '\(typed)' — \(row.label) unchanged", .error)
+                return
+            }
+            apply(value, to: row)
+        case .backspace, .delete:
+            view.mode = .editing(row, text: String(text.dropLast()))
+        case .character(let character) where text.count < 32 && !character.isNewline:
+            view.mode = .editing(row, text: text + String(character))
+        default:
+            break
+        }
+    }
+
+    /// Validates and applies a new value: smoothing locally, a hyperparameter with `.set`.
+    /// Refused values change nothing and say why.
+    private func apply(_ value: Double, to row: EditableRow) {
+        switch row {
+        case .smoothing:
+            guard Smoothing.range.contains(value) else {
+                show("smoothing must be in 0…0.999, got \(Format.number(value)) — unchanged", .error)
+                return
+            }
+            view.smoothing = (value * 1000).rounded() / 1000
+            show("smoothing \(Format.fixed(view.smoothing, 3))", .info)
+        case .hyperparameter(let parameter):
+            if let problem = parameter.validate(value) {
+                show(problem + " — unchanged", .error)
+                return
+            }
+            control.send(.set(parameter, value))
+            view.pending[parameter] = PendingValue(value: value, sentAt: clock())
+            show("\(parameter.label) → \(Format.number(value)) (applies at the next minibatch)", .info)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The dashboard: layout, widgets and key handling over a `TerminalBackend` (being written).
-public enum DashboardModule {}

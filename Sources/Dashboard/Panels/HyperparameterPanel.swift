@@ -1,0 +1,61 @@
+import WideDeep
+
+/// The live hyperparameters and the smoothing factor, one selected. A value sent but not yet
+/// applied by the session shows as `old → new…`.
+struct HyperparameterPanel {
+    let snapshot: TrainingSnapshot
+    let view: ViewState
+    let rows: [EditableRow]
+    let columns: Int
+
+    func currentValue(_ row: EditableRow) -> Double? {
+        switch row {
+        case .hyperparameter(let parameter): snapshot.value(of: parameter)
+        case .smoothing: view.smoothing
+        }
+    }
+
+    static func text(_ value: Double, for row: EditableRow) -> String {
+        row == .smoothing ? Format.fixed(value, 3) : Format.number(value)
+    }
+
+    func render(in area: Rect, buffer: inout CellBuffer) {
+        let hint = area.width >= 44 ? "↑↓ select · +/- ×1.25/×0.8 · ⏎ type" : "↑↓ +/- ⏎"
+        let inner = Box(title: "hyperparameters", rightTitle: hint).render(in: area, buffer: &buffer)
+        guard !inner.isEmpty else { return }
+        let perColumn = max(1, (rows.count + columns - 1) / columns)
+        let columnWidth = inner.width / columns
+        let showRange = columns == 1 && inner.width >= 36
+        let labelWidth = rows.map { $0.label.count }.max() ?? 0
+        for (index, row) in rows.enumerated() {
+            let column = index / perColumn, line = index % perColumn
+            guard line < inner.height else { continue }
+            let cell = Rect(x: inner.x + column * columnWidth, y: inner.y + line,
+                            width: column == columns - 1 ? inner.width - column * columnWidth : columnWidth - 1,
+                            height: 1)
+            let selected = index == view.selectedRow
+            let base: CellStyle = selected
+                ? CellStyle(foreground: .role(.text), background: .role(.highlight), attributes: .bold)
+                : .plain
+            buffer.fill(cell, with: Cell(" ", style: base))
+            var x = cell.x
+            x += buffer.write((selected ? "▶" : " ") + TerminalText.pad(row.label, to: labelWidth) + " ",
+                              x: x, y: cell.y, maxWidth: cell.width, style: base)
+            var value = currentValue(row).map { HyperparameterPanel.text($0, for: row) } ?? "—"
+            var valueStyle = base
+            if case .hyperparameter(let parameter) = row, let pending = view.pending[parameter] {
+                value += " → " + HyperparameterPanel.text(pending.value, for: row) + "…"
+                valueStyle.foreground = .role(.warning)
+            }
+            x += buffer.write(value, x: x, y: cell.y, maxWidth: cell.maxX - x, style: valueStyle)
+            if showRange, cell.maxX - x > 14 {
+                let range = "\(Format.number(row.validRange.lowerBound))…\(Format.number(row.validRange.upperBound))"
+                var dim = base
+                dim.foreground = .role(.dimText)
+                dim.attributes.remove(.bold)
+                buffer.write(range, in: Rect(x: x + 1, y: cell.y, width: cell.maxX - x - 1, height: 1),
+                             alignment: .right, style: dim)
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import WideDeep
+
+/// Training logloss, raw (dim) and smoothed (bright), with validation logloss and vertical
+/// markers for hyperparameter changes, checkpoints and rollbacks; x axis in examples.
+struct LossPanel {
+    let snapshot: TrainingSnapshot
+    let smoothing: Double
+
+    func chart() -> LineChart {
+        let raw = snapshot.trainLoss.map { ChartPoint(x: Double($0.examples), y: $0.loss) }
+        let smoothed = Smoothing.debiasedEMA(snapshot.trainLoss.map(\.loss), weight: smoothing)
+        let smoothedPoints = zip(snapshot.trainLoss, smoothed).map { ChartPoint(x: Double($0.examples), y: $1) }
+        let validation = snapshot.validation.map {
+            ChartPoint(x: Double($0.examples), y: $0.metrics.logloss)
+        }
+        let markers = snapshot.markers.map { ChartMarker(x: Double($0.examples), color: .role(.marker)) }
+        var chart = LineChart(series: [
+            ChartSeries(points: raw, color: .role(.trainRaw)),
+            ChartSeries(points: smoothedPoints, color: .role(.trainSmoothed)),
+            ChartSeries(points: validation, color: .role(.validation)),
+        ], markers: markers)
+        chart.emptyMessage = snapshot.state == .loading ? "waiting for data to load" : "no loss recorded yet"
+        chart.upperQuantile = 0.95
+        return chart
+    }
+
+    func render(in area: Rect, buffer: inout CellBuffer) {
+        let chart = chart()
+        let inner = area.inset(by: 1)
+        let chartArea = inner.height >= 5 ? inner.inset(top: 1) : inner
+        let clipped = chart.geometry(in: chartArea)?.clipped ?? false
+        // Most important first: the box cuts the end when the title row is short.
+        var notes = ["x: examples"]
+        if clipped { notes.append("y top = p95") }
+        if let last = snapshot.trainLoss.last { notes.append("last \(Format.fixed(last.loss, 4))") }
+        Box(title: "logloss", rightTitle: notes.joined(separator: " · ")).render(in: area, buffer: &buffer)
+        guard !inner.isEmpty else { return }
+        if inner.height >= 5 { renderLegend(in: inner.row(0), buffer: &buffer) }
+        chart.render(in: chartArea, buffer: &buffer)
+    }
+
+    private func renderLegend(in row: Rect, buffer: inout CellBuffer) {
+        let entries: [(String, ColorRole)] = [
+            ("━ train EMA \(Format.fixed(smoothing, 3))", .trainSmoothed),
+            ("━ raw", .trainRaw),
+            ("━ validation", .validation),
+            ("┊ change/save", .marker),
+        ]
+        var x = row.x
+        for (text, role) in entries where x + text.count <= row.maxX {
+            x += buffer.write(text, x: x, y: row.y, style: .fg(role)) + 2
+        }
+    }
+}

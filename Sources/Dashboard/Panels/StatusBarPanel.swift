@@ -1,0 +1,91 @@
+import WideDeep
+
+/// The two status rows: run, data, mode, STATE, epoch, step, examples; then progress with an
+/// estimated time left, throughput and elapsed time (or the cause of a divergence).
+struct StatusBarPanel {
+    let snapshot: TrainingSnapshot
+
+    static func stateColor(_ state: RunState) -> ColorRole {
+        switch state {
+        case .running, .finished: .good
+        case .paused, .evaluating, .saving, .loading: .warning
+        case .diverged, .failed: .bad
+        }
+    }
+
+    func render(in area: Rect, buffer: inout CellBuffer) {
+        guard area.height >= 2 else { return }
+        renderHeadline(in: area.row(0), buffer: &buffer)
+        renderProgress(in: area.row(1), buffer: &buffer)
+    }
+
+    private func renderHeadline(in row: Rect, buffer: inout CellBuffer) {
+        let bar = CellStyle(foreground: .role(.text), background: .role(.highlight))
+        buffer.fill(row, with: Cell(" ", style: bar))
+        let state = " \(snapshot.state.rawValue) "
+        var counters = "  epoch \(snapshot.epoch)/\(snapshot.totalEpochs)  step \(Format.count(snapshot.step))"
+            + "  examples \(Format.count(snapshot.examplesSeen))"
+        if counters.count + state.count + 12 > row.width {
+            counters = "  ep \(snapshot.epoch)/\(snapshot.totalEpochs)  step \(Format.compact(snapshot.step))"
+                + "  ex \(Format.compact(snapshot.examplesSeen))"
+        }
+        let run = snapshot.runName.isEmpty ? "run" : snapshot.runName
+        var identity = [" wdl", run, snapshot.dataDescription, snapshot.mode.rawValue]
+            .filter { !$0.isEmpty }.joined(separator: " · ") + " "
+        let room = row.width - state.count - counters.count
+        if identity.count > room {
+            // Data description goes first, then the mode, before the run name is cut.
+            identity = [" wdl", run, snapshot.mode.rawValue].joined(separator: " · ") + " "
+            if identity.count > room { identity = TerminalText.truncate(" wdl · " + run, to: room - 1) + " " }
+        }
+        var x = row.x
+        x += buffer.write(identity, x: x, y: row.y, maxWidth: max(0, room), style: bar.with(.bold))
+        let badge = CellStyle(foreground: .role(.background),
+                              background: .role(StatusBarPanel.stateColor(snapshot.state)), attributes: .bold)
+        x += buffer.write(state, x: x, y: row.y, maxWidth: row.maxX - x, style: badge)
+        buffer.write(counters, x: x, y: row.y, maxWidth: row.maxX - x, style: bar)
+    }
+
+    private func renderProgress(in row: Rect, buffer: inout CellBuffer) {
+        buffer.fill(row)
+        if snapshot.state == .diverged || snapshot.state == .failed {
+            let cause = snapshot.stateDetail ?? "no cause reported"
+            let hint = snapshot.state == .diverged ? " — press r to roll back to the last good state" : ""
+            buffer.write(" \(snapshot.state.rawValue): \(cause)\(hint)", in: row,
+                         style: .fg(.bad, .bold))
+            return
+        }
+        if snapshot.state == .loading, let loading = snapshot.loading {
+            let gaugeWidth = max(12, row.width / 3)
+            Gauge(fraction: loading.fraction).render(in: Rect(x: row.x + 1, y: row.y, width: gaugeWidth, height: 1),
+                                                     buffer: &buffer)
+            let text = "  loading \(loading.file): \(Format.count(loading.rowsRead)) rows read, "
+                + "\(Format.count(loading.rowsSkipped)) skipped"
+            buffer.write(text, x: row.x + 1 + gaugeWidth, y: row.y,
+                         maxWidth: row.width - gaugeWidth - 1, style: .fg(.dimText))
+            return
+        }
+        let fraction = snapshot.totalExamples > 0
+            ? Double(snapshot.examplesSeen) / Double(snapshot.totalExamples) : 0
+        let gaugeWidth = max(16, row.width * 3 / 10)
+        Gauge(fraction: fraction).render(in: Rect(x: row.x + 1, y: row.y, width: gaugeWidth, height: 1),
+                                         buffer: &buffer)
+        var parts: [String] = []
+        switch snapshot.state {
+        case .running, .evaluating, .saving:
+            if let left = snapshot.estimatedSecondsLeft { parts.append("ETA ~\(Format.duration(left))") }
+        case .finished:
+            parts.append("done")
+        default:
+            parts.append("ETA — (\(snapshot.state.rawValue.lowercased()))")
+        }
+        if snapshot.state == .running || snapshot.examplesPerSecond > 0 {
+            parts.append("\(Format.count(Int(snapshot.examplesPerSecond.rounded()))) ex/s (last few s)")
+        }
+        parts.append("elapsed \(Format.duration(snapshot.elapsedSeconds))")
+        if row.width >= 110 { parts.append("training \(Format.duration(snapshot.trainingSeconds))") }
+        if snapshot.skippedRows > 0 { parts.append("\(Format.count(snapshot.skippedRows)) rows skipped") }
+        buffer.write("  " + parts.joined(separator: "  "), x: row.x + 1 + gaugeWidth, y: row.y,
+                     maxWidth: row.width - gaugeWidth - 1, style: .fg(.dimText))
+    }
+}

@@ -1,0 +1,47 @@
+import WideDeep
+
+/// The latest validation figures (AUC, logloss, accuracy, calibration) and AUC over time.
+struct ValidationPanel {
+    let snapshot: TrainingSnapshot
+
+    func render(in area: Rect, buffer: inout CellBuffer) {
+        let last = snapshot.validation.last
+        let inner = Box(title: "validation",
+                        rightTitle: last.map { "epoch \($0.epoch)" }).render(in: area, buffer: &buffer)
+        guard !inner.isEmpty else { return }
+        guard let last else {
+            buffer.write("no validation pass yet", in: inner.row(0), style: .fg(.dimText))
+            buffer.write("e evaluates now", in: inner.row(1), style: .fg(.dimText))
+            return
+        }
+        let metrics = last.metrics
+        let best = snapshot.validation.map(\.metrics.auc).filter(\.isFinite).max()
+        var auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : "n/a (one class)"
+        if let best, snapshot.validation.count > 1, inner.width >= 32 { auc += " (best \(Format.fixed(best, 4)))" }
+        var rows = [
+            KeyValueRow("AUC", auc, style: .fg(.auc, .bold)),
+            KeyValueRow("logloss", Format.fixed(metrics.logloss, 4)),
+            KeyValueRow("accuracy", Format.percent(metrics.accuracy, decimals: 2)),
+            // Calibration: mean predicted probability against the observed positive rate.
+            KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "
+                + Format.fixed(metrics.positiveRate, 3)),
+        ]
+        if inner.height >= 12 {
+            rows.append(KeyValueRow("evaluated", "\(Format.count(metrics.count)) ex at step \(Format.count(last.step))"))
+        }
+        let tableHeight = min(rows.count, inner.height)
+        let (table, chartArea) = inner.splitRows(topHeight: tableHeight)
+        KeyValueTable(rows: rows, maxKeyWidth: 10).render(in: table, buffer: &buffer)
+        guard chartArea.height >= 2 else { return }
+        let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
+        var chart = LineChart(series: [ChartSeries(points: points, color: .role(.auc))])
+        chart.showXLabels = chartArea.height >= 5
+        chart.emptyMessage = "AUC undefined (one class)"
+        if chartArea.height >= 4 {
+            buffer.write("AUC over examples", in: chartArea.row(0), alignment: .right, style: .fg(.dimText))
+            chart.render(in: chartArea.inset(top: 1), buffer: &buffer)
+        } else {
+            chart.render(in: chartArea, buffer: &buffer)
+        }
+    }
+}

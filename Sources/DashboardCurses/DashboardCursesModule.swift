@@ -1,3 +1,0 @@
-import CNcursesw
-/// The ncurses terminal backend (being written).
-public enum DashboardCursesModule {}

@@ -1,0 +1,147 @@
+import XCTest
+import WideDeep
+@testable import Dashboard
+
+/// Whole frames drawn from a fake snapshot at the sizes the issue names.
+final class FrameTests: XCTestCase {
+    private func frame(_ snapshot: TrainingSnapshot, columns: Int, rows: Int,
+                       view: ViewState = ViewState(smoothing: 0.6, themeName: "default")) -> [String] {
+        var buffer = CellBuffer(width: columns, height: rows)
+        DashboardView.render(snapshot: snapshot, view: view, into: &buffer)
+        return buffer.lines
+    }
+
+    private func assertAllPanels(_ lines: [String], file: StaticString = #filePath, line: UInt = #line) {
+        let text = lines.joined(separator: "\n")
+        let expected = [
+            "adult-demo", "RUNNING", "epoch 3/10", "ETA ~", "ex/s (last few s)",             // status bar
+            "logloss", "x: examples", "━ train EMA 0.600", "━ validation",                 // loss chart
+            "validation", "AUC", "0.9012", "0.3120", "85.31%", "0.241 / 0.239",   // validation
+            "wide · FTRL", "sparsity 73.0%", "education_x",                                // wide
+            "deep · embeddings & layers", "native_c", "dense1 128→64",               // deep
+            "hyperparameters", "deep lr", "0.01", "FTRL α", "0.05", "smoothing", "0.600",  // hyperparameters
+            "events", "checkpoint saved to",                                               // events
+            "? help", "q quit",                                                            // footer
+        ]
+        for fragment in expected {
+            XCTAssertTrue(text.contains(fragment), "missing '\(fragment)'\n\(text)", file: file, line: line)
+        }
+        XCTAssertTrue(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) },
+                      "no braille in the frame", file: file, line: line)
+    }
+
+    func testFrameAt80x24HasEveryPanel() {
+        let lines = frame(SnapshotFixtures.running(), columns: 80, rows: 24)
+        XCTAssertEqual(lines.count, 24)
+        XCTAssertTrue(lines.allSatisfy { $0.count == 80 })
+        assertAllPanels(lines)
+        XCTAssertTrue(lines[0].contains("examples 1,234,567"), lines[0])
+        XCTAssertTrue(lines.joined().contains("more"), "80×24 cannot show all 14 groups")
+    }
+
+    func testFrameAt120x40ShowsMore() {
+        let lines = frame(SnapshotFixtures.running(), columns: 120, rows: 40)
+        assertAllPanels(lines)
+        let text = lines.joined(separator: "\n")
+        // Taller: every hyperparameter on its own row with its valid range, the dense layers.
+        XCTAssertTrue(text.contains("1e-9…100"), text)
+        XCTAssertTrue(text.contains("dense2 64→32"), text)
+        XCTAssertTrue(text.contains("group_6"), text)
+    }
+
+    func testFrameAt200x60ShowsEvenMore() {
+        let small = frame(SnapshotFixtures.running(), columns: 80, rows: 24).joined(separator: "\n")
+        let lines = frame(SnapshotFixtures.running(), columns: 200, rows: 60)
+        assertAllPanels(lines)
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("group_13"), "all 14 groups fit at 200×60")
+        XCTAssertTrue(text.contains("field_8"), "all 9 fields fit at 200×60")
+        XCTAssertFalse(small.contains("group_13"))
+        XCTAssertTrue(text.contains("non-zero 12,345 of 45,678 touched"), text)
+        func brailleCells(_ s: String) -> Int { s.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }
+        XCTAssertGreaterThan(brailleCells(text), brailleCells(small), "bigger charts draw more braille")
+    }
+
+    func testTooSmallShowsTheMessage() {
+        let lines = frame(SnapshotFixtures.running(), columns: 60, rows: 15)
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("enlarge the terminal to at least 80×24"), text)
+        XCTAssertTrue(text.contains("current size: 60×15"), text)
+        XCTAssertFalse(text.contains("hyperparameters"))
+        // Centred: the message is on the middle rows, with equal margins (±1).
+        let row = lines.firstIndex { $0.contains("enlarge") }!
+        XCTAssertTrue((6...7).contains(row), "row \(row)")
+        let content = lines[row]
+        let leading = content.prefix { $0 == " " }.count
+        let trailing = content.reversed().prefix { $0 == " " }.count
+        XCTAssertLessThanOrEqual(abs(leading - trailing), 1)
+        // Just below the minimum in one direction is too small as well; tiny sizes do not crash.
+        XCTAssertTrue(frame(SnapshotFixtures.running(), columns: 79, rows: 40).joined().contains("enlarge"))
+        XCTAssertEqual(frame(SnapshotFixtures.running(), columns: 3, rows: 1).count, 1)
+    }
+
+    func testLoadingShowsProgressAndRowCounts() {
+        let text = frame(SnapshotFixtures.loading(), columns: 80, rows: 24).joined(separator: "\n")
+        XCTAssertTrue(text.contains("LOADING"), text)
+        XCTAssertTrue(text.contains("loading data"), text)
+        XCTAssertTrue(text.contains("12,000 rows read"), text)
+        XCTAssertTrue(text.contains("3 bad rows skipped"), text)
+        XCTAssertTrue(text.contains("37.0%"), text)
+    }
+
+    func testDivergedShowsTheCauseAndPausedShowsNoETA() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.state = .diverged
+        snapshot.stateDetail = "loss became NaN at step 12,345"
+        var text = frame(snapshot, columns: 100, rows: 30).joined(separator: "\n")
+        XCTAssertTrue(text.contains("DIVERGED: loss became NaN at step 12,345"), text)
+        XCTAssertTrue(text.contains("press r to roll back"), text)
+        snapshot.state = .paused
+        text = frame(snapshot, columns: 100, rows: 30).joined(separator: "\n")
+        XCTAssertTrue(text.contains("PAUSED"))
+        XCTAssertFalse(text.contains("ETA ~"))
+    }
+
+    func testFinishedShowsFinalFigures() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.state = .finished
+        let text = frame(snapshot, columns: 80, rows: 24).joined(separator: "\n")
+        XCTAssertTrue(text.contains("FINISHED"))
+        XCTAssertTrue(text.contains("0.9012"))
+    }
+
+    func testWideOnlyModeExplainsTheMissingDeepPart() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.mode = .wide
+        snapshot.embeddings = []
+        snapshot.dense = []
+        let text = frame(snapshot, columns: 80, rows: 24).joined(separator: "\n")
+        XCTAssertTrue(text.contains("no deep part in this model"), text)
+    }
+
+    func testEmptySnapshotDoesNotCrash() {
+        var snapshot = TrainingSnapshot()
+        snapshot.state = .running
+        for (columns, rows) in [(80, 24), (120, 40), (200, 60)] {
+            let text = frame(snapshot, columns: columns, rows: rows).joined(separator: "\n")
+            XCTAssertTrue(text.contains("no loss recorded yet"))
+            XCTAssertTrue(text.contains("no validation pass yet"))
+        }
+    }
+
+    func testLayoutFillsTheScreenWithoutOverlap() {
+        for (columns, rows) in [(80, 24), (100, 30), (120, 40), (200, 60)] {
+            guard let layout = DashboardLayout.compute(for: TerminalSize(columns: columns, rows: rows)) else {
+                return XCTFail("no layout at \(columns)×\(rows)")
+            }
+            let rects = [layout.status, layout.loss, layout.validation, layout.wide, layout.deep,
+                         layout.hyperparameters, layout.events, layout.footer]
+            XCTAssertEqual(rects.reduce(0) { $0 + $1.width * $1.height }, columns * rows)
+            for (i, a) in rects.enumerated() {
+                for b in rects[(i + 1)...] { XCTAssertTrue(a.intersection(b).isEmpty, "\(a) overlaps \(b)") }
+            }
+            XCTAssertGreaterThanOrEqual(layout.hyperparameters.height, layout.hyperparameterColumns == 1 ? 8 : 5)
+        }
+        XCTAssertNil(DashboardLayout.compute(for: TerminalSize(columns: 80, rows: 23)))
+    }
+}
