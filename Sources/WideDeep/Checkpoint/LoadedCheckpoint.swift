@@ -86,7 +86,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
         let built = ModelUnderConstruction()
         let building = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: building) {
-            built.model = WideDeepModel(layout: layout, config: modelConfig)
+            built.model = WideDeepModel(layout: layout, config: modelConfig, randomInit: false)
         }
         let file: SafeTensorsFile
         do {

@@ -8,12 +8,18 @@ public final class EmbeddingTable: @unchecked Sendable {
     /// 1 where a minibatch has updated the row.
     public var touched: [UInt8]
 
-    public init(field: String, rows: Int, dim: Int, generator: inout SeededGenerator) {
+    /// A table with random values, or zeros when `generator` is nil (its values are about to
+    /// be overwritten from a checkpoint: drawing 27 million normals would take most of a load).
+    public init(field: String, rows: Int, dim: Int, generator: inout SeededGenerator?) {
         self.field = field
         self.rows = rows
         self.dim = dim
-        let std = 1 / Double(dim).squareRoot()
-        values = (0..<(rows * dim)).map { _ in Float(generator.nextTruncatedGaussian() * std) }
+        if generator != nil {
+            let std = 1 / Double(dim).squareRoot()
+            values = (0..<(rows * dim)).map { _ in Float(generator!.nextTruncatedGaussian() * std) }
+        } else {
+            values = [Float](repeating: 0, count: rows * dim)
+        }
         touched = [UInt8](repeating: 0, count: rows)
     }
 

@@ -63,10 +63,13 @@ public final class WideDeepModel: @unchecked Sendable {
         deinit { release() }
     }
 
-    public init(layout: FeatureLayout, config: RunConfig) {
+    /// A model with fresh parameters drawn from `config.train.seed`; with `randomInit` false the
+    /// embedding tables start at zero, for a model whose state is restored right away.
+    public init(layout: FeatureLayout, config: RunConfig, randomInit: Bool = true) {
         self.layout = layout
         mode = config.model.mode
         var generator = SeededGenerator(seed: config.train.seed)
+        var tableGenerator: SeededGenerator? = randomInit ? generator : nil
         let wideConfig = config.optim.wide
         wide = mode.hasWide ? WideLinear(
             size: layout.hashBuckets, kind: wideConfig.name,
@@ -78,8 +81,9 @@ public final class WideDeepModel: @unchecked Sendable {
                                       beta1: deepConfig.beta1, beta2: deepConfig.beta2, epsilon: deepConfig.epsilon)
         if mode.hasDeep {
             tables = layout.schema.allCategorical.enumerated().map { f, name in
-                EmbeddingTable(field: name, rows: layout.embeddingRows[f], dim: layout.embeddingDim, generator: &generator)
+                EmbeddingTable(field: name, rows: layout.embeddingRows[f], dim: layout.embeddingDim, generator: &tableGenerator)
             }
+            if let tableGenerator { generator = tableGenerator }
             var width = layout.deepInputWidth
             var layers: [DenseLayer] = []
             for (l, units) in config.model.hidden.enumerated() {
