@@ -47,7 +47,7 @@ struct Bench: ParsableCommand {
         config.train.threads = threads
         config.train.batchSize = batchSize
         let cpu = SystemInfo.cpu()
-        log("wdl bench: \(cpu.model); SIMD features: \(cpu.features.joined(separator: " ")); threads \(threads), batch \(batchSize), \(runs) runs per figure")
+        log("wdl bench: \(cpu.model); SIMD features: \(cpu.features.joined(separator: " ")); GEMM kernel \(Gemm.kernelName); threads \(threads), batch \(batchSize), \(runs) runs per figure")
 
         let trainBytes: [UInt8], validBytes: [UInt8]?
         if let data {
@@ -62,8 +62,10 @@ struct Bench: ParsableCommand {
         var figures: [Benchmark.Figure] = []
         func record(_ figure: Benchmark.Figure, note: String = "") {
             figures.append(figure)
-            log(String(format: "%-44@ %12.1f %-11@ (min %.1f, max %.1f)%@", figure.name as NSString, figure.median,
-                       figure.unit as NSString, figure.min, figure.max, note as NSString))
+            let name = figure.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            let unit = figure.unit.padding(toLength: 11, withPad: " ", startingAt: 0)
+            log(name + String(format: " %12.1f ", figure.median) + unit
+                + String(format: " (min %.1f, max %.1f)", figure.min, figure.max) + note)
         }
         record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
         if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
@@ -91,6 +93,12 @@ struct Bench: ParsableCommand {
             record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
             record(result.validate)
         }
+        let checkpoint = try CheckpointBenchmark.measure(runs: runs)
+        let megabytes = Double(checkpoint.bytes) / 1e6
+        record(Benchmark.Figure(name: String(format: "checkpoint save (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.saveMBps]),
+               note: "  median of \(runs); 2^22 wide, 26×2^16×16 embeddings")
+        record(Benchmark.Figure(name: String(format: "checkpoint load (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.loadMBps]),
+               note: "  median of \(runs), validated")
         let peak = SystemInfo.peakResidentBytes().map { Double($0) / 1e6 } ?? .nan
         log(String(format: "peak resident memory %.0f MB", peak))
         if json {
