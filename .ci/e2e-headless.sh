@@ -8,7 +8,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "e2e-headless: $*" >&2; exit 1; }
 
 # 1. Train Adult for 2 epochs with one thread, saving checkpoints and metrics.
-"$WDL" train --headless --epochs 2 --threads 1 --metrics-out "$tmp/m.jsonl" --checkpoint-dir "$tmp/ck" \
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 2 --threads 1 --metrics-out "$tmp/m.jsonl" --checkpoint-dir "$tmp/ck" \
     > "$tmp/train.txt"
 grep -q '^final:' "$tmp/train.txt" || fail "no final summary"
 tail -n 1 "$tmp/m.jsonl" | grep -q '"final":true' || fail "metrics log has no final record"
@@ -33,7 +33,7 @@ eval_auc=$(python3 -c "import json,sys; print('%.4f' % json.load(open(sys.argv[1
 [ "$final_auc" = "$eval_auc" ] || fail "eval AUC $eval_auc differs from the run's final AUC $final_auc"
 
 # 3. Resume: 1 epoch + resume to 2 equals the uninterrupted 2-epoch run (threads = 1).
-"$WDL" train --headless --epochs 1 --threads 1 --checkpoint-dir "$tmp/ck1" > /dev/null
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --threads 1 --checkpoint-dir "$tmp/ck1" > /dev/null
 "$WDL" train --headless --resume "$tmp/ck1/final.safetensors" --epochs 2 --threads 1 > "$tmp/resumed.txt"
 a=$(grep '^final:' "$tmp/train.txt" | sed 's/.*valid AUC/AUC/; s/; skipped.*//')
 b=$(grep '^final:' "$tmp/resumed.txt" | sed 's/.*valid AUC/AUC/; s/; skipped.*//')
@@ -51,4 +51,22 @@ grep -q "bad.yaml:2: unknown key 'trian'" "$tmp/err2.txt" || fail "config error 
 "$WDL" gen --rows 500 --seed 3 --out "$tmp/g1.tsv" > /dev/null
 "$WDL" gen --rows 500 --seed 3 --out "$tmp/g2.tsv" > /dev/null
 cmp -s "$tmp/g1.tsv" "$tmp/g2.tsv" || fail "wdl gen is not deterministic"
-echo "e2e-headless: 5 passed, 0 failed"
+# 6. predict: one line per data row, in order, also without the label column; inspect names features.
+cut -d, -f1-14 sample-data/adult/test.csv > "$tmp/unlabelled.csv"
+"$WDL" predict --model "$tmp/ck/final.safetensors" --data "$tmp/unlabelled.csv" --out "$tmp/p.txt" 2> /dev/null
+[ "$(wc -l < "$tmp/p.txt")" -eq "$(($(wc -l < sample-data/adult/test.csv) - 1))" ] || fail "predict: wrong number of lines"
+"$WDL" predict --model "$tmp/ck/final.safetensors" --data sample-data/adult/test.csv --out "$tmp/p2.txt" 2> /dev/null
+cmp -s "$tmp/p.txt" "$tmp/p2.txt" || fail "predict differs with and without the label column"
+"$WDL" inspect "$tmp/ck/final.safetensors" > "$tmp/inspect.txt"
+grep -q "education=" "$tmp/inspect.txt" || fail "inspect names no feature value"
+
+# 7. Warm start: a wide-only and a deep-only run combined into a wide & deep run.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --mode wide --epochs 1 --checkpoint-dir "$tmp/w" > /dev/null
+"$WDL" train --headless --config sample-data/adult/adult.yaml --mode deep --epochs 1 --checkpoint-dir "$tmp/d" > /dev/null
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --warm-start-wide "$tmp/w/final.safetensors" \
+    --warm-start-deep "$tmp/d/final.safetensors" > "$tmp/warm.txt"
+grep -q '^final:' "$tmp/warm.txt" || fail "warm-started run did not finish"
+if "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --embedding-dim 4 --warm-start-deep "$tmp/d/final.safetensors" \
+    > /dev/null 2> "$tmp/warm-err.txt"; then fail "mismatched warm start accepted"; fi
+grep -q "embedding_dim" "$tmp/warm-err.txt" || fail "warm start mismatch does not name the setting: $(cat "$tmp/warm-err.txt")"
+echo "e2e-headless: 7 passed, 0 failed"
