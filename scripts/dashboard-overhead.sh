@@ -18,6 +18,8 @@ for i in $(seq "$runs"); do
         "LANG=C.UTF-8 TERM=tmux-256color '$WDL' ${args[*]} --metrics-out '$tmp/d$i.jsonl'"
     until tmux capture-pane -t wdl-overhead -p 2>/dev/null | grep -q FINISHED; do sleep 0.5; done
     tmux send-keys -t wdl-overhead q
+    sleep 0.5
+    tmux send-keys -t wdl-overhead y 2>/dev/null || true   # confirms "quit without saving?"
     while tmux has-session -t wdl-overhead 2>/dev/null; do sleep 0.2; done
     dashboard+=("$(rate "$tmp/d$i.jsonl")")
 done
