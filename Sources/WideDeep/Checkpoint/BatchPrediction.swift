@@ -24,7 +24,7 @@ public struct BatchPrediction: Sendable {
         reader.readableRows = 0
         reader.purpose = .prediction
         let raw = try reader.read(path: dataPath)
-        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw)
+        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         let logits = checkpoint.model.predictAll(encoded, threads: max(1, threads))
         var probabilities = [Float](repeating: .nan, count: raw.dataRows)
         for (i, row) in raw.dataRowIndices.enumerated() {

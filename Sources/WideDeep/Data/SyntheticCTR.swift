@@ -136,7 +136,7 @@ public struct SyntheticCTR: Sendable {
     public func generate(rows count: Int, threads: Int = 2) -> (bytes: [UInt8], probabilities: [Float], labels: [Float]) {
         let chunk = 8192
         let chunks = (count + chunk - 1) / chunk
-        let parts = ChunkStore(count: chunks)
+        let parts = ChunkResults<([UInt8], [Float], [Float])>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(chunk * 300)
@@ -151,7 +151,7 @@ public struct SyntheticCTR: Sendable {
         }
         var bytes: [UInt8] = [], probabilities: [Float] = [], labels: [Float] = []
         for c in 0..<chunks {
-            let part = parts.get(c)
+            let part = parts.take(c)
             bytes += part.0
             probabilities += part.1
             labels += part.2
@@ -167,13 +167,4 @@ public struct SyntheticCTR: Sendable {
         }
         return BinaryMetrics.evaluate(logits: logits, labels: labels)
     }
-}
-
-/// Results of concurrent chunks, kept in order.
-final class ChunkStore: @unchecked Sendable {
-    private var parts: [([UInt8], [Float], [Float])]
-    private let lock = NSLock()
-    init(count: Int) { parts = Array(repeating: ([], [], []), count: count) }
-    func set(_ i: Int, _ value: ([UInt8], [Float], [Float])) { lock.lock(); parts[i] = value; lock.unlock() }
-    func get(_ i: Int) -> ([UInt8], [Float], [Float]) { lock.lock(); defer { lock.unlock() }; return parts[i] }
 }

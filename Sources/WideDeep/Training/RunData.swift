@@ -58,7 +58,8 @@ public struct RunData: Sendable {
                             layout fixedLayout: FeatureLayout? = nil) throws -> RunData {
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: raw)
         let encoder = FeatureEncoder(layout: layout)
-        return RunData(layout: layout, train: encoder.encode(raw, nameFeatures: true), valid: encoder.encode(validRaw),
+        return RunData(layout: layout, train: encoder.encode(raw, nameFeatures: true, threads: config.train.threads),
+                       valid: encoder.encode(validRaw, threads: config.train.threads),
                        validDescription: "validation rows", trainSkipped: raw.skippedRows,
                        validSkipped: validRaw.skippedRows, errors: raw.errors + validRaw.errors)
     }

@@ -31,7 +31,7 @@ struct Evaluate: ParsableCommand {
         var reader = DatasetReader(schema: schema, strict: false, threads: threads)
         reader.readableRows = 0
         let raw = try reader.read(path: data)
-        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw)
+        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         let logits = checkpoint.model.predictAll(encoded, threads: threads)
         let m = BinaryMetrics.evaluate(logits: logits, labels: encoded.labels)
         if json {
