@@ -68,7 +68,7 @@ struct StatusBarPanel {
         let fraction = snapshot.totalExamples > 0
             ? Double(snapshot.examplesSeen) / Double(snapshot.totalExamples) : 0
         let gaugeWidth = max(16, row.width * 3 / 10)
-        Gauge(fraction: fraction).render(in: Rect(x: row.x + 1, y: row.y, width: gaugeWidth, height: 1),
+        Gauge(fraction: fraction, label: snapshot.totalExamplesIsEstimate ? "~" + Format.percent(min(1, fraction)) : nil).render(in: Rect(x: row.x + 1, y: row.y, width: gaugeWidth, height: 1),
                                          buffer: &buffer)
         var parts: [String] = []
         switch snapshot.state {

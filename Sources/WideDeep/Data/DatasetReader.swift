@@ -137,10 +137,12 @@ public struct DatasetReader: Sendable {
         return 0
     }
 
-    /// Cuts `[start, end)` into about `pieces` ranges that each end just after a newline.
-    static func chunkBoundaries(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pieces: Int) -> [Range<Int>] {
+    /// Cuts `[start, end)` into about `pieces` ranges of at least `minimum` bytes that each end
+    /// just after a newline.
+    static func chunkBoundaries(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, pieces: Int,
+                                minimum: Int = 1 << 20) -> [Range<Int>] {
         let length = bytes.count - start
-        let target = max(1 << 20, length / max(1, pieces))
+        let target = max(minimum, length / max(1, pieces), 1)
         var ranges: [Range<Int>] = []
         var begin = start
         while begin < bytes.count {

@@ -14,6 +14,9 @@ public struct SessionOptions: Sendable {
     /// Initialize the new model's parts from checkpoints (`--warm-start-wide`, `--warm-start-deep`);
     /// not with `resumePath`.
     public var warmStart: WarmStart?
+    /// Stream the training file in one pass per epoch instead of loading it (`--stream`); nil
+    /// trains from memory.
+    public var stream: StreamOptions?
     /// End the run when it diverges instead of pausing for a rollback (headless runs, where no
     /// one can press r).
     public var stopOnDivergence = false

@@ -53,6 +53,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var scheduledQueuedForStep = -1
     /// The model holds non-finite values (until a rollback).
     var diverged = false
+    /// A streamed run's training file (`options.stream`), and what its first pass has found.
+    var streamPlan: TrainingStreamPlan?
+    var streamPass = StreamPassReport()
     /// Saves a checkpoint and returns the path written (replaceable in tests).
     public var checkpointer: @Sendable (CheckpointRequest) throws -> String = Checkpoint.save
 
@@ -123,21 +126,28 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             throw ConfigError("a resumed run continues its own model: warm start cannot be combined with resuming")
         }
         let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
-        let loaded = try RunData.load(config: config, threads: config.train.threads, layout: checkpoint?.layout) { [weak self] _, progress in
+        let progress: @Sendable (RunData.Phase, LoadingProgress) -> Void = { [weak self] _, progress in
             guard let self else { return }
             self.published.withLock { $0.loading = progress }
         }
-        data = loaded
-        snapshot_.loading = LoadingProgress(file: config.data.train ?? "", rowsRead: loaded.train.count,
-                                           rowsSkipped: loaded.trainSkipped, fraction: 1)
-        snapshot_.skippedRows = loaded.trainSkipped + loaded.validSkipped
-        snapshot_.dataDescription = "\(URL(fileURLWithPath: config.data.train ?? "").lastPathComponent) "
-            + "\(loaded.train.count) train / \(loaded.valid.count) valid rows"
-        snapshot_.totalExamples = loaded.train.count * config.train.epochs
-        if snapshot_.skippedRows > 0 {
-            let first = loaded.errors.first.map { "; first: \($0)" } ?? ""
-            addEvent(.skippedRows, "skipped \(snapshot_.skippedRows) malformed rows\(first)")
+        if let stream = options.stream {
+            try loadStreamed(stream, layout: checkpoint?.layout, progress: progress)
+        } else {
+            let loaded = try RunData.load(config: config, threads: config.train.threads, layout: checkpoint?.layout,
+                                          progress: progress)
+            data = loaded
+            snapshot_.loading = LoadingProgress(file: config.data.train ?? "", rowsRead: loaded.train.count,
+                                               rowsSkipped: loaded.trainSkipped, fraction: 1)
+            snapshot_.skippedRows = loaded.trainSkipped + loaded.validSkipped
+            snapshot_.dataDescription = "\(URL(fileURLWithPath: config.data.train ?? "").lastPathComponent) "
+                + "\(loaded.train.count) train / \(loaded.valid.count) valid rows"
+            snapshot_.totalExamples = loaded.train.count * config.train.epochs
+            if snapshot_.skippedRows > 0 {
+                let first = loaded.errors.first.map { "; first: \($0)" } ?? ""
+                addEvent(.skippedRows, "skipped \(snapshot_.skippedRows) malformed rows\(first)")
+            }
         }
+        guard let loaded = data else { return }
         try validate(config)
         if let checkpoint {
             model = checkpoint.model
@@ -161,7 +171,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             }
             model = fresh
         }
-        addEvent(.info, "loaded \(loaded.train.count) training rows, \(loaded.valid.count) validation rows (\(loaded.validDescription))")
+        if let plan = streamPlan {
+            streamLoaded(plan, resumedOffset: checkpoint?.position.epochOffset ?? 0)
+        } else {
+            addEvent(.info, "loaded \(loaded.train.count) training rows, \(loaded.valid.count) validation rows (\(loaded.validDescription))")
+        }
     }
 
     private func validate(_ config: RunConfig) throws {
@@ -193,69 +207,21 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func train() throws {
         guard let data, let model else { return }
-        let batchSize = config.train.batchSize
-        let threads = config.train.threads
         snapshot_.state = paused ? .paused : .running
         snapshot_.loading = nil
         refreshStatistics()
         nextEvaluationAt = config.train.evalEvery
         publish(force: true)
-        var trainingSeconds = 0.0
-        epochs: for epoch in snapshot_.epoch..<config.train.epochs {
+        for epoch in snapshot_.epoch..<config.train.epochs {
             snapshot_.epoch = epoch
             epochStartGenerator = generator
-            let order = config.train.shuffle ? generator.permutation(data.train.count) : (0..<Int32(data.train.count)).map { $0 }
-            var start = resumeOffset
-            resumeOffset = 0
-            while start < order.count {
-                applyCommands()
-                while paused && !stopRequested {
-                    publish(force: true)
-                    _ = wakeUp.wait(timeout: .now() + 0.1)
-                    applyCommands()
-                }
-                if stopRequested { break epochs }
-                let end = min(order.count, start + batchSize)
-                let began = Date()
-                let loss = order.withUnsafeBufferPointer { all in
-                    model.trainStep(data.train, rows: UnsafeBufferPointer(rebasing: all[start..<end]), threads: threads)
-                }
-                let took = Date().timeIntervalSince(began)
-                trainingSeconds += took
-                let count = end - start
-                start = end
-                epochOffset = end
-                snapshot_.step += 1
-                snapshot_.examplesSeen += count
-                snapshot_.trainingSeconds = trainingSeconds
-                snapshot_.hasUnsavedProgress = true
-                throughput.add(examples: count, seconds: took)
-                snapshot_.examplesPerSecond = throughput.rate
-                guard loss.isFinite else {
-                    diverge(cause: "training loss became \(loss) at step \(snapshot_.step)")
-                    continue
-                }
-                let meanLoss = loss / Double(count)
-                lossSinceRecord.sum += loss
-                lossSinceRecord.count += count
-                lossHistory.add(LossPoint(step: snapshot_.step, examples: snapshot_.examplesSeen, loss: meanLoss))
-                if config.train.evalEvery > 0 && snapshot_.examplesSeen >= nextEvaluationAt && start < order.count {
-                    while nextEvaluationAt <= snapshot_.examplesSeen { nextEvaluationAt += config.train.evalEvery }
-                    evaluate(final: false)
-                }
-                if trainingSeconds - lastGoodStateTime >= options.goodStateInterval {
-                    keepGoodState(trainingSeconds: trainingSeconds)
-                }
-                if let every = options.checkpointEvery, snapshot_.examplesSeen - lastCheckpointExamples >= every {
-                    saveCheckpoint()
-                }
-                let now = seconds
-                if now - lastStatistics >= options.statisticsInterval { refreshStatistics() }
-                if now - lastPublish >= options.publishInterval { publish() }
-            }
+            let completed = streamPlan != nil ? try trainStreamedEpoch(model: model, layout: data.layout)
+                : trainEpoch(data: data, model: model)
+            guard completed else { break }
             snapshot_.epoch = epoch + 1
             epochOffset = 0
             epochStartGenerator = generator
+            if streamPlan != nil { streamEpochEnded() }
             evaluate(final: epoch + 1 == config.train.epochs)
         }
         if diverged {
@@ -276,6 +242,75 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         snapshot_.state = .finished
         refreshStatistics()
         publish(force: true)
+    }
+
+    /// One epoch over the in-memory training rows, in a seeded permutation (or file order); false
+    /// when the run was stopped before its end.
+    private func trainEpoch(data: RunData, model: WideDeepModel) -> Bool {
+        let batchSize = config.train.batchSize
+        let threads = config.train.threads
+        let order = config.train.shuffle ? generator.permutation(data.train.count) : (0..<Int32(data.train.count)).map { $0 }
+        var start = resumeOffset
+        resumeOffset = 0
+        while start < order.count {
+            guard waitForNextStep() else { return false }
+            let end = min(order.count, start + batchSize)
+            let began = Date()
+            let loss = order.withUnsafeBufferPointer { all in
+                model.trainStep(data.train, rows: UnsafeBufferPointer(rebasing: all[start..<end]), threads: threads)
+            }
+            let took = Date().timeIntervalSince(began)
+            let count = end - start
+            start = end
+            epochOffset = end
+            finishStep(count: count, took: took, loss: loss, moreInEpoch: start < order.count)
+        }
+        return true
+    }
+
+    /// Applies pending commands and waits while paused; false when a stop was asked for.
+    func waitForNextStep() -> Bool {
+        applyCommands()
+        while paused && !stopRequested {
+            publish(force: true)
+            _ = wakeUp.wait(timeout: .now() + 0.1)
+            applyCommands()
+        }
+        return !stopRequested
+    }
+
+    /// The bookkeeping after a minibatch of `count` examples that took `took` seconds and summed
+    /// `loss`: counters, loss history, evaluations every `eval_every` examples (not on the
+    /// epoch's last minibatch, which the epoch end evaluates), good states, checkpoints, publication.
+    func finishStep(count: Int, took: Double, loss: Double, moreInEpoch: Bool) {
+        snapshot_.trainingSeconds += took
+        snapshot_.step += 1
+        snapshot_.examplesSeen += count
+        snapshot_.hasUnsavedProgress = true
+        throughput.add(examples: count, seconds: took)
+        snapshot_.examplesPerSecond = throughput.rate
+        guard loss.isFinite else {
+            diverge(cause: "training loss became \(loss) at step \(snapshot_.step)")
+            return
+        }
+        let meanLoss = loss / Double(count)
+        lossSinceRecord.sum += loss
+        lossSinceRecord.count += count
+        lossHistory.add(LossPoint(step: snapshot_.step, examples: snapshot_.examplesSeen, loss: meanLoss))
+        if config.train.evalEvery > 0 && snapshot_.examplesSeen >= nextEvaluationAt && moreInEpoch {
+            while nextEvaluationAt <= snapshot_.examplesSeen { nextEvaluationAt += config.train.evalEvery }
+            evaluate(final: false)
+        }
+        let trainingSeconds = snapshot_.trainingSeconds
+        if trainingSeconds - lastGoodStateTime >= options.goodStateInterval {
+            keepGoodState(trainingSeconds: trainingSeconds)
+        }
+        if let every = options.checkpointEvery, snapshot_.examplesSeen - lastCheckpointExamples >= every {
+            saveCheckpoint()
+        }
+        let now = seconds
+        if now - lastStatistics >= options.statisticsInterval { refreshStatistics() }
+        if now - lastPublish >= options.publishInterval { publish() }
     }
 
     // MARK: - Commands

@@ -31,6 +31,8 @@ public struct TrainingSnapshot: Sendable {
     public var examplesAtStart: Int = 0
     /// Training examples the whole run will see (epochs × training rows); 0 while loading.
     public var totalExamples: Int = 0
+    /// `totalExamples` rests on an estimated row count (a streamed file before its first pass ends).
+    public var totalExamplesIsEstimate = false
     public var batchSize: Int = 0
     /// Seconds spent training (loading, evaluation and pauses excluded).
     public var trainingSeconds: Double = 0

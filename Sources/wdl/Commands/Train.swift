@@ -40,6 +40,15 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "With --warm-start-wide/--warm-start-deep: copy the optimizer state too, not only the weights.")
     var warmStartOptimizer = false
 
+    @Flag(name: .long, help: "Stream the training file from disk, one pass per epoch, in bounded memory (needs a validation file, kept in memory; resuming restarts the saved epoch).")
+    var stream = false
+
+    @Option(name: .long, help: "With --stream: shuffle through a seeded buffer of N rows (default 0: file order).")
+    var shuffleBuffer: Int?
+
+    @Option(name: .long, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
+    var fitRows: Int?
+
     func validate() throws {
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be a positive integer, got \(checkpointEvery)") }
         if let keep, keep < 1 { throw ValidationError("--keep must be a positive integer, got \(keep)") }
@@ -53,6 +62,13 @@ struct Train: ParsableCommand {
         if warmStarting && resume != nil {
             throw ValidationError("--warm-start-wide/--warm-start-deep start a new run; they cannot be combined with --resume")
         }
+        if (shuffleBuffer != nil || fitRows != nil) && !stream {
+            throw ValidationError("--shuffle-buffer and --fit-rows need --stream")
+        }
+        if let shuffleBuffer, shuffleBuffer < 0 || shuffleBuffer > StreamOptions.maxShuffleBuffer {
+            throw ValidationError("--shuffle-buffer must be 0…\(StreamOptions.maxShuffleBuffer) rows, got \(shuffleBuffer)")
+        }
+        if let fitRows, fitRows < 1 { throw ValidationError("--fit-rows must be a positive integer, got \(fitRows)") }
     }
 
     func run() throws {
@@ -64,6 +80,12 @@ struct Train: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.keep = keep
         options.resumePath = resume
+        if stream {
+            var streaming = StreamOptions()
+            if let shuffleBuffer { streaming.shuffleBuffer = shuffleBuffer }
+            if let fitRows { streaming.fitRows = fitRows }
+            options.stream = streaming
+        }
         if warmStartWide != nil || warmStartDeep != nil {
             options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
         }

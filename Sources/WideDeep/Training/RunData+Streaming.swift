@@ -1,0 +1,119 @@
+import Foundation
+
+extension RunData {
+    /// Rows at the start of a streamed file whose values name wide ids in checkpoints.
+    static let streamedNamedRows = 100_000
+
+    /// Prepares a streamed run (`wdl train --stream`). The feature layout — numeric means and
+    /// deviations, quantile bucket boundaries, embedding table sizes — is fitted on the training
+    /// file's first `options.fitRows` rows (unless `fixedLayout`, a resumed run's, is given); the
+    /// row count comes from the same pass when it reaches the end of the file, otherwise it is
+    /// estimated from the file's size. The validation file is read and encoded in memory as usual.
+    /// The returned `train` holds no rows, only the readable names of the first rows' wide ids.
+    public static func loadStreaming(config: RunConfig, options: StreamOptions, threads: Int,
+                                     layout fixedLayout: FeatureLayout? = nil,
+                                     progress: (@Sendable (Phase, LoadingProgress) -> Void)? = nil) throws
+        -> (data: RunData, plan: TrainingStreamPlan) {
+        guard let trainPath = config.data.train else {
+            throw ConfigError("no training data: set data.train in the config or pass --train")
+        }
+        guard let validPath = config.data.valid else {
+            throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
+        }
+        try validate(options)
+        let schema = try DataSchema(config: config)
+        let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
+                                         threads: threads, blockBytes: options.blockBytes)
+        reader.readableRows = streamedNamedRows
+        let wanted = fixedLayout == nil ? options.fitRows : min(options.fitRows, streamedNamedRows)
+        var sample = RawDataset(schema: schema)
+        while sample.count < wanted, let pieces = try reader.next() {
+            if sample.count == 0 {
+                let perBlock = pieces.reduce(0) { $0 + $1.count }
+                sample.reserve(rows: min(wanted + perBlock, estimateRows(reader) + perBlock))
+            }
+            for piece in pieces { sample.append(piece) }
+            let fraction = max(Double(sample.count) / Double(wanted), Double(reader.bytesRead) / Double(max(1, reader.fileBytes)))
+            progress?(.readingTrain, LoadingProgress(file: trainPath, rowsRead: sample.count,
+                                                     rowsSkipped: reader.skippedRows, fraction: min(1, fraction)))
+        }
+        let counted = reader.finished
+        let rows = counted ? reader.rows : estimateRows(reader)
+        sample.keepFirst(wanted)
+        progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: sample.count, rowsSkipped: reader.skippedRows, fraction: 1))
+        let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: sample)
+        let encoder = FeatureEncoder(layout: layout)
+        var train = encoder.encode(RawDataset(schema: schema))
+        train.wideNames = encoder.encode(sample.prefix(streamedNamedRows), nameFeatures: true, threads: threads).wideNames
+        let fittedRows = fixedLayout == nil ? sample.count : 0
+        sample = RawDataset(schema: schema)  // released before the validation file is read
+
+        var validReader = DatasetReader(schema: schema, strict: config.train.strict, threads: threads)
+        validReader.readableRows = 0
+        let validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
+            progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
+        }
+        let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
+                           trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
+        let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
+                                      rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
+                                      fileBytes: reader.fileBytes)
+        return (data, plan)
+    }
+
+    private static func validate(_ options: StreamOptions) throws {
+        guard options.fitRows >= 1 else { throw ConfigError("--fit-rows must be a positive integer, got \(options.fitRows)") }
+        guard options.shuffleBuffer >= 0 && options.shuffleBuffer <= StreamOptions.maxShuffleBuffer else {
+            throw ConfigError("--shuffle-buffer must be 0…\(StreamOptions.maxShuffleBuffer) rows, got \(options.shuffleBuffer)")
+        }
+        guard options.blockBytes >= 1, options.queueCapacity >= 1 else {
+            throw ConfigError("stream blocks and queue need a positive size")
+        }
+    }
+
+    /// Rows in the whole file at the rows per byte of what has been read.
+    private static func estimateRows(_ reader: StreamingReader) -> Int {
+        let read = reader.bytesRead - reader.headerBytes
+        guard read > 0 else { return reader.rows }
+        let perByte = Double(reader.rows) / Double(read)
+        return max(reader.rows, Int((perByte * Double(reader.fileBytes - reader.headerBytes)).rounded()))
+    }
+}
+
+extension RawDataset {
+    /// Room for `rows` rows in the columns that grow with every row.
+    fileprivate mutating func reserve(rows: Int) {
+        labels.reserveCapacity(rows)
+        categorical.reserveCapacity(rows * schema.categorical.count)
+        numeric.reserveCapacity(rows * schema.numeric.count)
+    }
+
+    /// Drops the rows after the first `n`, in place (bookkeeping stays).
+    fileprivate mutating func keepFirst(_ n: Int) {
+        guard n < count else { return }
+        labels.removeSubrange(n...)
+        categorical.removeSubrange((n * schema.categorical.count)...)
+        numeric.removeSubrange((n * schema.numeric.count)...)
+        for m in multiValuedOffsets.indices {
+            multiValuedHashes[m].removeSubrange(Int(multiValuedOffsets[m][n])...)
+            multiValuedOffsets[m].removeSubrange((n + 1)...)
+        }
+        count = n
+    }
+
+    /// A copy of the first `n` rows (with the remembered readable values).
+    fileprivate func prefix(_ n: Int) -> RawDataset {
+        var head = RawDataset(schema: schema)
+        let k = Swift.min(n, count)
+        head.count = k
+        head.labels = Array(labels[..<k])
+        head.categorical = Array(categorical[..<(k * schema.categorical.count)])
+        head.numeric = Array(numeric[..<(k * schema.numeric.count)])
+        for m in multiValuedOffsets.indices {
+            head.multiValuedOffsets[m] = Array(multiValuedOffsets[m][...k])
+            head.multiValuedHashes[m] = Array(multiValuedHashes[m][..<Int(multiValuedOffsets[m][k])])
+        }
+        head.readableValues = readableValues
+        return head
+    }
+}

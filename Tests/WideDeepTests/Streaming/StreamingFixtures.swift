@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+@testable import WideDeep
+
+/// Small seeded data for the streaming tests.
+enum StreamingFixtures {
+    /// CSV text `a,b,x,y` (two categorical fields, a numeric, the label) with a planted effect.
+    static func csv(rows: Int, seed: UInt64) -> String {
+        var generator = SeededGenerator(seed: seed)
+        var text = "a,b,x,y\n"
+        for _ in 0..<rows {
+            let a = Int(generator.next() % 12), b = Int(generator.next() % 5)
+            let x = generator.nextGaussian()
+            let z = (a % 3 == 0 ? 1.0 : -0.5) + ((a + b) % 4 == 0 ? 1.5 : 0) + 0.8 * x
+            text += "a\(a),b\(b),\(String(format: "%.3f", x)),\(generator.nextUnit() < 1 / (1 + exp(-z)) ? 1 : 0)\n"
+        }
+        return text
+    }
+
+    /// A wide & deep run on 2,000 training rows (minibatches of 50: 40 steps an epoch, 2 epochs)
+    /// and 500 validation rows, written in `folder`.
+    static func config(in folder: TemporaryFolder) throws -> RunConfig {
+        var config = RunConfig()
+        config.data.train = try folder.write("train.csv", csv(rows: 2000, seed: 77))
+        config.data.valid = try folder.write("valid.csv", csv(rows: 500, seed: 78))
+        config.data.label = "y"
+        config.features.categorical = ["a", "b"]
+        config.features.numeric = ["x"]
+        config.features.buckets = ["x": .quantiles(4)]
+        config.features.crosses = [["a", "b"]]
+        config.features.hashBuckets = 1 << 12
+        config.model.embeddingDim = 4
+        config.model.hidden = [8]
+        config.optim.deep.lr = 0.05
+        config.train.epochs = 2
+        config.train.batchSize = 50
+        config.train.evalEvery = 0
+        config.train.threads = 1
+        return config
+    }
+
+    /// Stream options with small blocks, so the 2,000 rows come in many chunks that do not line up
+    /// with minibatches.
+    static func stream(blockBytes: Int = 997, shuffleBuffer: Int = 0) -> StreamOptions {
+        var options = StreamOptions(shuffleBuffer: shuffleBuffer)
+        options.blockBytes = blockBytes
+        options.queueCapacity = 3
+        return options
+    }
+
+    /// Runs a session to its end and returns its last snapshot.
+    static func run(_ config: RunConfig, options: SessionOptions = SessionOptions(),
+                    file: StaticString = #filePath, line: UInt = #line) -> TrainingSnapshot {
+        let session = TrainingSession(config: config, options: options)
+        session.start()
+        session.waitUntilFinished()
+        let snapshot = session.snapshot
+        XCTAssertEqual(snapshot.state, .finished, snapshot.stateDetail ?? "", file: file, line: line)
+        return snapshot
+    }
+
+    /// An encoded dataset whose row r has numeric value r, label r % 2, `r % 3 + 1` wide ids
+    /// (r·10 + k) and embedding row r: every copied field can be traced back to its row.
+    static func tracedRows(_ range: Range<Int>) -> EncodedDataset {
+        var data = EncodedDataset(count: 0, labels: [], wideOffsets: [0], wideIds: [], wideGroups: [], embeddingRows: [],
+                                  singleFields: 1, multiOffsets: [[0]], multiRows: [[]], numeric: [], numericCount: 1,
+                                  wideNames: [:])
+        for r in range {
+            data.labels.append(Float(r % 2))
+            for k in 0...(r % 3) {
+                data.wideIds.append(UInt32(r * 10 + k))
+                data.wideGroups.append(UInt16(k))
+            }
+            data.wideOffsets.append(Int32(data.wideIds.count))
+            data.embeddingRows.append(Int32(r))
+            data.multiRows[0].append(contentsOf: [Int32(r), Int32(r + 1)])
+            data.multiOffsets[0].append(Int32(data.multiRows[0].count))
+            data.numeric.append(Float(r))
+            data.count += 1
+        }
+        return data
+    }
+
+    /// Checks that every field of each row of `data` belongs to the row named by its numeric value.
+    static func assertTraced(_ data: EncodedDataset, file: StaticString = #filePath, line: UInt = #line) {
+        for i in 0..<data.count {
+            let r = Int(data.numeric[i])
+            XCTAssertEqual(data.labels[i], Float(r % 2), file: file, line: line)
+            let ids = data.wideIds[Int(data.wideOffsets[i])..<Int(data.wideOffsets[i + 1])]
+            XCTAssertEqual(Array(ids), (0...(r % 3)).map { UInt32(r * 10 + $0) }, file: file, line: line)
+            XCTAssertEqual(data.embeddingRows[i], Int32(r), file: file, line: line)
+            let multi = data.multiRows[0][Int(data.multiOffsets[0][i])..<Int(data.multiOffsets[0][i + 1])]
+            XCTAssertEqual(Array(multi), [Int32(r), Int32(r + 1)], file: file, line: line)
+        }
+    }
+}
