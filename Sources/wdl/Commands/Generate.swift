@@ -33,11 +33,11 @@ struct Generate: ParsableCommand {
     func run() throws {
         let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed)
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
-        let url = URL(fileURLWithPath: out)
+        // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.
         do {
-            try Data(bytes).write(to: url, options: .atomic)
+            try AtomicFile.write(bytes, to: out)
         } catch {
-            throw RunFailure(message: "\(out): cannot write: \(error.localizedDescription)")
+            throw RunFailure(message: "\(error)")
         }
         let ceiling = SyntheticCTR.ceiling(probabilities: probabilities, labels: labels)
         print(String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6, out, ceiling.positiveRate))
