@@ -115,7 +115,24 @@ wait_for '[\x{2801}-\x{28FF}]{3}' "braille curves drawn"
 wait_for 'AUC +[0-9]\.[0-9]{4}' "validation AUC shown"
 
 # ---- 2. pause stops the examples counter --------------------------------------------------------
-tmux send-keys -t "$SESSION" Space
+# Key latency while training saturates the cores: space toggles three times (PAUSED, RUNNING,
+# PAUSED); each time from send-keys until the state is on screen, polled every 10 ms.
+latencies=()
+for state in PAUSED RUNNING PAUSED; do
+    t0=$(date +%s%N)
+    tmux send-keys -t "$SESSION" Space
+    until grep -q " $state " <<<"$(screen)"; do
+        (( ($(date +%s%N) - t0) / 1000000 > 5000 )) && break
+        sleep 0.01
+    done
+    latencies+=($(( ($(date +%s%N) - t0) / 1000000 )))
+done
+median_ms=$(printf '%s\n' "${latencies[@]}" | sort -n | sed -n 2p)
+if (( median_ms <= 200 )); then
+    pass "a key shows on screen in ${median_ms} ms (median of ${latencies[*]} ms)"
+else
+    fail "key latency ${median_ms} ms (median of ${latencies[*]} ms) exceeds 200 ms"
+fi
 wait_for ' PAUSED ' "space shows PAUSED"
 sleep 0.5   # let the minibatch in flight finish and the snapshot settle
 before=$(examples); sleep 1.5; after=$(examples)
