@@ -4,39 +4,10 @@ import XCTest
 
 /// Small seeded data for the streaming tests.
 enum StreamingFixtures {
-    /// CSV text `a,b,x,y` (two categorical fields, a numeric, the label) with a planted effect.
-    static func csv(rows: Int, seed: UInt64) -> String {
-        var generator = SeededGenerator(seed: seed)
-        var text = "a,b,x,y\n"
-        for _ in 0..<rows {
-            let a = Int(generator.next() % 12), b = Int(generator.next() % 5)
-            let x = generator.nextGaussian()
-            let z = (a % 3 == 0 ? 1.0 : -0.5) + ((a + b) % 4 == 0 ? 1.5 : 0) + 0.8 * x
-            text += "a\(a),b\(b),\(String(format: "%.3f", x)),\(generator.nextUnit() < 1 / (1 + exp(-z)) ? 1 : 0)\n"
-        }
-        return text
-    }
-
-    /// A wide & deep run on 2,000 training rows (minibatches of 50: 40 steps an epoch, 2 epochs)
-    /// and 500 validation rows, written in `folder`.
+    /// The checkpoint tests' small run (`SmallRun`): 2,000 training rows in minibatches of 50
+    /// (40 steps an epoch, 2 epochs) and 500 validation rows, written in `folder`.
     static func config(in folder: TemporaryFolder) throws -> RunConfig {
-        var config = RunConfig()
-        config.data.train = try folder.write("train.csv", csv(rows: 2000, seed: 77))
-        config.data.valid = try folder.write("valid.csv", csv(rows: 500, seed: 78))
-        config.data.label = "y"
-        config.features.categorical = ["a", "b"]
-        config.features.numeric = ["x"]
-        config.features.buckets = ["x": .quantiles(4)]
-        config.features.crosses = [["a", "b"]]
-        config.features.hashBuckets = 1 << 12
-        config.model.embeddingDim = 4
-        config.model.hidden = [8]
-        config.optim.deep.lr = 0.05
-        config.train.epochs = 2
-        config.train.batchSize = 50
-        config.train.evalEvery = 0
-        config.train.threads = 1
-        return config
+        try SmallRun.config(in: folder)
     }
 
     /// Stream options with small blocks, so the 2,000 rows come in many chunks that do not line up
