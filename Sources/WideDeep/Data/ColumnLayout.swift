@@ -10,8 +10,6 @@ struct ColumnLayout: Sendable {
 
     var roles: [Role]
     var names: [String]
-    /// Header columns the config does not mention (read, not used).
-    var unmentioned: [String] = []
 
     var fieldCount: Int { roles.count }
 
@@ -66,9 +64,6 @@ struct ColumnLayout: Sendable {
         for (i, field) in schema.multiValued.enumerated() { roles[try index(of: field.name, role: "multi-valued")] = .multiValued(i) }
         for (i, name) in schema.numeric.enumerated() { roles[try index(of: name, role: "numeric")] = .numeric(i) }
         for name in schema.ignore { _ = try index(of: name, role: "ignored") }
-        unmentioned = zip(names, roles).filter {
-            $0.1 == .ignored && !schema.ignore.contains($0.0) && $0.0 != schema.labelColumn
-        }.map(\.0)
     }
 }
 

@@ -538,7 +538,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         lastPublish = now
         snapshot_.elapsedSeconds = now
         snapshot_.trainLoss = lossHistory.points
-        if let model { snapshot_.hyperparameters = currentHyperparameters(); _ = model }
+        snapshot_.hyperparameters = currentHyperparameters()
         var copy = snapshot_
         if savesInFlight > 0 && copy.state == .running { copy.state = .saving }
         published.withLock { $0 = copy }
