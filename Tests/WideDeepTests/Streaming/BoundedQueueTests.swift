@@ -90,7 +90,11 @@ final class BoundedQueueTests: XCTestCase {
         let first = try XCTUnwrap(try stream.next())
         rows += first.data.count
         labels += first.data.labels
-        wait("the reader to block on the full queue") { stream.queue.statistics.producerWaiting }
+        // The flag alone is not enough: right after the pop above the reader may still be flagged
+        // as waiting from before, with one chunk queued, until it wakes and refills the queue.
+        wait("the reader to block on the full queue") {
+            stream.queue.statistics.producerWaiting && stream.queue.depth == 2
+        }
         XCTAssertEqual(stream.queue.depth, 2)
         XCTAssertEqual(stream.queue.statistics.pushed, 3, "one taken, two waiting, the next one held back")
         while let chunk = try stream.next() {
