@@ -81,26 +81,32 @@ struct RunConfigOptions: ParsableArguments {
             if format == .criteo && config_ == nil { config = RunConfig.criteoDefault() }
             config.data.format = format
         }
-        if let train { config.data.train = train }
-        if let valid { config.data.valid = valid }
         if let mode { config.model.mode = mode }
-        if let epochs { config.train.epochs = epochs }
-        if let batchSize { config.train.batchSize = batchSize }
         if let embeddingDim { config.model.embeddingDim = embeddingDim }
         if let hidden { config.model.hidden = hidden.sizes }
         if !cross.isEmpty { config.features.crosses = cross.map(\.fields) }
         if let hashBuckets { config.features.hashBuckets = hashBuckets }
+        if let deepOptimizer { config.optim.deep.name = deepOptimizer.name }
+        if let seed { config.train.seed = seed }
+        applyRunOverrides(to: &config)
+        return config
+    }
+
+    /// The overrides that leave the feature layout and the model's shapes alone: data paths,
+    /// schedule, hyperparameters, threads. A resumed run accepts only these.
+    private func applyRunOverrides(to config: inout RunConfig) {
+        if let train { config.data.train = train }
+        if let valid { config.data.valid = valid }
+        if let epochs { config.train.epochs = epochs }
+        if let batchSize { config.train.batchSize = batchSize }
         if let ftrlAlpha { config.optim.wide.alpha = ftrlAlpha }
         if let ftrlBeta { config.optim.wide.beta = ftrlBeta }
         if let ftrlL1 { config.optim.wide.l1 = ftrlL1 }
         if let ftrlL2 { config.optim.wide.l2 = ftrlL2 }
         if let deepLr { config.optim.deep.lr = deepLr }
-        if let deepOptimizer { config.optim.deep.name = deepOptimizer.name }
         if let evalEvery { config.train.evalEvery = evalEvery }
         if let threads { config.train.threads = threads }
-        if let seed { config.train.seed = seed }
         if strict { config.train.strict = true }
-        return config
     }
 
     private var config_: String? { config }
@@ -108,10 +114,7 @@ struct RunConfigOptions: ParsableArguments {
     /// The config saved in a checkpoint, with the overrides that do not change the feature layout
     /// or the model's shapes; any other flag is an error naming it.
     func resolve(resuming path: String) throws -> RunConfig {
-        let header: RunConfig
-        do {
-            header = try CheckpointMetadata.config(of: path)
-        }
+        var saved = try CheckpointMetadata.config(of: path)
         let layoutFlags: [(Bool, String)] = [
             (config != nil, "--config"), (format != nil, "--format"), (mode != nil, "--mode"),
             (embeddingDim != nil, "--embedding-dim"), (hidden != nil, "--hidden"), (!cross.isEmpty, "--cross"),
@@ -120,20 +123,8 @@ struct RunConfigOptions: ParsableArguments {
         if let flag = layoutFlags.first(where: { $0.0 })?.1 {
             throw ValidationError("\(flag) cannot change when resuming: it would alter the saved model's layout (\(path))")
         }
-        var config = header
-        if let train { config.data.train = train }
-        if let valid { config.data.valid = valid }
-        if let epochs { config.train.epochs = epochs }
-        if let batchSize { config.train.batchSize = batchSize }
-        if let ftrlAlpha { config.optim.wide.alpha = ftrlAlpha }
-        if let ftrlBeta { config.optim.wide.beta = ftrlBeta }
-        if let ftrlL1 { config.optim.wide.l1 = ftrlL1 }
-        if let ftrlL2 { config.optim.wide.l2 = ftrlL2 }
-        if let deepLr { config.optim.deep.lr = deepLr }
-        if let evalEvery { config.train.evalEvery = evalEvery }
-        if let threads { config.train.threads = threads }
-        if strict { config.train.strict = true }
-        return config
+        applyRunOverrides(to: &saved)
+        return saved
     }
 
     func validate() throws {
