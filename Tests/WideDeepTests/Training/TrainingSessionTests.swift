@@ -8,37 +8,10 @@ final class TrainingSessionTests: XCTestCase {
     override func setUpWithError() throws { folder = try TemporaryFolder() }
     override func tearDown() { folder = nil }
 
-    /// A small synthetic CSV (seeded): two categorical fields, one numeric, a planted cross effect.
+    /// The shared small run (`SmallRun`): 2,000 training rows in minibatches of 50, 40 steps per
+    /// epoch, 80 in the run.
     private func smallConfig() throws -> RunConfig {
-        var generator = SeededGenerator(seed: 77)
-        func csv(rows: Int) -> String {
-            var text = "a,b,x,y\n"
-            for _ in 0..<rows {
-                let a = Int(generator.next() % 12), b = Int(generator.next() % 5)
-                let x = generator.nextGaussian()
-                let z = (a % 3 == 0 ? 1.0 : -0.5) + ((a + b) % 4 == 0 ? 1.5 : 0) + 0.8 * x
-                text += "a\(a),b\(b),\(String(format: "%.3f", x)),\(generator.nextUnit() < 1 / (1 + exp(-z)) ? 1 : 0)\n"
-            }
-            return text
-        }
-        var config = RunConfig()
-        // 2,000 training rows in minibatches of 50: 40 steps per epoch, 80 in the run.
-        config.data.train = try folder.write("train.csv", csv(rows: 2000))
-        config.data.valid = try folder.write("valid.csv", csv(rows: 500))
-        config.data.label = "y"
-        config.features.categorical = ["a", "b"]
-        config.features.numeric = ["x"]
-        config.features.buckets = ["x": .quantiles(4)]
-        config.features.crosses = [["a", "b"]]
-        config.features.hashBuckets = 1 << 12
-        config.model.embeddingDim = 4
-        config.model.hidden = [8]
-        config.optim.deep.lr = 0.05
-        config.train.epochs = 2
-        config.train.batchSize = 50
-        config.train.evalEvery = 0
-        config.train.threads = 1
-        return config
+        try SmallRun.config(in: folder)
     }
 
     private func run(_ config: RunConfig, options: SessionOptions = SessionOptions()) -> TrainingSnapshot {
