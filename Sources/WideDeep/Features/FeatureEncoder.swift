@@ -32,57 +32,53 @@ public struct FeatureEncoder: Sendable {
         let multis = schema.multiValued.count
         let numericCount = schema.numeric.count
 
+        // Embedding rows and numerics have fixed places, so chunks write them in place; wide ids
+        // vary in number per row and are joined after.
+        var embeddingRows = [Int32](repeating: 0, count: data.count * singles)
+        var numeric = [Float](repeating: 0, count: data.count * numericCount)
         let chunkRows = 32_768
         let chunks = max(1, (data.count + chunkRows - 1) / chunkRows)
         let parts = ChunkResults<WidePart>(count: chunks)
-        let encodeChunk: @Sendable (Int) -> Void = { c in
-            parts.set(c, self.encodeWide(data, rows: (c * chunkRows)..<min(data.count, (c + 1) * chunkRows),
-                                         nameFeatures: nameFeatures))
+        embeddingRows.withUnsafeMutableBufferPointer { embeddingOut in
+            numeric.withUnsafeMutableBufferPointer { numericOut in
+                let outputs = UnsafeSendable((embeddingOut, numericOut))
+                let encodeChunk: @Sendable (Int) -> Void = { c in
+                    let rows = (c * chunkRows)..<min(data.count, (c + 1) * chunkRows)
+                    var part = self.encodeWide(data, rows: rows)
+                    if nameFeatures { self.name(&part, data: data, rows: rows.clamped(to: 0..<Self.namedRows)) }
+                    parts.set(c, part)
+                    self.encodeDeep(data, rows: rows, embeddingRows: outputs.value.0, numeric: outputs.value.1)
+                }
+                if threads > 1 && chunks > 1 {
+                    DispatchQueue.concurrentPerform(iterations: chunks, execute: encodeChunk)
+                } else {
+                    for c in 0..<chunks { encodeChunk(c) }
+                }
+            }
         }
-        if threads > 1 && chunks > 1 {
-            DispatchQueue.concurrentPerform(iterations: chunks, execute: encodeChunk)
-        } else {
-            for c in 0..<chunks { encodeChunk(c) }
-        }
-        var wideOffsets: [Int32] = [0]
+        var wideOffsets = [Int32](repeating: 0, count: data.count + 1)
         var wideIds: [UInt32] = [], wideGroups: [UInt16] = []
         var names: [UInt32: String] = [:]
-        wideOffsets.reserveCapacity(data.count + 1)
         for c in 0..<chunks {
             let part = parts.take(c)
-            let base = Int32(wideIds.count)
-            wideOffsets += part.offsets.dropFirst().map { $0 + base }
+            let base = Int32(wideIds.count), first = c * chunkRows
+            for (i, offset) in part.offsets.enumerated().dropFirst() { wideOffsets[first + i] = offset + base }
             wideIds += part.ids
             wideGroups += part.groups
             for (id, name) in part.names where names.count < Self.maxNamedIds && names[id] == nil { names[id] = name }
         }
-
-        var embeddingRows = [Int32](repeating: 0, count: data.count * singles)
-        for f in 0..<singles {
-            let rows = UInt64(layout.embeddingRows[f])
-            var i = f
-            while i < embeddingRows.count {
-                embeddingRows[i] = Int32(StableHash.rehash(data.categorical[i]) % rows)
-                i += singles
-            }
-        }
         let multiRows = (0..<multis).map { m in
             let rows = UInt64(layout.embeddingRows[singles + m])
             return data.multiValuedHashes[m].map { Int32(StableHash.rehash($0) % rows) }
-        }
-        var numeric = [Float](repeating: 0, count: data.count * numericCount)
-        for (j, transform) in layout.numeric.enumerated() {
-            var i = j
-            while i < numeric.count {
-                numeric[i] = transform.apply(data.numeric[i])
-                i += numericCount
-            }
         }
         return EncodedDataset(count: data.count, labels: data.labels, wideOffsets: wideOffsets, wideIds: wideIds,
                               wideGroups: wideGroups, embeddingRows: embeddingRows, singleFields: singles,
                               multiOffsets: data.multiValuedOffsets, multiRows: multiRows, numeric: numeric,
                               numericCount: numericCount, wideNames: names)
     }
+
+    /// Rows whose wide ids get readable names (the training set's first rows).
+    static let namedRows = 100_000
 
     /// The wide ids of rows `rows`, with CSR offsets starting at 0.
     struct WidePart: Sendable {
@@ -92,7 +88,30 @@ public struct FeatureEncoder: Sendable {
         var names: [UInt32: String] = [:]
     }
 
-    private func encodeWide(_ data: RawDataset, rows: Range<Int>, nameFeatures: Bool) -> WidePart {
+    /// Embedding rows (`rehash(value) mod rows`) and transformed numerics of rows `rows`, written
+    /// at their places in the row-major outputs.
+    private func encodeDeep(_ data: RawDataset, rows: Range<Int>, embeddingRows: UnsafeMutableBufferPointer<Int32>,
+                            numeric: UnsafeMutableBufferPointer<Float>) {
+        let singles = layout.schema.categorical.count, numericCount = layout.schema.numeric.count
+        let tableRows = layout.embeddingRows.prefix(singles).map { UInt64($0) }
+        let transforms = layout.numeric
+        data.categorical.withUnsafeBufferPointer { categorical in
+            for i in (rows.lowerBound * singles)..<(rows.upperBound * singles) {
+                embeddingRows[i] = Int32(StableHash.rehash(categorical[i]) % tableRows[i % singles])
+            }
+        }
+        data.numeric.withUnsafeBufferPointer { raw in
+            for i in (rows.lowerBound * numericCount)..<(rows.upperBound * numericCount) {
+                numeric[i] = transforms[i % numericCount].apply(raw[i])
+            }
+        }
+    }
+
+    /// Wide ids of rows `rows`, in this order per row: categorical values (singles, then each
+    /// value of each multi-valued field), numeric buckets, crosses. Only locals and raw pointers
+    /// in the loop: reaching `layout`'s or `data`'s arrays from a closure per id copied those
+    /// structs (a retain and release per array), measured at a fifth of the whole command.
+    private func encodeWide(_ data: RawDataset, rows: Range<Int>) -> WidePart {
         let schema = layout.schema
         let singles = schema.categorical.count
         let multis = schema.multiValued.count
@@ -100,68 +119,141 @@ public struct FeatureEncoder: Sendable {
         let hashBuckets = UInt64(layout.hashBuckets)
         let groupOfBucket = schema.allCategorical.count
         let groupOfCross = groupOfBucket + layout.bucketizers.count
-        var part = WidePart()
-        let perRow = singles + multis + layout.bucketizers.count + layout.crosses.count
-        part.offsets.reserveCapacity(rows.count + 1)
-        part.ids.reserveCapacity(rows.count * perRow)
-        part.groups.reserveCapacity(rows.count * perRow)
-        // Locals and raw pointers: touching `layout`'s and `data`'s arrays row by row costs a
-        // retain and release each (measured: a fifth of the encoding time).
         let bucketizers = layout.bucketizers, bucketColumns = layout.bucketColumns
-        let crossComponents = layout.crosses.map(\.components)
         let bucketHashes = self.bucketHashes, crossStates = self.crossStates
-        var componentValues: [[UInt64]] = Array(repeating: [], count: crossComponents.map(\.count).max() ?? 0)
+        let multiOffsets = data.multiValuedOffsets, multiHashes = data.multiValuedHashes
+        // Crosses flattened: component k of cross c is plan[starts[c] + k], a categorical field
+        // index f ≥ 0 or a bucketizer b as −(b + 1).
+        var plan: [Int] = [], starts: [Int] = [0], simple: [Bool] = []
+        for cross in layout.crosses {
+            for component in cross.components {
+                switch component {
+                case .categorical(let f): plan.append(f)
+                case .bucket(let b): plan.append(-(b + 1))
+                }
+            }
+            starts.append(plan.count)
+            simple.append(cross.components.allSatisfy { if case .categorical(let f) = $0 { f < singles } else { true } })
+        }
+        let perRow = singles + multis + bucketizers.count + layout.crosses.count
+        var offsets: [Int32] = [0], ids: [UInt32] = [], groups: [UInt16] = []
+        offsets.reserveCapacity(rows.count + 1)
+        ids.reserveCapacity(rows.count * perRow)
+        groups.reserveCapacity(rows.count * perRow)
+        var componentValues: [[UInt64]] = Array(repeating: [], count: layout.crosses.map(\.components.count).max() ?? 0)
         var crossBuffer: [UInt64] = []
         data.categorical.withUnsafeBufferPointer { categorical in
         data.numeric.withUnsafeBufferPointer { numeric in
+            func bucketHash(_ b: Int, row r: Int) -> UInt64 {
+                bucketHashes[b][bucketizers[b].bucket(numeric[r * numericCount + bucketColumns[b]])]
+            }
             for r in rows {
-                let naming = nameFeatures && r < 100_000
-                func emit(_ hash: UInt64, group: Int, name: @autoclosure () -> String?) {
-                    let id = UInt32(hash % hashBuckets)
-                    part.ids.append(id)
-                    part.groups.append(UInt16(group))
-                    if naming && part.names[id] == nil, let text = name() { part.names[id] = text }
-                }
                 let base = r * singles
                 for f in 0..<singles {
-                    let h = categorical[base + f]
-                    emit(h, group: f, name: readable(data, field: f, hash: h).map { "\(schema.categorical[f])=\($0)" })
+                    ids.append(UInt32(categorical[base + f] % hashBuckets))
+                    groups.append(UInt16(f))
                 }
                 for m in 0..<multis {
-                    for h in data.multiValues(field: m, row: r) {
-                        emit(h, group: singles + m,
-                             name: readable(data, field: singles + m, hash: h).map { "\(schema.multiValued[m].name)=\($0)" })
+                    for j in Int(multiOffsets[m][r])..<Int(multiOffsets[m][r + 1]) {
+                        ids.append(UInt32(multiHashes[m][j] % hashBuckets))
+                        groups.append(UInt16(singles + m))
                     }
                 }
                 for b in 0..<bucketizers.count {
-                    let bucket = bucketizers[b].bucket(numeric[r * numericCount + bucketColumns[b]])
-                    emit(bucketHashes[b][bucket], group: groupOfBucket + b,
-                         name: "\(bucketizers[b].name)∈\(bucketizers[b].describe(bucket: bucket))")
+                    ids.append(UInt32(bucketHash(b, row: r) % hashBuckets))
+                    groups.append(UInt16(groupOfBucket + b))
                 }
-                for c in 0..<crossComponents.count {
-                    let components = crossComponents[c]
-                    for k in 0..<components.count {
+                for c in 0..<crossStates.count {
+                    let group = UInt16(groupOfCross + c)
+                    if simple[c] {
+                        // One id: StableHash.cross over the components' hashes, inlined.
+                        var h = crossStates[c]
+                        for k in starts[c]..<starts[c + 1] {
+                            var v = plan[k] >= 0 ? categorical[base + plan[k]] : bucketHash(-plan[k] - 1, row: r)
+                            for _ in 0..<8 {
+                                h ^= v & 0xFF
+                                h = h &* StableHash.fnvPrime
+                                v >>= 8
+                            }
+                        }
+                        ids.append(UInt32(StableHash.fmix64(h) % hashBuckets))
+                        groups.append(group)
+                        continue
+                    }
+                    let count = starts[c + 1] - starts[c]
+                    for k in 0..<count {
+                        let component = plan[starts[c] + k]
                         componentValues[k].removeAll(keepingCapacity: true)
-                        switch components[k] {
-                        case .categorical(let f) where f < singles:
-                            componentValues[k].append(categorical[r * singles + f])
-                        case .bucket(let b):
-                            let bucket = bucketizers[b].bucket(numeric[r * numericCount + bucketColumns[b]])
-                            componentValues[k].append(bucketHashes[b][bucket])
-                        case .categorical(let f):
-                            componentValues[k].append(contentsOf: data.multiValues(field: f - singles, row: r))
+                        if component < 0 {
+                            componentValues[k].append(bucketHash(-component - 1, row: r))
+                        } else if component < singles {
+                            componentValues[k].append(categorical[base + component])
+                        } else {
+                            let m = component - singles
+                            componentValues[k].append(contentsOf: multiHashes[m][Int(multiOffsets[m][r])..<Int(multiOffsets[m][r + 1])])
                         }
                     }
-                    forEachCombination(componentValues[0..<components.count], limit: Self.maxCrossIds, buffer: &crossBuffer) { combo in
-                        let h = StableHash.cross(state: crossStates[c], components: combo)
-                        emit(h, group: groupOfCross + c, name: naming ? crossName(layout.crosses[c], combo, data: data, row: r) : nil)
+                    Self.forEachCombination(componentValues[0..<count], limit: Self.maxCrossIds, buffer: &crossBuffer) { combo in
+                        ids.append(UInt32(StableHash.cross(state: crossStates[c], components: combo) % hashBuckets))
+                        groups.append(group)
                     }
                 }
-                part.offsets.append(Int32(part.ids.count))
+                offsets.append(Int32(ids.count))
             }
         }
         }
-        return part
+        return WidePart(offsets: offsets, ids: ids, groups: groups)
+    }
+
+    /// Names the ids `encodeWide` emitted for rows `rows` (a prefix of the part's rows), walking
+    /// the features in the same order; a name is built only for an id not yet named.
+    private func name(_ part: inout WidePart, data: RawDataset, rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        let schema = layout.schema
+        let singles = schema.categorical.count
+        let numericCount = schema.numeric.count
+        let first = rows.lowerBound
+        var componentValues: [[UInt64]] = Array(repeating: [], count: layout.crosses.map(\.components.count).max() ?? 0)
+        var crossBuffer: [UInt64] = []
+        for r in rows {
+            var position = Int(part.offsets[r - first])
+            func emit(name: @autoclosure () -> String?) {
+                let id = part.ids[position]
+                position += 1
+                if part.names[id] == nil, let text = name() { part.names[id] = text }
+            }
+            for f in 0..<singles {
+                let h = data.categorical[r * singles + f]
+                emit(name: readable(data, field: f, hash: h).map { "\(schema.categorical[f])=\($0)" })
+            }
+            for m in 0..<schema.multiValued.count {
+                for h in data.multiValues(field: m, row: r) {
+                    emit(name: readable(data, field: singles + m, hash: h).map { "\(schema.multiValued[m].name)=\($0)" })
+                }
+            }
+            for (b, bucketizer) in layout.bucketizers.enumerated() {
+                let bucket = bucketizer.bucket(data.numeric[r * numericCount + layout.bucketColumns[b]])
+                emit(name: "\(bucketizer.name)∈\(bucketizer.describe(bucket: bucket))")
+            }
+            for cross in layout.crosses {
+                for (k, component) in cross.components.enumerated() {
+                    componentValues[k].removeAll(keepingCapacity: true)
+                    switch component {
+                    case .categorical(let f) where f < singles:
+                        componentValues[k].append(data.categorical[r * singles + f])
+                    case .bucket(let b):
+                        let bucket = layout.bucketizers[b].bucket(data.numeric[r * numericCount + layout.bucketColumns[b]])
+                        componentValues[k].append(bucketHashes[b][bucket])
+                    case .categorical(let f):
+                        componentValues[k].append(contentsOf: data.multiValues(field: f - singles, row: r))
+                    }
+                }
+                Self.forEachCombination(componentValues[0..<cross.components.count], limit: Self.maxCrossIds,
+                                        buffer: &crossBuffer) { combo in
+                    emit(name: crossName(cross, combo, data: data, row: r))
+                }
+            }
+        }
     }
 
     private func readable(_ data: RawDataset, field: Int, hash: UInt64) -> String? {
@@ -185,7 +277,7 @@ public struct FeatureEncoder: Sendable {
     }
 
     /// Calls `body` with each combination of one value per component, at most `limit` of them.
-    private func forEachCombination(_ lists: ArraySlice<[UInt64]>, limit: Int, buffer: inout [UInt64],
+    private static func forEachCombination(_ lists: ArraySlice<[UInt64]>, limit: Int, buffer: inout [UInt64],
                                     _ body: ([UInt64]) -> Void) {
         buffer.removeAll(keepingCapacity: true)
         for list in lists { buffer.append(list[0]) }

@@ -53,25 +53,31 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
         for name in features.log where !schema.numeric.contains(name) {
             throw ConfigError("features.log: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
         }
+        // Columns and fields are fitted independently, so on `train.threads` threads at once.
+        let threads = config.train.threads
         let stride = max(1, schema.numeric.count)
-        let numeric = schema.numeric.enumerated().map { i, name in
-            NumericTransform.fit(name: name, logarithm: logColumns.contains(name), values: training.numeric,
-                                 column: i, stride: stride)
+        let numeric = (0..<schema.numeric.count).concurrentMap(threads: threads) { i in
+            NumericTransform.fit(name: schema.numeric[i], logarithm: logColumns.contains(schema.numeric[i]),
+                                 values: training.numeric, column: i, stride: stride)
         }
-        var bucketizers: [Bucketizer] = [], bucketColumns: [Int] = []
-        for name in features.buckets.keys.sorted(by: { a, b in
+        let bucketNames = features.buckets.keys.sorted(by: { a, b in
             (schema.numeric.firstIndex(of: a) ?? .max, a) < (schema.numeric.firstIndex(of: b) ?? .max, b)
-        }) {
+        })
+        var bucketColumns: [Int] = []
+        for name in bucketNames {
             guard let column = schema.numeric.firstIndex(of: name) else {
                 throw ConfigError("features.buckets: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
             }
-            switch features.buckets[name]! {
-            case .boundaries(let list): bucketizers.append(Bucketizer(name: name, boundaries: list))
-            case .quantiles(let n):
-                bucketizers.append(Bucketizer.fitQuantiles(name: name, buckets: n, values: training.numeric,
-                                                           column: column, stride: stride))
-            }
             bucketColumns.append(column)
+        }
+        let columns = bucketColumns
+        let bucketizers = (0..<bucketNames.count).concurrentMap(threads: threads) { b in
+            switch features.buckets[bucketNames[b]]! {
+            case .boundaries(let list): Bucketizer(name: bucketNames[b], boundaries: list)
+            case .quantiles(let n):
+                Bucketizer.fitQuantiles(name: bucketNames[b], buckets: n, values: training.numeric,
+                                        column: columns[b], stride: stride)
+            }
         }
         let crosses = try features.crosses.map { group -> Cross in
             guard group.count >= 2 else {
@@ -87,7 +93,7 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
             }
             return Cross(name: group.joined(separator: " x "), components: components)
         }
-        let embeddingRows = (0..<schema.allCategorical.count).map { f in
+        let embeddingRows = (0..<schema.allCategorical.count).concurrentMap(threads: threads) { f in
             let distinct = Self.estimateDistinct(training, field: f)
             return Self.embeddingRows(distinct: distinct, budget: features.embeddingBuckets)
         }
