@@ -35,7 +35,7 @@ public enum Gemm {
     public static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                 m: Int, k: Int, n: Int, accumulate: Bool = false, threads: Int = 1) {
         guard m > 0, n > 0 else { return }
-        let blocks = (m + 3) / 4
+        let blocks = (m + 5) / 6          // the micro-kernel tiles 6 rows at a time
         let parts = min(max(1, threads), blocks, m * k * n < 1 << 16 ? 1 : threads)
         if parts <= 1 {
             multiplyRows(a, b, c, rows: 0..<m, k: k, n: n, accumulate: accumulate)
@@ -44,7 +44,7 @@ public enum Gemm {
         let pointers = UnsafeSendable((a, b, c))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (a, b, c) = pointers.value
-            let first = blocks * part / parts * 4, last = min(m, blocks * (part + 1) / parts * 4)
+            let first = blocks * part / parts * 6, last = min(m, blocks * (part + 1) / parts * 6)
             if first < last { multiplyRows(a, b, c, rows: first..<last, k: k, n: n, accumulate: accumulate) }
         }
     }
