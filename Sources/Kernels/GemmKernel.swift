@@ -4,7 +4,9 @@
 // run time from the CPU's features. Without an FMA target, `addingProduct` compiles to a call per
 // lane (measured here: 0.56 vs 12.5 GFLOP/s), so the portable build multiplies and adds instead.
 
-/// `C[rows, 0..<n] (+)= A[rows, 0..<k] · B[k×n]`, row-major, for a range of C's rows.
+/// `C[rows, 0..<n] (+)= A[rows, 0..<k] · B[k×n]`, B and C row-major, for a range of C's rows.
+/// A's element (r, p) is `a[r·aRowStride + p·aColumnStride]`: (k, 1) for a row-major A, (1, m)
+/// for an A given as its row-major transpose (the weight gradient xᵀ·dA, without copying x).
 /// The 6×16 tile keeps twelve SIMD8 accumulators in registers; each B vector is loaded once per
 /// six rows of A. Every element sums its products in ascending p, whichever tile computes it.
 public enum GemmKernel {
@@ -31,7 +33,9 @@ public enum GemmKernel {
     }
 
     public static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool) {
+                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool,
+                             aRowStride: Int, aColumnStride: Int) {
+        let rs = aRowStride, cs = aColumnStride
         var i = rows.lowerBound
         let full = n / 16 * 16, tail = n - full
         // The last n mod 16 columns: B's columns copied into a zero-padded k×16 panel, so they
@@ -49,14 +53,14 @@ public enum GemmKernel {
         while i + 6 <= rows.upperBound {
             var j = 0
             while j < full {
-                tile6x16(a + i * k, b + j, c + i * n + j, k: k, n: n, accumulate: accumulate)
+                tile6x16(a + i * rs, rs, cs, b + j, c + i * n + j, k: k, n: n, accumulate: accumulate)
                 j += 16
             }
             if tail > 0 {
                 for r in 0..<6 {
                     for j in 0..<16 { scratch[r * 16 + j] = accumulate && j < tail ? c[(i + r) * n + full + j] : 0 }
                 }
-                tile6x16(a + i * k, panel, scratch, k: k, n: 16, accumulate: accumulate)
+                tile6x16(a + i * rs, rs, cs, panel, scratch, k: k, n: 16, accumulate: accumulate)
                 for r in 0..<6 {
                     for j in 0..<tail { c[(i + r) * n + full + j] = scratch[r * 16 + j] }
                 }
@@ -64,29 +68,29 @@ public enum GemmKernel {
             i += 6
         }
         while i < rows.upperBound {
-            rowTail(a + i * k, b, c + i * n, from: 0, k: k, n: n, accumulate: accumulate)
+            rowTail(a + i * rs, cs, b, c + i * n, from: 0, k: k, n: n, accumulate: accumulate)
             i += 1
         }
     }
 
     /// Columns `j0..<n` of one row of C: 8 at a time, then one by one.
     @inline(__always)
-    static func rowTail(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    static func rowTail(_ a: UnsafePointer<Float>, _ cs: Int, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                         from j0: Int, k: Int, n: Int, accumulate: Bool) {
         var j = j0
         while j + 8 <= n {
-            tile1x8(a, b + j, c + j, k: k, n: n, accumulate: accumulate)
+            tile1x8(a, cs, b + j, c + j, k: k, n: n, accumulate: accumulate)
             j += 8
         }
-        if j < n { scalarRow(a, b, c, from: j, k: k, n: n, accumulate: accumulate) }
+        if j < n { scalarRow(a, cs, b, c, from: j, k: k, n: n, accumulate: accumulate) }
     }
 
     /// 6×16: twelve accumulators, two B vectors and one broadcast fit AVX2's sixteen registers
     /// (the earlier 4×32 tile needed 21 and spilled: `wdl bench` GEMMs went from 88–121 to
     /// 170–185 GFLOP/s on 2 cores, and 1M-row wide & deep training from 52k to 61k ex/s).
     @inline(__always)
-    static func tile6x16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                         k: Int, n: Int, accumulate: Bool) {
+    static func tile6x16(_ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Float>,
+                         _ c: UnsafeMutablePointer<Float>, k: Int, n: Int, accumulate: Bool) {
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
         if accumulate {
@@ -97,22 +101,23 @@ public enum GemmKernel {
             c40 = load(c + 4 * n); c41 = load(c + 4 * n + 8)
             c50 = load(c + 5 * n); c51 = load(c + 5 * n + 8)
         }
-        var bp = b
-        let a0 = a, a1 = a + k, a2 = a + 2 * k, a3 = a + 3 * k, a4 = a + 4 * k, a5 = a + 5 * k
-        for p in 0..<k {
+        var bp = b, ap = a
+        let r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs
+        for _ in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8)
-            var x = V(repeating: a0[p])
+            var x = V(repeating: ap[0])
             c00 = madd(x, b0, c00); c01 = madd(x, b1, c01)
-            x = V(repeating: a1[p])
+            x = V(repeating: ap[rs])
             c10 = madd(x, b0, c10); c11 = madd(x, b1, c11)
-            x = V(repeating: a2[p])
+            x = V(repeating: ap[r2])
             c20 = madd(x, b0, c20); c21 = madd(x, b1, c21)
-            x = V(repeating: a3[p])
+            x = V(repeating: ap[r3])
             c30 = madd(x, b0, c30); c31 = madd(x, b1, c31)
-            x = V(repeating: a4[p])
+            x = V(repeating: ap[r4])
             c40 = madd(x, b0, c40); c41 = madd(x, b1, c41)
-            x = V(repeating: a5[p])
+            x = V(repeating: ap[r5])
             c50 = madd(x, b0, c50); c51 = madd(x, b1, c51)
+            ap += cs
             bp += n
         }
         store(c00, c); store(c01, c + 8)
@@ -124,23 +129,23 @@ public enum GemmKernel {
     }
 
     @inline(__always)
-    static func tile1x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    static func tile1x8(_ a: UnsafePointer<Float>, _ cs: Int, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                         k: Int, n: Int, accumulate: Bool) {
         var c0 = accumulate ? load(c) : V()
         var bp = b
         for p in 0..<k {
-            c0 = madd(V(repeating: a[p]), load(bp), c0)
+            c0 = madd(V(repeating: a[p * cs]), load(bp), c0)
             bp += n
         }
         store(c0, c)
     }
 
     @inline(__always)
-    static func scalarRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    static func scalarRow(_ a: UnsafePointer<Float>, _ cs: Int, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                           from j0: Int, k: Int, n: Int, accumulate: Bool) {
         for j in j0..<n {
             var sum: Float = accumulate ? c[j] : 0
-            for p in 0..<k { sum = maddScalar(a[p], b[p * n + j], sum) }
+            for p in 0..<k { sum = maddScalar(a[p * cs], b[p * n + j], sum) }
             c[j] = sum
         }
     }

@@ -29,8 +29,9 @@ public enum Benchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// GFLOP/s of `C[m×n] = A[m×k]·B[k×n]` (2·m·k·n flops), best of a few repetitions per run.
-    public static func gemm(m: Int, k: Int, n: Int, threads: Int, runs: Int) -> Figure {
+    /// GFLOP/s of `C[m×n] = A[m×k]·B[k×n]` (2·m·k·n flops), best of a few repetitions per run;
+    /// with `transposedA`, A is read from its row-major transpose.
+    public static func gemm(m: Int, k: Int, n: Int, transposedA: Bool = false, threads: Int, runs: Int) -> Figure {
         var generator = SeededGenerator(seed: 1)
         let a = (0..<(m * k)).map { _ in Float(generator.nextUnit() - 0.5) }
         let b = (0..<(k * n)).map { _ in Float(generator.nextUnit() - 0.5) }
@@ -44,7 +45,8 @@ public enum Benchmark {
                     c.withUnsafeMutableBufferPointer { cp in
                         time {
                             for _ in 0..<repetitions {
-                                Gemm.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, k: k, n: n, threads: threads)
+                                Gemm.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, k: k, n: n,
+                                              transposedA: transposedA, threads: threads)
                             }
                         }
                     }
@@ -52,7 +54,8 @@ public enum Benchmark {
             }
             samples.append(flops * Double(repetitions) / seconds / 1e9)
         }
-        return Figure(name: "GEMM \(m)×\(k)·\(k)×\(n)", unit: "GFLOP/s", samples: samples)
+        let left = transposedA ? "(\(k)×\(m))ᵀ" : "\(m)×\(k)"
+        return Figure(name: "GEMM \(left)·\(k)×\(n)", unit: "GFLOP/s", samples: samples)
     }
 
     /// Criteo TSV parsing speed in MB/s of `bytes`.

@@ -5,8 +5,9 @@ import Foundation
 
 /// Single-precision matrix products for the dense layers, written in Swift SIMD.
 ///
-/// One product, `C[m×n] (+)= A[m×k] · B[k×n]`, all row-major; the backward products use it on
-/// transposed copies (`transpose`), which cost O(m·k) against the product's O(m·k·n). The
+/// One product, `C[m×n] (+)= A[m×k] · B[k×n]`, all row-major, or with A given as its transpose
+/// (`transposedA`: the weight gradient xᵀ·dA reads x in place); dx = dA·Wᵀ uses a transposed copy
+/// of W (`transpose`), which costs O(k·n) against the product's O(m·k·n). The
 /// micro-kernels live in the `Kernels` / `KernelsHaswell` modules (one source, two targets).
 ///
 /// Threads split the rows of C, so every element is computed by the same sequence of operations
@@ -24,28 +25,35 @@ public enum Gemm {
     public static var kernelName: String { usesFMA ? KernelsHaswell.GemmKernel.name : Kernels.GemmKernel.name }
 
     static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool) {
+                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool, aRowStride: Int, aColumnStride: Int) {
         if usesFMA {
-            KernelsHaswell.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate)
+            KernelsHaswell.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
+                                                   aRowStride: aRowStride, aColumnStride: aColumnStride)
         } else {
-            Kernels.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate)
+            Kernels.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
+                                            aRowStride: aRowStride, aColumnStride: aColumnStride)
         }
     }
 
+    /// `C[m×n] (+)= A·B` with A [m×k] row-major, or with `transposedA` A's transpose [k×m] row-major.
     public static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                                m: Int, k: Int, n: Int, accumulate: Bool = false, threads: Int = 1) {
+                                m: Int, k: Int, n: Int, accumulate: Bool = false, transposedA: Bool = false,
+                                threads: Int = 1) {
         guard m > 0, n > 0 else { return }
+        let rs = transposedA ? 1 : k, cs = transposedA ? m : 1
         let blocks = (m + 5) / 6          // the micro-kernel tiles 6 rows at a time
         let parts = min(max(1, threads), blocks, m * k * n < 1 << 16 ? 1 : threads)
         if parts <= 1 {
-            multiplyRows(a, b, c, rows: 0..<m, k: k, n: n, accumulate: accumulate)
+            multiplyRows(a, b, c, rows: 0..<m, k: k, n: n, accumulate: accumulate, aRowStride: rs, aColumnStride: cs)
             return
         }
         let pointers = UnsafeSendable((a, b, c))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (a, b, c) = pointers.value
             let first = blocks * part / parts * 6, last = min(m, blocks * (part + 1) / parts * 6)
-            if first < last { multiplyRows(a, b, c, rows: first..<last, k: k, n: n, accumulate: accumulate) }
+            if first < last {
+                multiplyRows(a, b, c, rows: first..<last, k: k, n: n, accumulate: accumulate, aRowStride: rs, aColumnStride: cs)
+            }
         }
     }
 

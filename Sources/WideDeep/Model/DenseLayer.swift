@@ -15,7 +15,6 @@ public final class DenseLayer: @unchecked Sendable {
     public private(set) var weightGradient: [Float]
     public private(set) var biasGradient: [Float]
     private var weightTransposed: [Float]
-    private var inputTransposed: [Float] = []
 
     public init(name: String, inputs: Int, outputs: Int, relu: Bool, generator: inout SeededGenerator) {
         self.name = name
@@ -58,14 +57,8 @@ public final class DenseLayer: @unchecked Sendable {
                 for j in 0..<outputs { db[j] += row[j] }
             }
         }
-        if inputTransposed.count < inputs * batch {
-            inputTransposed = [Float](repeating: 0, count: inputs * batch)
-        }
-        inputTransposed.withUnsafeMutableBufferPointer { xt in
-            Gemm.transpose(x, xt.baseAddress!, rows: batch, columns: inputs)
-            weightGradient.withUnsafeMutableBufferPointer { dw in
-                Gemm.multiply(xt.baseAddress!, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, threads: threads)
-            }
+        weightGradient.withUnsafeMutableBufferPointer { dw in
+            Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads)
         }
         guard let dx else { return }
         weight.withUnsafeBufferPointer { w in

@@ -83,8 +83,11 @@ struct Bench: ParsableCommand {
         let width = runData.layout.deepInputWidth
         log("model: \(runData.layout.hashBuckets) wide coordinates, \(runData.layout.schema.allCategorical.count) fields × \(config.model.embeddingDim)-dim embeddings, dense \(width) → \(config.model.hidden.map(String.init).joined(separator: " → ")) → 1")
 
-        for (m, k, n) in [(batchSize, width, 256), (batchSize, 256, 128), (width, batchSize, 256), (batchSize, 256, width)] {
-            record(Benchmark.gemm(m: m, k: k, n: n, threads: threads, runs: runs))
+        // The layer-1 products as training runs them: forward x·W, weight gradient xᵀ·dA (x read
+        // in place, transposed), input gradient dA·Wᵀ; and layer 2's forward.
+        for (m, k, n, transposedA) in [(batchSize, width, 256, false), (batchSize, 256, 128, false),
+                                       (width, batchSize, 256, true), (batchSize, 256, width, false)] {
+            record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, threads: threads, runs: runs))
         }
         for mode in [ModelMode.wide, .deep, .wideDeep] {
             var modeConfig = config

@@ -57,6 +57,30 @@ final class GemmTests: XCTestCase {
         }
     }
 
+    /// A given as its transpose (the weight-gradient product) is the same product: every element
+    /// sums the same terms in the same order, so the results are bit-identical.
+    func testTransposedAEqualsRowMajorA() {
+        var generator = SeededGenerator(seed: 7)
+        for (m, k, n) in shapes {
+            let a = random(m * k, &generator), b = random(k * n, &generator), c = random(m * n, &generator)
+            var aT = [Float](repeating: 0, count: m * k)
+            for i in 0..<m { for p in 0..<k { aT[p * m + i] = a[i * k + p] } }
+            for threads in [1, 2] {
+                let expected = multiply(a, b, c, m: m, k: k, n: n, accumulate: true, threads: threads)
+                var actual = c
+                aT.withUnsafeBufferPointer { at in
+                    b.withUnsafeBufferPointer { b in
+                        actual.withUnsafeMutableBufferPointer { out in
+                            Gemm.multiply(at.baseAddress!, b.baseAddress!, out.baseAddress!, m: m, k: k, n: n,
+                                          accumulate: true, transposedA: true, threads: threads)
+                        }
+                    }
+                }
+                XCTAssertEqual(actual, expected, "\(m)×\(k)×\(n), \(threads) threads")
+            }
+        }
+    }
+
     func testBitIdenticalForAnyThreadCount() {
         var generator = SeededGenerator(seed: 5)
         for (m, k, n) in shapes + [(256, 300, 77), (513, 129, 65), (1000, 100, 50)] {

@@ -30,12 +30,12 @@ final class KernelVariantsTests: XCTestCase {
     }
 
     func testPortableKernelMatchesNaiveProduct() {
-        check({ Kernels.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false) }, name: "portable")
+        check({ Kernels.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false, aRowStride: $4, aColumnStride: 1) }, name: "portable")
     }
 
     func testFMAKernelMatchesNaiveProductWhereSupported() throws {
         try XCTSkipUnless(SystemInfo.cpu().features.contains("fma") && SystemInfo.cpu().features.contains("avx2"),
                           "this CPU has no AVX2 + FMA")
-        check({ KernelsHaswell.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false) }, name: "FMA")
+        check({ KernelsHaswell.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false, aRowStride: $4, aColumnStride: 1) }, name: "FMA")
     }
 }
