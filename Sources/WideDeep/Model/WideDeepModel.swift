@@ -258,8 +258,10 @@ public final class WideDeepModel: @unchecked Sendable {
         // Dense updates after the whole backward pass (dx used the pre-update weights).
         for (l, layer) in layers.enumerated() {
             layer.weightGradient.withUnsafeBufferPointer { g in
-                deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: &layer.weight, grads: g.baseAddress!,
-                                     count: layer.weight.count)
+                layer.weight.withUnsafeMutableBufferPointer { w in
+                    deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: w.baseAddress!, grads: g.baseAddress!,
+                                         count: w.count, threads: threads)
+                }
             }
             layer.biasGradient.withUnsafeBufferPointer { g in
                 deepOptimizer.update(slot: layerSlots[l].bias, offset: 0, values: &layer.bias, grads: g.baseAddress!,
@@ -280,35 +282,43 @@ public final class WideDeepModel: @unchecked Sendable {
         let work: (Int) -> Void = { f in
             let model = shared.value
             let table = model.tables[f]
-            // (row, example, weight) triples, sorted by row then example for a fixed summation order.
-            var uses: [(row: Int32, example: Int32, scale: Float)] = []
-            uses.reserveCapacity(rows.count)
+            // (row, example) pairs packed as row << 32 | example and sorted: each row's gradient
+            // then sums its examples in a fixed order.
+            var keys: [UInt64] = []
+            keys.reserveCapacity(rows.count)
+            let multi = f - singles
             for (b, r) in rows.enumerated() {
                 if f < singles {
-                    uses.append((data.embeddingRows[Int(r) * singles + f], Int32(b), 1))
+                    keys.append(UInt64(UInt32(bitPattern: data.embeddingRows[Int(r) * singles + f])) << 32 | UInt64(b))
                 } else {
-                    let m = f - singles
-                    let lo = Int(data.multiOffsets[m][Int(r)]), hi = Int(data.multiOffsets[m][Int(r) + 1])
-                    let scale = 1 / Float(max(1, hi - lo))
-                    for j in lo..<hi { uses.append((data.multiRows[m][j], Int32(b), scale)) }
+                    for j in Int(data.multiOffsets[multi][Int(r)])..<Int(data.multiOffsets[multi][Int(r) + 1]) {
+                        keys.append(UInt64(UInt32(bitPattern: data.multiRows[multi][j])) << 32 | UInt64(b))
+                    }
                 }
             }
-            uses.sort { ($0.row, $0.example) < ($1.row, $1.example) }
-            var gradient = [Float](repeating: 0, count: d)
-            var i = 0
-            while i < uses.count {
-                let row = uses[i].row
-                for k in 0..<d { gradient[k] = 0 }
-                while i < uses.count && uses[i].row == row {
-                    let source = dx0.value + Int(uses[i].example) * width + f * d
-                    let scale = uses[i].scale
-                    for k in 0..<d { gradient[k] += source[k] * scale }
-                    i += 1
-                }
-                table.touched[Int(row)] = 1
-                table.values.withUnsafeMutableBufferPointer { v in
-                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: Int(row) * d,
-                                               values: v.baseAddress! + Int(row) * d, grads: gradient, count: d)
+            keys.sort()
+            let gradient = UnsafeMutablePointer<Float>.allocate(capacity: d)
+            defer { gradient.deallocate() }
+            table.values.withUnsafeMutableBufferPointer { v in
+                var i = 0
+                while i < keys.count {
+                    let row = Int(keys[i] >> 32)
+                    gradient.initialize(repeating: 0, count: d)
+                    while i < keys.count && Int(keys[i] >> 32) == row {
+                        let b = Int(keys[i] & 0xFFFF_FFFF)
+                        let source = dx0.value + b * width + f * d
+                        if f < singles {
+                            for k in 0..<d { gradient[k] += source[k] }
+                        } else {
+                            let r = Int(rows[b])
+                            let scale = 1 / Float(max(1, Int(data.multiOffsets[multi][r + 1] - data.multiOffsets[multi][r])))
+                            for k in 0..<d { gradient[k] += source[k] * scale }
+                        }
+                        i += 1
+                    }
+                    table.touched[row] = 1
+                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: row * d, values: v.baseAddress! + row * d,
+                                               grads: gradient, count: d)
                 }
             }
         }
