@@ -116,7 +116,7 @@ public struct CheckpointInspection: Sendable, Encodable {
         let model = checkpoint.model
         let parameters: [String: Int] = [
             "wide": model.wide.map { $0.size + 1 } ?? 0,
-            "embeddings": model.tables.reduce(0) { $0 + $1.values.count },
+            "embeddings": model.tables.reduce(0) { $0 + $1.count },
             "dense": model.layers.reduce(0) { $0 + $1.weight.count + $1.bias.count },
             "deep optimizer": 0,
         ]

@@ -40,19 +40,36 @@ public enum Gemm {
                                 m: Int, k: Int, n: Int, accumulate: Bool = false, transposedA: Bool = false,
                                 threads: Int = 1) {
         guard m > 0, n > 0 else { return }
-        let rs = transposedA ? 1 : k, cs = transposedA ? m : 1
-        let blocks = (m + 5) / 6          // the micro-kernel tiles 6 rows at a time
+        let pointers = UnsafeSendable((a, b, c))
+        forEachRowPart(m: m, k: k, n: n, threads: threads) { rows in
+            let (a, b, c) = pointers.value
+            multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate, transposedA: transposedA, m: m)
+        }
+    }
+
+    /// Rows `rows` of `C (+)= A·B` on the calling thread (for callers that run their own work on
+    /// the same rows in the same parallel region, see `forEachRowPart`).
+    static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool, transposedA: Bool = false, m: Int) {
+        multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
+                     aRowStride: transposedA ? 1 : k, aColumnStride: transposedA ? m : 1)
+    }
+
+    /// Splits the m rows of a product's C into up to `threads` parts on 6-row boundaries (the
+    /// micro-kernel's tile) and runs `body` on each, concurrently; small products stay on one
+    /// thread. Which thread computes a row never changes its value.
+    static func forEachRowPart(m: Int, k: Int, n: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let blocks = (m + 5) / 6
         let parts = min(max(1, threads), blocks, m * k * n < 1 << 16 ? 1 : threads)
         if parts <= 1 {
-            multiplyRows(a, b, c, rows: 0..<m, k: k, n: n, accumulate: accumulate, aRowStride: rs, aColumnStride: cs)
+            body(0..<m)
             return
         }
-        let pointers = UnsafeSendable((a, b, c))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (a, b, c) = pointers.value
-            let first = blocks * part / parts * 6, last = min(m, blocks * (part + 1) / parts * 6)
-            if first < last {
-                multiplyRows(a, b, c, rows: first..<last, k: k, n: n, accumulate: accumulate, aRowStride: rs, aColumnStride: cs)
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let first = blocks * part / parts * 6, last = min(m, blocks * (part + 1) / parts * 6)
+                if first < last { shared.value(first..<last) }
             }
         }
     }

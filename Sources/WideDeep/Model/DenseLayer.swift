@@ -29,34 +29,64 @@ public final class DenseLayer: @unchecked Sendable {
         weightTransposed = [Float](repeating: 0, count: inputs * outputs)
     }
 
-    /// Forward: x [B × inputs] → y [B × outputs].
+    /// Forward: x [B × inputs] → y [B × outputs]. Each thread fills, multiplies and rectifies its
+    /// own rows in one parallel region.
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, threads: Int) {
-        for b in 0..<batch {
-            (y + b * outputs).update(from: bias, count: outputs)
-        }
+        let outputs = self.outputs, inputs = self.inputs, relu = self.relu
         weight.withUnsafeBufferPointer { w in
-            Gemm.multiply(x, w.baseAddress!, y, m: batch, k: inputs, n: outputs, accumulate: true, threads: threads)
-        }
-        if relu {
-            for i in 0..<(batch * outputs) where y[i] < 0 { y[i] = 0 }
+            bias.withUnsafeBufferPointer { bias in
+                let pointers = UnsafeSendable((x, w.baseAddress!, y, bias.baseAddress!))
+                Gemm.forEachRowPart(m: batch, k: inputs, n: outputs, threads: threads) { rows in
+                    let (x, w, y, bias) = pointers.value
+                    for b in rows { (y + b * outputs).update(from: bias, count: outputs) }
+                    Gemm.multiplyRows(x, w, y, rows: rows, k: inputs, n: outputs, accumulate: true, m: batch)
+                    if relu {
+                        for i in (rows.lowerBound * outputs)..<(rows.upperBound * outputs) { y[i] = max(y[i], 0) }
+                    }
+                }
+            }
         }
     }
 
     /// Backward. In the forward pass y = act(x·W + b), so with dA = dy ⊙ act'(·):
     /// dW = xᵀ·dA [inputs × outputs], db = Σ_batch dA [outputs], dx = dA·Wᵀ [B × inputs].
     /// `dy` [B × outputs] is overwritten with dA; `dx` may be nil for the first layer.
+    /// Also counts the units dead for the whole batch (`lastDeadFraction`).
     public func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
                          dx: UnsafeMutablePointer<Float>?, batch: Int, threads: Int) {
-        if relu {
-            for i in 0..<(batch * outputs) where y[i] <= 0 { dy[i] = 0 }
-        }
+        // The element-wise part, split by columns: each column's mask, bias-gradient sum (in
+        // batch order) and liveness belong to one thread.
+        let outputs = self.outputs, relu = self.relu
+        let columnParts = outputs >= 64 && batch * outputs >= 1 << 15 ? max(1, threads) : 1
+        var dead = [Int](repeating: 0, count: columnParts)
         biasGradient.withUnsafeMutableBufferPointer { db in
-            for j in 0..<outputs { db[j] = 0 }
-            for b in 0..<batch {
-                let row = dy + b * outputs
-                for j in 0..<outputs { db[j] += row[j] }
+            dead.withUnsafeMutableBufferPointer { dead in
+                let pointers = UnsafeSendable((y, dy, db.baseAddress!, dead.baseAddress!))
+                let work: (Int) -> Void = { part in
+                    let (y, dy, db, dead) = pointers.value
+                    let columns = (outputs * part / columnParts)..<(outputs * (part + 1) / columnParts)
+                    for j in columns { db[j] = 0 }
+                    var alive = [Bool](repeating: !relu, count: columns.count)
+                    for b in 0..<batch {
+                        let row = b * outputs
+                        for j in columns {
+                            if relu {
+                                if y[row + j] <= 0 { dy[row + j] = 0 } else { alive[j - columns.lowerBound] = true }
+                            }
+                            db[j] += dy[row + j]
+                        }
+                    }
+                    dead[part] = alive.reduce(0) { $0 + ($1 ? 0 : 1) }
+                }
+                if columnParts > 1 {
+                    let shared = UnsafeSendable(work)
+                    DispatchQueue.concurrentPerform(iterations: columnParts) { shared.value($0) }
+                } else {
+                    work(0)
+                }
             }
         }
+        lastDeadFraction = relu && batch > 0 ? Double(dead.reduce(0, +)) / Double(outputs) : 0
         weightGradient.withUnsafeMutableBufferPointer { dw in
             Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads)
         }
@@ -79,15 +109,7 @@ public final class DenseLayer: @unchecked Sendable {
         return sum.squareRoot()
     }
 
-    /// Share of units that were zero for every example of the batch whose outputs are `y`.
-    public func deadFraction(y: UnsafePointer<Float>, batch: Int) -> Double {
-        guard relu, batch > 0 else { return 0 }
-        var dead = 0
-        for j in 0..<outputs {
-            var alive = false
-            for b in 0..<batch where y[b * outputs + j] > 0 { alive = true; break }
-            if !alive { dead += 1 }
-        }
-        return Double(dead) / Double(outputs)
-    }
+    /// Share of units that were zero for every example of the last backward pass's batch (0 for
+    /// the output layer).
+    public private(set) var lastDeadFraction: Double = 0
 }

@@ -1,10 +1,23 @@
 /// The embedding table of one categorical field: `rows × dim` values, row-major, initialized from
 /// a normal truncated at 2σ with σ = 1/√dim (TensorFlow's embedding_column default).
+///
+/// The values live in one allocation owned by the table, so the training step can read every
+/// field's rows through plain pointers from several threads (`pointer`); `values` is a copy.
 public final class EmbeddingTable: @unchecked Sendable {
     public let field: String
     public let rows: Int
     public let dim: Int
-    public var values: [Float]
+    /// `rows × dim` values, row-major.
+    public let pointer: UnsafeMutablePointer<Float>
+    public var count: Int { rows * dim }
+    /// A copy of the values (checkpoints, tests); setting copies them in.
+    public var values: [Float] {
+        get { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+        set {
+            precondition(newValue.count == count, "embedding \(field): \(newValue.count) values for \(count)")
+            pointer.update(from: newValue, count: count)
+        }
+    }
     /// 1 where a minibatch has updated the row.
     public var touched: [UInt8]
 
@@ -14,13 +27,22 @@ public final class EmbeddingTable: @unchecked Sendable {
         self.field = field
         self.rows = rows
         self.dim = dim
+        pointer = .allocate(capacity: max(1, rows * dim))
         if generator != nil {
             let std = 1 / Double(dim).squareRoot()
-            values = (0..<(rows * dim)).map { _ in Float(generator!.nextTruncatedGaussian() * std) }
+            for i in 0..<(rows * dim) { pointer[i] = Float(generator!.nextTruncatedGaussian() * std) }
         } else {
-            values = [Float](repeating: 0, count: rows * dim)
+            pointer.initialize(repeating: 0, count: rows * dim)
         }
         touched = [UInt8](repeating: 0, count: rows)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// True when every value is finite.
+    public var isFinite: Bool {
+        for i in 0..<count where !pointer[i].isFinite { return false }
+        return true
     }
 
     /// Statistics of the touched rows' L2 norms. Mean and max use every touched row; the
@@ -32,7 +54,7 @@ public final class EmbeddingTable: @unchecked Sendable {
         let stride = max(1, touchedTotal / 4096)
         for r in 0..<rows where touched[r] != 0 {
             var s = 0.0
-            for k in 0..<dim { let v = Double(values[r * dim + k]); s += v * v }
+            for k in 0..<dim { let v = Double(pointer[r * dim + k]); s += v * v }
             let norm = s.squareRoot()
             sum += norm
             maximum = max(maximum, norm)

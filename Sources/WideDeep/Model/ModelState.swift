@@ -67,7 +67,7 @@ extension WideDeepModel {
             sizes["wide.group_of"] = wide.groupOf.count
         }
         for table in tables {
-            sizes["deep.embedding.\(table.field)"] = table.values.count
+            sizes["deep.embedding.\(table.field)"] = table.count
             sizes["deep.embedding.\(table.field).touched"] = table.touched.count
         }
         for layer in layers {

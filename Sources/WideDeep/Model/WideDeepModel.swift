@@ -36,7 +36,6 @@ public final class WideDeepModel: @unchecked Sendable {
         private(set) var gradients: [UnsafeMutablePointer<Float>] = []
         private(set) var logits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private(set) var wideLogits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-        var lastDead: [Double] = []
 
         func ensure(batch: Int, widths: [Int]) {
             guard batch > batchCapacity else { return }
@@ -98,7 +97,7 @@ public final class WideDeepModel: @unchecked Sendable {
         }
         workspace = Workspace()
         workspace.ensure(batch: config.train.batchSize, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
-        tableSlots = tables.map { deepOptimizer.register(name: "deep.embedding.\($0.field)", count: $0.values.count) }
+        tableSlots = tables.map { deepOptimizer.register(name: "deep.embedding.\($0.field)", count: $0.count) }
         layerSlots = layers.map {
             (deepOptimizer.register(name: "deep.\($0.name).weight", count: $0.weight.count),
              deepOptimizer.register(name: "deep.\($0.name).bias", count: $0.bias.count))
@@ -157,7 +156,7 @@ public final class WideDeepModel: @unchecked Sendable {
             }
         }
         if mode.hasDeep {
-            gatherInputs(data, rows: rows)
+            gatherInputs(data, rows: rows, threads: threads)
             for (l, layer) in layers.enumerated() {
                 layer.forward(workspace.activations[l], workspace.activations[l + 1], batch: batch, threads: threads)
             }
@@ -171,35 +170,39 @@ public final class WideDeepModel: @unchecked Sendable {
     }
 
     /// x0 [B × (F·d + N)]: each field's embedding (the mean of its values' rows for a
-    /// multi-valued field), then the standardized numerics.
-    private func gatherInputs(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+    /// multi-valued field), then the standardized numerics. Rows split across threads.
+    private func gatherInputs(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
         let d = layout.embeddingDim, width = layout.deepInputWidth
         let singles = data.singleFields, numericCount = data.numericCount
-        do {
-            let x0 = workspace.activations[0]
-            for (b, row) in rows.enumerated() {
-                let r = Int(row)
-                let out = x0 + b * width
-                for f in 0..<singles {
-                    let e = Int(data.embeddingRows[r * singles + f])
-                    tables[f].values.withUnsafeBufferPointer { v in
-                        (out + f * d).update(from: v.baseAddress! + e * d, count: d)
-                    }
-                }
-                for m in 0..<data.multiOffsets.count {
-                    let target = out + (singles + m) * d
-                    let lo = Int(data.multiOffsets[m][r]), hi = Int(data.multiOffsets[m][r + 1])
-                    for k in 0..<d { target[k] = 0 }
-                    let scale = 1 / Float(max(1, hi - lo))
-                    tables[singles + m].values.withUnsafeBufferPointer { v in
-                        for j in lo..<hi {
-                            let e = Int(data.multiRows[m][j])
-                            for k in 0..<d { target[k] += v[e * d + k] * scale }
+        let x0 = workspace.activations[0]
+        let tablePointers = tables.map { UnsafePointer($0.pointer) }
+        data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
+            data.numeric.withUnsafeBufferPointer { numeric in
+                let shared = UnsafeSendable((tablePointers, embeddingRows, numeric))
+                Self.parallelRanges(rows.count, threads: threads, minimum: 64) { range in
+                    let (tablePointers, embeddingRows, numeric) = shared.value
+                    for b in range {
+                        let r = Int(rows[b])
+                        let out = x0 + b * width
+                        for f in 0..<singles {
+                            let source = tablePointers[f] + Int(embeddingRows[r * singles + f]) * d
+                            let target = out + f * d
+                            for k in 0..<d { target[k] = source[k] }
                         }
+                        for m in 0..<data.multiOffsets.count {
+                            let target = out + (singles + m) * d
+                            let lo = Int(data.multiOffsets[m][r]), hi = Int(data.multiOffsets[m][r + 1])
+                            for k in 0..<d { target[k] = 0 }
+                            let scale = 1 / Float(max(1, hi - lo))
+                            for j in lo..<hi {
+                                let source = tablePointers[singles + m] + Int(data.multiRows[m][j]) * d
+                                for k in 0..<d { target[k] += source[k] * scale }
+                            }
+                        }
+                        let numericOut = out + tables.count * d
+                        for j in 0..<numericCount { numericOut[j] = numeric[r * numericCount + j] }
                     }
                 }
-                let numericOut = out + tables.count * d
-                for j in 0..<numericCount { numericOut[j] = data.numeric[r * numericCount + j] }
             }
         }
     }
@@ -247,11 +250,9 @@ public final class WideDeepModel: @unchecked Sendable {
     private func backwardDeep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
         let batch = rows.count
         deepOptimizer.beginStep()
-        if workspace.lastDead.count != layers.count { workspace.lastDead = [Double](repeating: 0, count: layers.count) }
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             let y = workspace.activations[l + 1]
-            workspace.lastDead[l] = layer.deadFraction(y: y, batch: batch)
             layer.backward(x: workspace.activations[l], y: y, dy: workspace.gradients[l + 1],
                            dx: workspace.gradients[l], batch: batch, threads: threads)
         }
@@ -299,7 +300,8 @@ public final class WideDeepModel: @unchecked Sendable {
             keys.sort()
             let gradient = UnsafeMutablePointer<Float>.allocate(capacity: d)
             defer { gradient.deallocate() }
-            table.values.withUnsafeMutableBufferPointer { v in
+            do {
+                let v = table.pointer
                 var i = 0
                 while i < keys.count {
                     let row = Int(keys[i] >> 32)
@@ -317,7 +319,7 @@ public final class WideDeepModel: @unchecked Sendable {
                         i += 1
                     }
                     table.touched[row] = 1
-                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: row * d, values: v.baseAddress! + row * d,
+                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: row * d, values: v + row * d,
                                                grads: gradient, count: d)
                 }
             }
@@ -348,14 +350,14 @@ public final class WideDeepModel: @unchecked Sendable {
         layers.enumerated().map { l, layer in
             DenseLayerStatistics(name: layer.name, inputs: layer.inputs, outputs: layer.outputs,
                                  weightNorm: layer.weightNorm, gradientNorm: layer.gradientNorm,
-                                 deadFraction: layer.relu ? (l < workspace.lastDead.count ? workspace.lastDead[l] : 0) : nil)
+                                 deadFraction: layer.relu ? layer.lastDeadFraction : nil)
         }
     }
 
     /// The name of every parameter kind whose values are not all finite, or nil.
     public func nonFiniteParameter() -> String? {
         if let wide, !wide.isFinite { return "wide weights" }
-        for table in tables where !table.values.allSatisfy(\.isFinite) { return "embedding \(table.field)" }
+        for table in tables where !table.isFinite { return "embedding \(table.field)" }
         for layer in layers where !layer.weight.allSatisfy(\.isFinite) || !layer.bias.allSatisfy(\.isFinite) {
             return "layer \(layer.name)"
         }
@@ -364,7 +366,7 @@ public final class WideDeepModel: @unchecked Sendable {
 
     /// Parameters (not optimizer state) in the model.
     public var parameterCount: Int {
-        (wide.map { $0.size + 1 } ?? 0) + tables.reduce(0) { $0 + $1.values.count }
+        (wide.map { $0.size + 1 } ?? 0) + tables.reduce(0) { $0 + $1.count }
             + layers.reduce(0) { $0 + $1.weight.count + $1.bias.count }
     }
 }
