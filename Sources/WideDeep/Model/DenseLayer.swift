@@ -65,18 +65,24 @@ public final class DenseLayer: @unchecked Sendable {
                 let work: (Int) -> Void = { part in
                     let (y, dy, db, dead) = pointers.value
                     let columns = (outputs * part / columnParts)..<(outputs * (part + 1) / columnParts)
+                    // Branch-free so the compiler vectorizes it: the mask is a select, and a unit
+                    // is alive when its largest output in the batch is positive.
                     for j in columns { db[j] = 0 }
-                    var alive = [Bool](repeating: !relu, count: columns.count)
-                    for b in 0..<batch {
-                        let row = b * outputs
-                        for j in columns {
+                    var largest = [Float](repeating: relu ? 0 : 1, count: columns.count)
+                    largest.withUnsafeMutableBufferPointer { largest in
+                        let first = columns.lowerBound, width = columns.count
+                        for b in 0..<batch {
+                            let yRow = y + b * outputs + first, dyRow = dy + b * outputs + first, dbRow = db + first
                             if relu {
-                                if y[row + j] <= 0 { dy[row + j] = 0 } else { alive[j - columns.lowerBound] = true }
+                                for j in 0..<width {
+                                    dyRow[j] = yRow[j] <= 0 ? 0 : dyRow[j]
+                                    largest[j] = max(largest[j], yRow[j])
+                                }
                             }
-                            db[j] += dy[row + j]
+                            for j in 0..<width { dbRow[j] += dyRow[j] }
                         }
+                        dead[part] = largest.reduce(0) { $0 + ($1 > 0 ? 0 : 1) }
                     }
-                    dead[part] = alive.reduce(0) { $0 + ($1 ? 0 : 1) }
                 }
                 if columnParts > 1 {
                     let shared = UnsafeSendable(work)

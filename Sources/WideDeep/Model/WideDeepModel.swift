@@ -298,30 +298,34 @@ public final class WideDeepModel: @unchecked Sendable {
                 }
             }
             keys.sort()
-            let gradient = UnsafeMutablePointer<Float>.allocate(capacity: d)
-            defer { gradient.deallocate() }
-            do {
-                let v = table.pointer
-                var i = 0
-                while i < keys.count {
-                    let row = Int(keys[i] >> 32)
-                    gradient.initialize(repeating: 0, count: d)
-                    while i < keys.count && Int(keys[i] >> 32) == row {
-                        let b = Int(keys[i] & 0xFFFF_FFFF)
-                        let source = dx0.value + b * width + f * d
-                        if f < singles {
-                            for k in 0..<d { gradient[k] += source[k] }
-                        } else {
-                            let r = Int(rows[b])
-                            let scale = 1 / Float(max(1, Int(data.multiOffsets[multi][r + 1] - data.multiOffsets[multi][r])))
-                            for k in 0..<d { gradient[k] += source[k] * scale }
-                        }
-                        i += 1
+            // One gradient per distinct row, then one optimizer call for the field.
+            var touchedRows: [Int32] = []
+            touchedRows.reserveCapacity(keys.count)
+            let gradients = UnsafeMutablePointer<Float>.allocate(capacity: max(1, keys.count * d))
+            defer { gradients.deallocate() }
+            var i = 0
+            while i < keys.count {
+                let row = Int(keys[i] >> 32)
+                let gradient = gradients + touchedRows.count * d
+                gradient.initialize(repeating: 0, count: d)
+                while i < keys.count && Int(keys[i] >> 32) == row {
+                    let b = Int(keys[i] & 0xFFFF_FFFF)
+                    let source = dx0.value + b * width + f * d
+                    if f < singles {
+                        for k in 0..<d { gradient[k] += source[k] }
+                    } else {
+                        let r = Int(rows[b])
+                        let scale = 1 / Float(max(1, Int(data.multiOffsets[multi][r + 1] - data.multiOffsets[multi][r])))
+                        for k in 0..<d { gradient[k] += source[k] * scale }
                     }
-                    table.touched[row] = 1
-                    model.deepOptimizer.update(slot: model.tableSlots[f], offset: row * d, values: v + row * d,
-                                               grads: gradient, count: d)
+                    i += 1
                 }
+                table.touched[row] = 1
+                touchedRows.append(Int32(row))
+            }
+            touchedRows.withUnsafeBufferPointer { touchedRows in
+                model.deepOptimizer.updateRows(slot: model.tableSlots[f], rows: touchedRows, dim: d, values: table.pointer,
+                                               grads: gradients)
             }
         }
         if threads > 1 && tables.count > 1 {

@@ -117,6 +117,25 @@ public final class DeepOptimizer: @unchecked Sendable {
         }
     }
 
+    /// Updates the rows `rows` of a `dim`-wide row-major tensor at `values` (an embedding table),
+    /// `grads` holding one gradient row per entry of `rows`, in that order.
+    public func updateRows(slot: Int, rows: UnsafeBufferPointer<Int32>, dim: Int, values: UnsafeMutablePointer<Float>,
+                           grads: UnsafePointer<Float>) {
+        guard kind == .adagrad else {
+            for (i, row) in rows.enumerated() {
+                update(slot: slot, offset: Int(row) * dim, values: values + Int(row) * dim, grads: grads + i * dim, count: dim)
+            }
+            return
+        }
+        let lr = Float(learningRate), eps = Float(epsilon)
+        firstBoxes[slot].values.withUnsafeMutableBufferPointer { acc in
+            for (i, row) in rows.enumerated() {
+                let offset = Int(row) * dim
+                Self.adagrad(values + offset, grads + i * dim, acc.baseAddress! + offset, count: dim, lr: lr, eps: eps)
+            }
+        }
+    }
+
     /// Tensors smaller than this are updated on the calling thread (a dispatch costs more).
     static let parallelThreshold = 16_384
 
