@@ -184,4 +184,36 @@ final class FTRLProximalTests: XCTestCase {
         XCTAssertEqual(stats.nonzero, outside)
         XCTAssertEqual(stats.touched, inside + outside)
     }
+    /// The forward pass reads weights cached at each update; they must equal the weights
+    /// computed from (z, n) after steps, after a settings change mid-run, and after a restore.
+    func testForwardUsesCurrentWeights() {
+        let wide = WideLinear(size: 8, kind: .ftrl, ftrl: ftrl, learningRate: 0)
+        let groups: [UInt16] = [0, 1, 2]
+        let batches: [([UInt32], Float)] = [([1, 2, 5], 0.3), ([2, 5, 7], -0.8), ([1, 7, 3], 0.5), ([5, 3, 6], -0.4)]
+        func logit(_ ids: [UInt32]) -> Float { ids.withUnsafeBufferPointer { wide.logit(ids: $0) } }
+        func expected(_ ids: [UInt32]) -> Float {
+            let settings = wide.ftrl
+            var sum = settings.unregularizedWeight(z: wide.z[8], n: wide.n[8])
+            for id in ids { sum += settings.weight(z: wide.z[Int(id)], n: wide.n[Int(id)]) }
+            return sum
+        }
+        let probe: [UInt32] = [1, 2, 3, 5, 6, 7]
+        for (ids, g) in batches {
+            ids.withUnsafeBufferPointer { i in groups.withUnsafeBufferPointer { wide.accumulate(ids: i, groups: $0, gradient: g) } }
+            wide.applyUpdates()
+            XCTAssertEqual(logit(probe), expected(probe))
+        }
+        XCTAssertNotEqual(logit(probe), 0)
+        wide.ftrl.l1 = 0                       // as the dashboard's λ1 command does
+        XCTAssertEqual(logit(probe), expected(probe))
+        wide.ftrl.alpha = 2
+        XCTAssertEqual(logit(probe), expected(probe))
+        wide.ftrl.l1 = 100                     // every regularized weight inside the L1 ball: bias only
+        XCTAssertEqual(logit(probe), wide.bias)
+        let (z, n) = (wide.z, wide.n)
+        let restored = WideLinear(size: 8, kind: .ftrl, ftrl: wide.ftrl, learningRate: 0)
+        restored.z = z
+        restored.n = n
+        XCTAssertEqual(probe.withUnsafeBufferPointer { restored.logit(ids: $0) }, logit(probe))
+    }
 }
