@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+#endif
 import Foundation
 import Synchronization
 
@@ -45,16 +52,26 @@ public struct DatasetReader: Sendable {
             throw DataError(file: path, "file not found")
         }
         guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a data file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DataError(file: path, "cannot open for reading (permissions?)")
+        // Read straight into the array (through Data, the file was held twice while copied).
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError(file: path, "cannot open for reading (permissions?)") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw DataError(file: path, "cannot read its size") }
+        let size = Int(info.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let got = systemRead(fd, buffer.baseAddress! + count, min(size - count, 1 << 30))
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { failure = got < 0 ? errno : 0; break }
+                count += got
+            }
         }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.readToEnd() ?? Data()
-            return [UInt8](data)
-        } catch {
-            throw DataError(file: path, "cannot read: \(error.localizedDescription)")
-        }
+        if failure != 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
+        if bytes.count < size { throw DataError(file: path, "cannot read: the file shrank while being read") }
+        return bytes
     }
 
     /// Parses a whole file's bytes (`file` names it in errors).
@@ -100,6 +117,7 @@ public struct DatasetReader: Sendable {
             }
             let parts = collector.parts
             var dataset = RawDataset(schema: schema)
+            dataset.reserveCapacity(joining: chunks.indices.map { parts[$0]! })
             var lineBase = firstDataLine
             for i in chunks.indices {
                 var part = parts[i]!

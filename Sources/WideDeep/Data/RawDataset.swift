@@ -36,6 +36,18 @@ public struct RawDataset: Sendable {
         readableValues = schema.allCategorical.map { _ in [:] }
     }
 
+    /// Reserves room for the rows of `parts`, so that appending them does not grow the arrays by
+    /// doubling (which would hold up to twice the data at the peak of a load).
+    mutating func reserveCapacity(joining parts: [RawDataset]) {
+        labels.reserveCapacity(parts.reduce(0) { $0 + $1.labels.count })
+        categorical.reserveCapacity(parts.reduce(0) { $0 + $1.categorical.count })
+        numeric.reserveCapacity(parts.reduce(0) { $0 + $1.numeric.count })
+        for f in multiValuedHashes.indices {
+            multiValuedHashes[f].reserveCapacity(parts.reduce(0) { $0 + $1.multiValuedHashes[f].count })
+            multiValuedOffsets[f].reserveCapacity(parts.reduce(1) { $0 + $1.count })
+        }
+    }
+
     /// Appends `other`'s rows after these (chunks of one file, in file order).
     mutating func append(_ other: RawDataset) {
         labels += other.labels

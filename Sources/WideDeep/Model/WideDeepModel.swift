@@ -239,7 +239,7 @@ public final class WideDeepModel: @unchecked Sendable {
                     }
                 }
             }
-            wide.applyUpdates()
+            wide.applyUpdates(threads: threads)
         }
         if mode.hasDeep {
             backwardDeep(data, rows: rows, threads: threads)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The wide part: a sparse linear model over hashed wide ids, `logit = Σ w_id + bias` (Cheng et
 /// al. 2016, eq. 1, with binary features), trained per coordinate with FTRL-Proximal by default,
 /// or with AdaGrad / SGD as tf.keras' WideDeepModel allows.
@@ -140,11 +142,32 @@ public final class WideLinear: @unchecked Sendable {
     /// (with FTRL, the slot takes the new weight). A coordinate whose gradients summed to exactly
     /// zero is not stepped (the step would be a no-op for FTRL and AdaGrad too: σ = 0 and z, n
     /// unchanged).
-    public func applyUpdates() {
+    public func applyUpdates(threads: Int = 1) {
         if coordinates[size].inBatch != 0 { batchIds.append(Int32(size)) }
+        let count = batchIds.count
+        // Coordinates are independent, so a large minibatch's are split across threads; each
+        // coordinate's arithmetic is the same whichever thread does it.
+        let parts = count >= 4096 ? max(1, threads) : 1
+        batchIds.withUnsafeBufferPointer { ids in
+            let shared = UnsafeSendable((self, ids))
+            let work: (Int) -> Void = { p in
+                let (wide, ids) = shared.value
+                wide.apply(ids: UnsafeBufferPointer(rebasing: ids[(count * p / parts)..<(count * (p + 1) / parts)]))
+            }
+            if parts > 1 {
+                let sharedWork = UnsafeSendable(work)
+                DispatchQueue.concurrentPerform(iterations: parts) { sharedWork.value($0) }
+            } else {
+                work(0)
+            }
+        }
+        batchIds.removeAll(keepingCapacity: true)
+    }
+
+    private func apply(ids: UnsafeBufferPointer<Int32>) {
         let lr = Float(learningRate)
         let ftrl = self.ftrl
-        for id in batchIds {
+        for id in ids {
             let i = Int(id)
             let c = coordinates + i
             let g = c.pointee.slot
@@ -171,7 +194,6 @@ public final class WideLinear: @unchecked Sendable {
                 break
             }
         }
-        batchIds.removeAll(keepingCapacity: true)
     }
 
     /// Non-zero and touched coordinates, overall and per feature group.
