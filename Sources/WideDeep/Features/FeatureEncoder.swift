@@ -25,8 +25,10 @@ public struct FeatureEncoder: Sendable {
 
     /// Encodes every row; with `nameFeatures`, wide ids seen in the first 100,000 rows are named
     /// from the training set's remembered values. Rows are encoded in parallel chunks joined in
-    /// order, so the result does not depend on `threads`.
-    public func encode(_ data: RawDataset, nameFeatures: Bool = false, threads: Int = 1) -> EncodedDataset {
+    /// order, so the result does not depend on `threads`. Without `deepInputs` (a wide-only model)
+    /// the embedding rows and numerics are left out: the dataset then has no deep fields.
+    public func encode(_ data: RawDataset, nameFeatures: Bool = false, threads: Int = 1,
+                       deepInputs: Bool = true) -> EncodedDataset {
         let schema = layout.schema
         let singles = schema.categorical.count
         let multis = schema.multiValued.count
@@ -37,8 +39,8 @@ public struct FeatureEncoder: Sendable {
         // ids are joined after. In place, no chunk's ids outlive it: the 1M-row run's peak
         // resident memory fell by the ids' size (264 MB).
         let fixedWidth: Int? = multis == 0 ? singles + layout.bucketizers.count + layout.crosses.count : nil
-        var embeddingRows = [Int32](repeating: 0, count: data.count * singles)
-        var numeric = [Float](repeating: 0, count: data.count * numericCount)
+        var embeddingRows = [Int32](repeating: 0, count: deepInputs ? data.count * singles : 0)
+        var numeric = [Float](repeating: 0, count: deepInputs ? data.count * numericCount : 0)
         var wideIds = [UInt32](repeating: 0, count: data.count * (fixedWidth ?? 0))
         var wideGroups = [UInt16](repeating: 0, count: data.count * (fixedWidth ?? 0))
         let chunkRows = 32_768
@@ -64,7 +66,7 @@ public struct FeatureEncoder: Sendable {
                     part.offsets = []
                 }
                 parts.set(c, part)
-                self.encodeDeep(data, rows: rows, embeddingRows: embeddingOut, numeric: numericOut)
+                if deepInputs { self.encodeDeep(data, rows: rows, embeddingRows: embeddingOut, numeric: numericOut) }
             }
             if threads > 1 && chunks > 1 {
                 DispatchQueue.concurrentPerform(iterations: chunks, execute: encodeChunk)
@@ -95,6 +97,11 @@ public struct FeatureEncoder: Sendable {
                 wideGroups += part.groups
             }
             for (id, name) in part.names where names.count < Self.maxNamedIds && names[id] == nil { names[id] = name }
+        }
+        guard deepInputs else {
+            return EncodedDataset(count: data.count, labels: data.labels, wideOffsets: wideOffsets, wideIds: wideIds,
+                                  wideGroups: wideGroups, embeddingRows: [], singleFields: 0, multiOffsets: [],
+                                  multiRows: [], numeric: [], numericCount: 0, wideNames: names)
         }
         let multiRows = (0..<multis).map { m in
             let rows = UInt64(layout.embeddingRows[singles + m])

@@ -58,8 +58,9 @@ public struct RunData: Sendable {
                             layout fixedLayout: FeatureLayout? = nil) throws -> RunData {
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: raw)
         let encoder = FeatureEncoder(layout: layout)
-        return RunData(layout: layout, train: encoder.encode(raw, nameFeatures: true, threads: config.train.threads),
-                       valid: encoder.encode(validRaw, threads: config.train.threads),
+        let deep = config.model.mode.hasDeep
+        return RunData(layout: layout, train: encoder.encode(raw, nameFeatures: true, threads: config.train.threads, deepInputs: deep),
+                       valid: encoder.encode(validRaw, threads: config.train.threads, deepInputs: deep),
                        validDescription: "validation rows", trainSkipped: raw.skippedRows,
                        validSkipped: validRaw.skippedRows, errors: raw.errors + validRaw.errors)
     }
