@@ -65,24 +65,46 @@ public final class DenseLayer: @unchecked Sendable {
                 let work: (Int) -> Void = { part in
                     let (y, dy, db, dead) = pointers.value
                     let columns = (outputs * part / columnParts)..<(outputs * (part + 1) / columnParts)
-                    // Branch-free so the compiler vectorizes it: the mask is a select, and a unit
-                    // is alive when its largest output in the batch is positive.
-                    for j in columns { db[j] = 0 }
-                    var largest = [Float](repeating: relu ? 0 : 1, count: columns.count)
-                    largest.withUnsafeMutableBufferPointer { largest in
-                        let first = columns.lowerBound, width = columns.count
-                        for b in 0..<batch {
-                            let yRow = y + b * outputs + first, dyRow = dy + b * outputs + first, dbRow = db + first
-                            if relu {
-                                for j in 0..<width {
-                                    dyRow[j] = yRow[j] <= 0 ? 0 : dyRow[j]
-                                    largest[j] = max(largest[j], yRow[j])
+                    // Eight columns at a time (the mask a select, liveness a running max); a
+                    // column's bias gradient still sums its rows in batch order.
+                    typealias V = SIMD8<Float>
+                    let first = columns.lowerBound, width = columns.count
+                    var deadHere = 0
+                    var j = 0
+                    while j < width {
+                        let lanes = min(8, width - j)
+                        if lanes == 8 {
+                            var sum = V(), largest = V(repeating: relu ? 0 : 1)
+                            for b in 0..<batch {
+                                let at = b * outputs + first + j
+                                var g = UnsafeRawPointer(dy + at).loadUnaligned(as: V.self)
+                                if relu {
+                                    let out = UnsafeRawPointer(y + at).loadUnaligned(as: V.self)
+                                    g.replace(with: 0, where: out .<= 0)
+                                    UnsafeMutableRawPointer(dy + at).storeBytes(of: g, as: V.self)
+                                    largest.replace(with: out, where: out .> largest)
                                 }
+                                sum += g
                             }
-                            for j in 0..<width { dbRow[j] += dyRow[j] }
+                            UnsafeMutableRawPointer(db + first + j).storeBytes(of: sum, as: V.self)
+                            for lane in 0..<8 where !(largest[lane] > 0) { deadHere += 1 }
+                        } else {
+                            for c in (first + j)..<(first + j + lanes) {
+                                var sum: Float = 0, alive = !relu
+                                for b in 0..<batch {
+                                    let at = b * outputs + c
+                                    if relu {
+                                        if y[at] <= 0 { dy[at] = 0 } else { alive = true }
+                                    }
+                                    sum += dy[at]
+                                }
+                                db[c] = sum
+                                if !alive { deadHere += 1 }
+                            }
                         }
-                        dead[part] = largest.reduce(0) { $0 + ($1 > 0 ? 0 : 1) }
+                        j += lanes
                     }
+                    dead[part] = deadHere
                 }
                 if columnParts > 1 {
                     let shared = UnsafeSendable(work)

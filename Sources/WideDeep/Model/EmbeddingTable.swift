@@ -20,6 +20,9 @@ public final class EmbeddingTable: @unchecked Sendable {
     }
     /// 1 where a minibatch has updated the row.
     public var touched: [UInt8]
+    /// Scratch of the training step: each row's place in the minibatch's list of distinct rows,
+    /// −1 outside a step (rows × 4 bytes, 1/16 of the values at dim 16).
+    let slotOfRow: UnsafeMutablePointer<Int32>
 
     /// A table with random values, or zeros when `generator` is nil (its values are about to
     /// be overwritten from a checkpoint: drawing 27 million normals would take most of a load).
@@ -35,9 +38,14 @@ public final class EmbeddingTable: @unchecked Sendable {
             pointer.initialize(repeating: 0, count: rows * dim)
         }
         touched = [UInt8](repeating: 0, count: rows)
+        slotOfRow = .allocate(capacity: max(1, rows))
+        slotOfRow.initialize(repeating: -1, count: max(1, rows))
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        pointer.deallocate()
+        slotOfRow.deallocate()
+    }
 
     /// True when every value is finite.
     public var isFinite: Bool {

@@ -283,45 +283,46 @@ public final class WideDeepModel: @unchecked Sendable {
         let work: (Int) -> Void = { f in
             let model = shared.value
             let table = model.tables[f]
-            // (row, example) pairs packed as row << 32 | example and sorted: each row's gradient
-            // then sums its examples in a fixed order.
-            var keys: [UInt64] = []
-            keys.reserveCapacity(rows.count)
+            // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
+            // examples add into it in batch order: the same sums as sorting by (row, example),
+            // without sorting. The slots are cleared again below.
+            var touchedRows: [Int32] = []
+            touchedRows.reserveCapacity(rows.count)
             let multi = f - singles
-            for (b, r) in rows.enumerated() {
-                if f < singles {
-                    keys.append(UInt64(UInt32(bitPattern: data.embeddingRows[Int(r) * singles + f])) << 32 | UInt64(b))
+            let uses = f < singles ? rows.count : Int(rows.reduce(0) {
+                $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
+            })
+            let gradients = UnsafeMutablePointer<Float>.allocate(capacity: max(1, uses * d))
+            defer { gradients.deallocate() }
+            let slotOfRow = table.slotOfRow
+            func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
+                var slot = Int(slotOfRow[Int(row)])
+                if slot < 0 {
+                    slot = touchedRows.count
+                    slotOfRow[Int(row)] = Int32(slot)
+                    touchedRows.append(row)
+                    (gradients + slot * d).initialize(repeating: 0, count: d)
+                }
+                let gradient = gradients + slot * d
+                if let scale {
+                    for k in 0..<d { gradient[k] += source[k] * scale }
                 } else {
-                    for j in Int(data.multiOffsets[multi][Int(r)])..<Int(data.multiOffsets[multi][Int(r) + 1]) {
-                        keys.append(UInt64(UInt32(bitPattern: data.multiRows[multi][j])) << 32 | UInt64(b))
-                    }
+                    for k in 0..<d { gradient[k] += source[k] }
                 }
             }
-            keys.sort()
-            // One gradient per distinct row, then one optimizer call for the field.
-            var touchedRows: [Int32] = []
-            touchedRows.reserveCapacity(keys.count)
-            let gradients = UnsafeMutablePointer<Float>.allocate(capacity: max(1, keys.count * d))
-            defer { gradients.deallocate() }
-            var i = 0
-            while i < keys.count {
-                let row = Int(keys[i] >> 32)
-                let gradient = gradients + touchedRows.count * d
-                gradient.initialize(repeating: 0, count: d)
-                while i < keys.count && Int(keys[i] >> 32) == row {
-                    let b = Int(keys[i] & 0xFFFF_FFFF)
-                    let source = dx0.value + b * width + f * d
-                    if f < singles {
-                        for k in 0..<d { gradient[k] += source[k] }
-                    } else {
-                        let r = Int(rows[b])
-                        let scale = 1 / Float(max(1, Int(data.multiOffsets[multi][r + 1] - data.multiOffsets[multi][r])))
-                        for k in 0..<d { gradient[k] += source[k] * scale }
-                    }
-                    i += 1
+            for (b, r) in rows.enumerated() {
+                let source = dx0.value + b * width + f * d
+                if f < singles {
+                    add(row: data.embeddingRows[Int(r) * singles + f], source: source, scale: nil)
+                } else {
+                    let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
+                    let scale = 1 / Float(max(1, hi - lo))
+                    for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
                 }
-                table.touched[row] = 1
-                touchedRows.append(Int32(row))
+            }
+            for row in touchedRows {
+                slotOfRow[Int(row)] = -1
+                table.touched[Int(row)] = 1
             }
             touchedRows.withUnsafeBufferPointer { touchedRows in
                 model.deepOptimizer.updateRows(slot: model.tableSlots[f], rows: touchedRows, dim: d, values: table.pointer,
