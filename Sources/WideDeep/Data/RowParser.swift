@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses the rows of one chunk of a file into a `RawDataset`. Line numbers in its errors are
 /// relative to the chunk (0-based); the reader shifts them once chunks are joined.
 struct RowParser {
@@ -37,8 +39,12 @@ struct RowParser {
         var lineIndex = 0
         var dataRow = 0
         while lineStart < chunk.count {
-            var lineEnd = lineStart
-            while lineEnd < chunk.count && chunk[lineEnd] != 10 { lineEnd += 1 }
+            // memchr: the C library scans for the newline a vector at a time.
+            var lineEnd = chunk.count
+            if let base = chunk.baseAddress,
+               let newline = memchr(UnsafeRawPointer(base + lineStart), 10, chunk.count - lineStart) {
+                lineEnd = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+            }
             var contentEnd = lineEnd
             if contentEnd > lineStart && chunk[contentEnd - 1] == 13 { contentEnd -= 1 }  // CRLF
             let line = UnsafeBufferPointer(rebasing: chunk[lineStart..<contentEnd])
