@@ -109,12 +109,7 @@ public struct DatasetReader: Sendable {
                                         rememberValuesInFirst: index == 0 ? readableRows : 0)
                 collector.add(part, index: index, bytes: range.count)
             }
-            if threads == 1 || chunks.count == 1 {
-                for i in chunks.indices { work(i) }
-            } else {
-                let shared = UnsafeSendable(work)
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { shared.value($0) }
-            }
+            Parallel.forEach(chunks.count, threads: threads, work)
             let parts = collector.parts
             var dataset = RawDataset(schema: schema)
             dataset.reserveCapacity(joining: chunks.indices.map { parts[$0]! })

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Turns raw rows into model inputs with a fitted `FeatureLayout`.
@@ -68,11 +67,7 @@ public struct FeatureEncoder: Sendable {
                 parts.set(c, part)
                 if deepInputs { self.encodeDeep(data, rows: rows, embeddingRows: embeddingOut, numeric: numericOut) }
             }
-            if threads > 1 && chunks > 1 {
-                DispatchQueue.concurrentPerform(iterations: chunks, execute: encodeChunk)
-            } else {
-                for c in 0..<chunks { encodeChunk(c) }
-            }
+            Parallel.forEach(chunks, threads: threads, encodeChunk)
         }
         }
         }

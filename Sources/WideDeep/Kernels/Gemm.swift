@@ -1,4 +1,3 @@
-import Dispatch
 import Kernels
 import KernelsHaswell
 import Foundation
@@ -60,17 +59,10 @@ public enum Gemm {
     /// thread. Which thread computes a row never changes its value.
     static func forEachRowPart(m: Int, k: Int, n: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         let blocks = (m + 5) / 6
-        let parts = min(max(1, threads), blocks, m * k * n < 1 << 16 ? 1 : threads)
-        if parts <= 1 {
-            body(0..<m)
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let first = blocks * part / parts * 6, last = min(m, blocks * (part + 1) / parts * 6)
-                if first < last { shared.value(first..<last) }
-            }
+        let parts = m * k * n < 1 << 16 ? 1 : threads
+        // Parts of whole blocks, so only the last part can end in a partial tile.
+        Parallel.ranges(blocks, parts: parts) { blockRange in
+            body((blockRange.lowerBound * 6)..<min(m, blockRange.upperBound * 6))
         }
     }
 

@@ -57,26 +57,23 @@ public final class DenseLayer: @unchecked Sendable {
         // The element-wise part, split by columns: each column's mask, bias-gradient sum (in
         // batch order) and liveness belong to one thread.
         let outputs = self.outputs, relu = self.relu
-        let columnParts = outputs >= 64 && batch * outputs >= 1 << 15 ? max(1, threads) : 1
-        var dead = [Int](repeating: 0, count: columnParts)
+        let columnParts = outputs >= 64 && batch * outputs >= 1 << 15 ? threads : 1
+        var dead = [Bool](repeating: false, count: outputs)
         biasGradient.withUnsafeMutableBufferPointer { db in
             dead.withUnsafeMutableBufferPointer { dead in
                 let pointers = UnsafeSendable((y, dy, db.baseAddress!, dead.baseAddress!))
-                let work: (Int) -> Void = { part in
+                Parallel.ranges(outputs, parts: columnParts) { columns in
                     let (y, dy, db, dead) = pointers.value
-                    let columns = (outputs * part / columnParts)..<(outputs * (part + 1) / columnParts)
                     // Eight columns at a time (the mask a select, liveness a running max); a
                     // column's bias gradient still sums its rows in batch order.
                     typealias V = SIMD8<Float>
-                    let first = columns.lowerBound, width = columns.count
-                    var deadHere = 0
-                    var j = 0
-                    while j < width {
-                        let lanes = min(8, width - j)
+                    var j = columns.lowerBound
+                    while j < columns.upperBound {
+                        let lanes = min(8, columns.upperBound - j)
                         if lanes == 8 {
                             var sum = V(), largest = V(repeating: relu ? 0 : 1)
                             for b in 0..<batch {
-                                let at = b * outputs + first + j
+                                let at = b * outputs + j
                                 var g = UnsafeRawPointer(dy + at).loadUnaligned(as: V.self)
                                 if relu {
                                     let out = UnsafeRawPointer(y + at).loadUnaligned(as: V.self)
@@ -86,10 +83,10 @@ public final class DenseLayer: @unchecked Sendable {
                                 }
                                 sum += g
                             }
-                            UnsafeMutableRawPointer(db + first + j).storeBytes(of: sum, as: V.self)
-                            for lane in 0..<8 where !(largest[lane] > 0) { deadHere += 1 }
+                            UnsafeMutableRawPointer(db + j).storeBytes(of: sum, as: V.self)
+                            for lane in 0..<8 { dead[j + lane] = !(largest[lane] > 0) }
                         } else {
-                            for c in (first + j)..<(first + j + lanes) {
+                            for c in j..<(j + lanes) {
                                 var sum: Float = 0, alive = !relu
                                 for b in 0..<batch {
                                     let at = b * outputs + c
@@ -99,22 +96,15 @@ public final class DenseLayer: @unchecked Sendable {
                                     sum += dy[at]
                                 }
                                 db[c] = sum
-                                if !alive { deadHere += 1 }
+                                dead[c] = !alive
                             }
                         }
                         j += lanes
                     }
-                    dead[part] = deadHere
-                }
-                if columnParts > 1 {
-                    let shared = UnsafeSendable(work)
-                    DispatchQueue.concurrentPerform(iterations: columnParts) { shared.value($0) }
-                } else {
-                    work(0)
                 }
             }
         }
-        lastDeadFraction = relu && batch > 0 ? Double(dead.reduce(0, +)) / Double(outputs) : 0
+        lastDeadFraction = relu && batch > 0 ? Double(dead.lazy.filter { $0 }.count) / Double(outputs) : 0
         weightGradient.withUnsafeMutableBufferPointer { dw in
             Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads)
         }

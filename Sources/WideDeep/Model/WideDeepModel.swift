@@ -329,24 +329,13 @@ public final class WideDeepModel: @unchecked Sendable {
                                                grads: gradients)
             }
         }
-        if threads > 1 && tables.count > 1 {
-            let sharedWork = UnsafeSendable(work)
-            DispatchQueue.concurrentPerform(iterations: tables.count) { sharedWork.value($0) }
-        } else {
-            for f in tables.indices { work(f) }
-        }
+        Parallel.forEach(tables.count, threads: threads, work)
     }
 
-    /// Runs `body` over about `threads` contiguous parts of 0..<count.
+    /// Runs `body` over about `threads` contiguous parts of 0..<count, each of at least
+    /// `minimum` items.
     static func parallelRanges(_ count: Int, threads: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
-        let parts = min(threads, max(1, count / minimum))
-        if parts <= 1 { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                shared.value((count * p / parts)..<(count * (p + 1) / parts))
-            }
-        }
+        Parallel.ranges(count, parts: min(threads, count / minimum), body)
     }
 
     // MARK: - Statistics

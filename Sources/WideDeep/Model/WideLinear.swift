@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The wide part: a sparse linear model over hashed wide ids, `logit = Σ w_id + bias` (Cheng et
 /// al. 2016, eq. 1, with binary features), trained per coordinate with FTRL-Proximal by default,
 /// or with AdaGrad / SGD as tf.keras' WideDeepModel allows.
@@ -147,18 +145,9 @@ public final class WideLinear: @unchecked Sendable {
         let count = batchIds.count
         // Coordinates are independent, so a large minibatch's are split across threads; each
         // coordinate's arithmetic is the same whichever thread does it.
-        let parts = count >= 4096 ? max(1, threads) : 1
         batchIds.withUnsafeBufferPointer { ids in
-            let shared = UnsafeSendable((self, ids))
-            let work: (Int) -> Void = { p in
-                let (wide, ids) = shared.value
-                wide.apply(ids: UnsafeBufferPointer(rebasing: ids[(count * p / parts)..<(count * (p + 1) / parts)]))
-            }
-            if parts > 1 {
-                let sharedWork = UnsafeSendable(work)
-                DispatchQueue.concurrentPerform(iterations: parts) { sharedWork.value($0) }
-            } else {
-                work(0)
+            Parallel.ranges(count, parts: count >= 4096 ? threads : 1) { range in
+                apply(ids: UnsafeBufferPointer(rebasing: ids[range]))
             }
         }
         batchIds.removeAll(keepingCapacity: true)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The optimizer of the deep part (or of the wide part when it is not FTRL): AdaGrad (Duchi et
@@ -86,13 +85,13 @@ public final class DeepOptimizer: @unchecked Sendable {
         let parts = count >= Self.parallelThreshold ? max(1, threads) : 1
         switch kind {
         case .sgd:
-            Self.split(count, parts: parts) { range in
+            Parallel.ranges(count, parts: parts) { range in
                 for i in range { values[i] -= lr * grads[i] }
             }
         case .adagrad:
             firstBoxes[slot].values.withUnsafeMutableBufferPointer { acc in
                 let g2 = acc.baseAddress! + offset
-                Self.split(count, parts: parts) { range in
+                Parallel.ranges(count, parts: parts) { range in
                     Self.adagrad(values + range.lowerBound, grads + range.lowerBound, g2 + range.lowerBound,
                                  count: range.count, lr: lr, eps: eps)
                 }
@@ -102,7 +101,7 @@ public final class DeepOptimizer: @unchecked Sendable {
             firstBoxes[slot].values.withUnsafeMutableBufferPointer { mBuffer in
                 secondBoxes[slot].values.withUnsafeMutableBufferPointer { vBuffer in
                     let m = mBuffer.baseAddress! + offset, v = vBuffer.baseAddress! + offset
-                    Self.split(count, parts: parts) { range in
+                    Parallel.ranges(count, parts: parts) { range in
                         for i in range {
                             let g = grads[i]
                             m[i] = b1 * m[i] + (1 - b1) * g
@@ -161,17 +160,6 @@ public final class DeepOptimizer: @unchecked Sendable {
             g2[i] += g * g
             values[i] -= lr * g / (g2[i].squareRoot() + eps)
             i += 1
-        }
-    }
-
-    /// Runs `body` over `parts` contiguous ranges of 0..<count, concurrently when parts > 1.
-    private static func split(_ count: Int, parts: Int, _ body: (Range<Int>) -> Void) {
-        guard parts > 1 else { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                shared.value((count * p / parts)..<(count * (p + 1) / parts))
-            }
         }
     }
 
