@@ -24,17 +24,3 @@ final class ChunkResults<T: Sendable>: @unchecked Sendable {
         return value
     }
 }
-
-/// A chunk result with a size known before it is joined (to reserve the joined array once).
-protocol CountedPart: Sendable {
-    var count: Int { get }
-}
-
-extension ChunkResults where T: CountedPart {
-    /// The size of chunk `index`'s result, which must be set.
-    func count(of index: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return parts[index]!.count
-    }
-}

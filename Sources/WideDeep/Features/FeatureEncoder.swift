@@ -74,17 +74,19 @@ public struct FeatureEncoder: Sendable {
         }
         var wideOffsets: [Int32]
         var names: [UInt32: String] = [:]
+        var widePart = (0..<chunks).map { parts.take($0) }
         if let width = fixedWidth {
             wideOffsets = (0...data.count).map { Int32($0 * width) }
         } else {
             wideOffsets = [Int32](repeating: 0, count: data.count + 1)
             // Exact capacity: growing by doubling would hold up to twice the ids.
-            let total = (0..<chunks).reduce(0) { $0 + parts.count(of: $1) }
+            let total = widePart.reduce(0) { $0 + $1.ids.count }
             wideIds.reserveCapacity(total)
             wideGroups.reserveCapacity(total)
         }
         for c in 0..<chunks {
-            let part = parts.take(c)
+            let part = widePart[c]
+            widePart[c] = WidePart()          // each chunk's ids are freed once joined
             if fixedWidth == nil {
                 let base = Int32(wideIds.count), first = c * chunkRows
                 for (i, offset) in part.offsets.enumerated().dropFirst() { wideOffsets[first + i] = offset + base }
@@ -112,8 +114,7 @@ public struct FeatureEncoder: Sendable {
     static let namedRows = 100_000
 
     /// The wide ids of rows `rows`, with CSR offsets starting at 0.
-    struct WidePart: Sendable, CountedPart {
-        var count: Int { ids.count }
+    struct WidePart: Sendable {
         var offsets: [Int32] = [0]
         var ids: [UInt32] = []
         var groups: [UInt16] = []
@@ -154,10 +155,12 @@ public struct FeatureEncoder: Sendable {
         let bucketizers = layout.bucketizers, bucketColumns = layout.bucketColumns
         let bucketHashes = self.bucketHashes, crossStates = self.crossStates
         let multiOffsets = data.multiValuedOffsets, multiHashes = data.multiValuedHashes
+        let crosses = layout.crosses
         // Crosses flattened: component k of cross c is plan[starts[c] + k], a categorical field
-        // index f ≥ 0 or a bucketizer b as −(b + 1).
+        // index f ≥ 0 or a bucketizer b as −(b + 1). A simple cross (no multi-valued component)
+        // has exactly one id, hashed here without building its component lists.
         var plan: [Int] = [], starts: [Int] = [0], simple: [Bool] = []
-        for cross in layout.crosses {
+        for cross in crosses {
             for component in cross.components {
                 switch component {
                 case .categorical(let f): plan.append(f)
@@ -198,34 +201,17 @@ public struct FeatureEncoder: Sendable {
                 for c in 0..<crossStates.count {
                     let group = UInt16(groupOfCross + c)
                     if simple[c] {
-                        // One id: StableHash.cross over the components' hashes, inlined.
                         var h = crossStates[c]
                         for k in starts[c]..<starts[c + 1] {
-                            var v = plan[k] >= 0 ? categorical[base + plan[k]] : bucketHash(-plan[k] - 1, row: r)
-                            for _ in 0..<8 {
-                                h ^= v & 0xFF
-                                h = h &* StableHash.fnvPrime
-                                v >>= 8
-                            }
+                            h = StableHash.crossStep(h, plan[k] >= 0 ? categorical[base + plan[k]] : bucketHash(-plan[k] - 1, row: r))
                         }
                         ids.append(UInt32(StableHash.fmix64(h) % hashBuckets))
                         groups.append(group)
                         continue
                     }
-                    let count = starts[c + 1] - starts[c]
-                    for k in 0..<count {
-                        let component = plan[starts[c] + k]
-                        componentValues[k].removeAll(keepingCapacity: true)
-                        if component < 0 {
-                            componentValues[k].append(bucketHash(-component - 1, row: r))
-                        } else if component < singles {
-                            componentValues[k].append(categorical[base + component])
-                        } else {
-                            let m = component - singles
-                            componentValues[k].append(contentsOf: multiHashes[m][Int(multiOffsets[m][r])..<Int(multiOffsets[m][r + 1])])
-                        }
-                    }
-                    Self.forEachCombination(componentValues[0..<count], limit: Self.maxCrossIds, buffer: &crossBuffer) { combo in
+                    collectComponents(of: crosses[c], row: r, data: data, into: &componentValues)
+                    Self.forEachCombination(componentValues[0..<crosses[c].components.count], limit: Self.maxCrossIds,
+                                            buffer: &crossBuffer) { combo in
                         ids.append(UInt32(StableHash.cross(state: crossStates[c], components: combo) % hashBuckets))
                         groups.append(group)
                     }
@@ -268,22 +254,30 @@ public struct FeatureEncoder: Sendable {
                 emit(name: "\(bucketizer.name)∈\(bucketizer.describe(bucket: bucket))")
             }
             for cross in layout.crosses {
-                for (k, component) in cross.components.enumerated() {
-                    componentValues[k].removeAll(keepingCapacity: true)
-                    switch component {
-                    case .categorical(let f) where f < singles:
-                        componentValues[k].append(data.categorical[r * singles + f])
-                    case .bucket(let b):
-                        let bucket = layout.bucketizers[b].bucket(data.numeric[r * numericCount + layout.bucketColumns[b]])
-                        componentValues[k].append(bucketHashes[b][bucket])
-                    case .categorical(let f):
-                        componentValues[k].append(contentsOf: data.multiValues(field: f - singles, row: r))
-                    }
-                }
+                collectComponents(of: cross, row: r, data: data, into: &componentValues)
                 Self.forEachCombination(componentValues[0..<cross.components.count], limit: Self.maxCrossIds,
                                         buffer: &crossBuffer) { combo in
                     emit(name: crossName(cross, combo, data: data, row: r))
                 }
+            }
+        }
+    }
+
+    /// Component k's value hashes of `cross` in row `r` into `values[k]` (several for a
+    /// multi-valued field, one otherwise).
+    private func collectComponents(of cross: FeatureLayout.Cross, row r: Int, data: RawDataset,
+                                   into values: inout [[UInt64]]) {
+        let singles = layout.schema.categorical.count, numericCount = layout.schema.numeric.count
+        for (k, component) in cross.components.enumerated() {
+            values[k].removeAll(keepingCapacity: true)
+            switch component {
+            case .categorical(let f) where f < singles:
+                values[k].append(data.categorical[r * singles + f])
+            case .bucket(let b):
+                let bucket = layout.bucketizers[b].bucket(data.numeric[r * numericCount + layout.bucketColumns[b]])
+                values[k].append(bucketHashes[b][bucket])
+            case .categorical(let f):
+                values[k].append(contentsOf: data.multiValues(field: f - singles, row: r))
             }
         }
     }

@@ -64,15 +64,21 @@ public enum StableHash {
     @inlinable
     public static func cross(state: UInt64, components: some Sequence<UInt64>) -> UInt64 {
         var h = state
-        for component in components {
-            var c = component
-            for _ in 0..<8 {
-                h ^= c & 0xFF
-                h = h &* fnvPrime
-                c >>= 8
-            }
-        }
+        for component in components { h = crossStep(h, component) }
         return fmix64(h)
+    }
+
+    /// One component's eight little-endian bytes folded into a cross's FNV state (`cross` is
+    /// `fmix64` of these steps from the cross's state).
+    @inlinable
+    public static func crossStep(_ state: UInt64, _ component: UInt64) -> UInt64 {
+        var h = state, c = component
+        for _ in 0..<8 {
+            h ^= c & 0xFF
+            h = h &* fnvPrime
+            c >>= 8
+        }
+        return h
     }
 
     /// A second, independent index from a value hash (embedding rows), so that the wide id and
