@@ -16,18 +16,27 @@ final class BlockReader {
     private var endOfFile = false
 
     init(path: String, blockBytes: Int) throws {
+        (descriptor, fileBytes) = try Self.open(path)
+        self.path = path
+        self.blockBytes = max(1, blockBytes)
+    }
+
+    /// Opens a data file for reading: its descriptor and size, or an error naming the file
+    /// (missing, a folder, unreadable).
+    static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(file: path, "file not found")
         }
         guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a data file") }
-        let fd = open(path, O_RDONLY)
+        let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError(file: path, "cannot open for reading (permissions?)") }
         var info = stat()
-        fileBytes = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        descriptor = fd
-        self.path = path
-        self.blockBytes = max(1, blockBytes)
+        guard fstat(fd, &info) == 0 else {
+            _ = Foundation.close(fd)
+            throw DataError(file: path, "cannot read its size")
+        }
+        return (fd, Int(info.st_size))
     }
 
     deinit { close() }

@@ -47,18 +47,9 @@ public struct DatasetReader: Sendable {
     }
 
     static func load(path: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(file: path, "file not found")
-        }
-        guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a data file") }
         // Read straight into the array (through Data, the file was held twice while copied).
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(file: path, "cannot open for reading (permissions?)") }
+        let (fd, size) = try BlockReader.open(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DataError(file: path, "cannot read its size") }
-        let size = Int(info.st_size)
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0

@@ -11,15 +11,7 @@ final class DatasetReaderTests: XCTestCase {
 
     let header = "site,price,count,click\n"
 
-    var config: RunConfig {
-        var config = RunConfig()
-        config.data.label = "click"
-        config.data.positive = ["yes"]
-        config.data.negative = ["no"]
-        config.features.categorical = ["site"]
-        config.features.numeric = ["price", "count"]
-        return config
-    }
+    var config: RunConfig { .clickCSV }
 
     private func reader(strict: Bool = false, threads: Int = 1) throws -> DatasetReader {
         DatasetReader(schema: try DataSchema(config: config), strict: strict, threads: threads)

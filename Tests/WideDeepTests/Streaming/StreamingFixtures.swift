@@ -19,17 +19,6 @@ enum StreamingFixtures {
         return options
     }
 
-    /// Runs a session to its end and returns its last snapshot.
-    static func run(_ config: RunConfig, options: SessionOptions = SessionOptions(),
-                    file: StaticString = #filePath, line: UInt = #line) -> TrainingSnapshot {
-        let session = TrainingSession(config: config, options: options)
-        session.start()
-        session.waitUntilFinished()
-        let snapshot = session.snapshot
-        XCTAssertEqual(snapshot.state, .finished, snapshot.stateDetail ?? "", file: file, line: line)
-        return snapshot
-    }
-
     /// An encoded dataset whose row r has numeric value r, label r % 2, `r % 3 + 1` wide ids
     /// (r·10 + k) and embedding row r: every copied field can be traced back to its row.
     static func tracedRows(_ range: Range<Int>) -> EncodedDataset {

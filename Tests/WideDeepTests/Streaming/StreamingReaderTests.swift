@@ -10,15 +10,7 @@ final class StreamingReaderTests: XCTestCase {
     override func setUpWithError() throws { folder = try TemporaryFolder() }
     override func tearDown() { folder = nil }
 
-    private var csvConfig: RunConfig {
-        var config = RunConfig()
-        config.data.label = "click"
-        config.data.positive = ["yes"]
-        config.data.negative = ["no"]
-        config.features.categorical = ["site"]
-        config.features.numeric = ["price", "count"]
-        return config
-    }
+    private var csvConfig: RunConfig { .clickCSV }
 
     /// Every block of the stream joined into one dataset.
     private func readStreamed(_ path: String, schema: DataSchema, blockBytes: Int, threads: Int,

@@ -17,7 +17,7 @@ final class StreamingSessionTests: XCTestCase {
 
     private func run(_ config: RunConfig, _ options: SessionOptions = SessionOptions(),
                      file: StaticString = #filePath, line: UInt = #line) -> TrainingSnapshot {
-        StreamingFixtures.run(config, options: options, file: file, line: line)
+        SmallRun.run(config, options: options, file: file, line: line)
     }
 
     /// The same rows in the same minibatches reach the model, so a streamed run in file order is

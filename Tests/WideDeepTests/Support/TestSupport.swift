@@ -30,6 +30,19 @@ final class TemporaryFolder {
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
 
+extension RunConfig {
+    /// A CSV with a yes/no `click` label, categorical `site`, numeric `price` and `count`.
+    static var clickCSV: RunConfig {
+        var config = RunConfig()
+        config.data.label = "click"
+        config.data.positive = ["yes"]
+        config.data.negative = ["no"]
+        config.features.categorical = ["site"]
+        config.features.numeric = ["price", "count"]
+        return config
+    }
+}
+
 enum TestPaths {
     /// The package root, found from this file's location (…/Tests/WideDeepTests/Support/…).
     static let repositoryRoot: URL = {
