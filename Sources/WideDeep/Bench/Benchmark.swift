@@ -12,15 +12,20 @@ public enum Benchmark {
         public var runs: Int
 
         public init(name: String, unit: String, samples: [Double]) {
-            let sorted = samples.sorted()
             self.name = name
             self.unit = unit
             self.runs = samples.count
-            median = sorted.isEmpty ? .nan : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-            min = sorted.first ?? .nan
-            max = sorted.last ?? .nan
+            median = Benchmark.median(samples)
+            min = samples.min() ?? .nan
+            max = samples.max() ?? .nan
         }
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); NaN when empty.
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func time(_ body: () -> Void) -> Double {

@@ -52,7 +52,7 @@ public enum CheckpointBenchmark {
             }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let save = median(saves), load = median(loads)
+        let save = Benchmark.median(saves), load = Benchmark.median(loads)
         return Result(bytes: size, saveMBps: Double(size) / save / 1e6, loadMBps: Double(size) / load / 1e6,
                       saveSeconds: save, loadSeconds: load)
     }
@@ -81,8 +81,7 @@ public enum CheckpointBenchmark {
                 n[i] = Float(generator.nextUnit() * 10)
                 if i < groupOf.count { groupOf[i] = UInt16(i % fields) }
             }
-            wide.z = z
-            wide.n = n
+            wide.restore(z: z, n: n)
             wide.groupOf = groupOf
         }
         for table in model.tables { for r in stride(from: 0, to: table.rows, by: 2) { table.touched[r] = 1 } }
@@ -95,10 +94,5 @@ public enum CheckpointBenchmark {
     private static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components
         return Double(s) + Double(attoseconds) / 1e18
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

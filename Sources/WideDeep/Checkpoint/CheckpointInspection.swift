@@ -14,7 +14,7 @@ public struct CheckpointInspection: Sendable, Encodable {
     public var examples: Int
     public var parts: [Part]
     public var wide: Wide?
-    public var embeddings: [Embedding]
+    public var embeddings: [EmbeddingFieldStatistics]
     public var topWeights: [Weight]
 
     /// Parameters and stored bytes of one part: wide (weights or z, n, and `group_of`),
@@ -39,16 +39,6 @@ public struct CheckpointInspection: Sendable, Encodable {
         public var name: String
         public var nonzero: Int
         public var touched: Int
-    }
-
-    public struct Embedding: Sendable, Encodable, Equatable {
-        public var field: String
-        public var rows: Int
-        public var rowsTouched: Int
-        public var meanNorm: Double
-        public var maxNorm: Double
-        /// 5th, 25th, 50th, 75th, 95th percentiles of the touched rows' norms.
-        public var normPercentiles: [Double]
     }
 
     /// One wide coordinate: its weight, its feature group and an example feature value hashed to
@@ -89,11 +79,7 @@ public struct CheckpointInspection: Sendable, Encodable {
             wide = nil
             topWeights = []
         }
-        embeddings = model.tables.map { table in
-            let s = table.statistics()
-            return Embedding(field: s.field, rows: s.rows, rowsTouched: s.rowsTouched, meanNorm: s.meanNorm,
-                             maxNorm: s.maxNorm, normPercentiles: s.normPercentiles)
-        }
+        embeddings = model.tables.map { $0.statistics() }
     }
 
     private static func parts(_ checkpoint: LoadedCheckpoint) -> [Part] {

@@ -96,8 +96,7 @@ extension WideDeepModel {
         }
         if let wide {
             let (zName, nName) = wideTensorNames
-            wide.z = state.floats[zName]!
-            if wide.kind != .sgd { wide.n = state.floats[nName]! }
+            wide.restore(z: state.floats[zName]!, n: wide.kind == .sgd ? nil : state.floats[nName]!)
             wide.groupOf = state.uint16["wide.group_of"]!
         }
         for table in tables {

@@ -52,23 +52,18 @@ public final class WideLinear: @unchecked Sendable {
     deinit { coordinates.deallocate() }
 
     /// FTRL's z per coordinate (AdaGrad, SGD: the weights), bias last. A copy: for checkpoints.
-    public var z: [Float] {
-        get { (0...size).map { coordinates[$0].z } }
-        set {
-            precondition(newValue.count == size + 1)
-            for i in 0...size { coordinates[i].z = newValue[i] }
-            refreshWeights()
-        }
-    }
+    public var z: [Float] { (0...size).map { coordinates[$0].z } }
 
     /// FTRL's n (AdaGrad: the accumulators), bias last. A copy: for checkpoints.
-    public var n: [Float] {
-        get { (0...size).map { coordinates[$0].n } }
-        set {
-            precondition(newValue.count == size + 1)
-            for i in 0...size { coordinates[i].n = newValue[i] }
-            refreshWeights()
-        }
+    public var n: [Float] { (0...size).map { coordinates[$0].n } }
+
+    /// Sets z and, unless nil (SGD keeps none), n — `size + 1` values each, bias last — then
+    /// recomputes the cached weights once.
+    public func restore(z: [Float], n: [Float]?) {
+        precondition(z.count == size + 1 && (n?.count ?? size + 1) == size + 1)
+        for i in 0...size { coordinates[i].z = z[i] }
+        if let n { for i in 0...size { coordinates[i].n = n[i] } }
+        refreshWeights()
     }
 
     /// Feature group that first updated each coordinate; `untouched` where none has.

@@ -164,7 +164,7 @@ public struct WideGroupStatistics: Sendable, Equatable {
     }
 }
 
-public struct EmbeddingFieldStatistics: Sendable, Equatable {
+public struct EmbeddingFieldStatistics: Sendable, Encodable, Equatable {
     public var field: String
     public var rows: Int
     public var rowsTouched: Int

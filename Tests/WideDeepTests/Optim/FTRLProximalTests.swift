@@ -212,8 +212,7 @@ final class FTRLProximalTests: XCTestCase {
         XCTAssertEqual(logit(probe), wide.bias)
         let (z, n) = (wide.z, wide.n)
         let restored = WideLinear(size: 8, kind: .ftrl, ftrl: wide.ftrl, learningRate: 0)
-        restored.z = z
-        restored.n = n
+        restored.restore(z: z, n: n)
         XCTAssertEqual(probe.withUnsafeBufferPointer { restored.logit(ids: $0) }, logit(probe))
     }
 }
