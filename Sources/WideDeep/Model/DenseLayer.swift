@@ -15,6 +15,8 @@ public final class DenseLayer: @unchecked Sendable {
     public private(set) var weightGradient: [Float]
     public private(set) var biasGradient: [Float]
     private var weightTransposed: [Float]
+    /// Per unit, whether it was zero for the whole last batch (reused by every backward pass).
+    private var deadUnits: [Bool]
 
     public init(name: String, inputs: Int, outputs: Int, relu: Bool, generator: inout SeededGenerator) {
         self.name = name
@@ -27,6 +29,7 @@ public final class DenseLayer: @unchecked Sendable {
         weightGradient = [Float](repeating: 0, count: inputs * outputs)
         biasGradient = [Float](repeating: 0, count: outputs)
         weightTransposed = [Float](repeating: 0, count: inputs * outputs)
+        deadUnits = [Bool](repeating: false, count: outputs)
     }
 
     /// Forward: x [B × inputs] → y [B × outputs]. Each thread fills, multiplies and rectifies its
@@ -58,9 +61,8 @@ public final class DenseLayer: @unchecked Sendable {
         // batch order) and liveness belong to one thread.
         let outputs = self.outputs, relu = self.relu
         let columnParts = outputs >= 64 && batch * outputs >= 1 << 15 ? threads : 1
-        var dead = [Bool](repeating: false, count: outputs)
         biasGradient.withUnsafeMutableBufferPointer { db in
-            dead.withUnsafeMutableBufferPointer { dead in
+            deadUnits.withUnsafeMutableBufferPointer { dead in
                 let pointers = UnsafeSendable((y, dy, db.baseAddress!, dead.baseAddress!))
                 Parallel.ranges(outputs, parts: columnParts) { columns in
                     let (y, dy, db, dead) = pointers.value
@@ -104,7 +106,7 @@ public final class DenseLayer: @unchecked Sendable {
                 }
             }
         }
-        lastDeadFraction = relu && batch > 0 ? Double(dead.lazy.filter { $0 }.count) / Double(outputs) : 0
+        lastDeadFraction = relu && batch > 0 ? Double(deadUnits.lazy.filter { $0 }.count) / Double(outputs) : 0
         weightGradient.withUnsafeMutableBufferPointer { dw in
             Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads)
         }

@@ -23,6 +23,9 @@ public final class EmbeddingTable: @unchecked Sendable {
     /// Scratch of the training step: each row's place in the minibatch's list of distinct rows,
     /// −1 outside a step (rows × 4 bytes, 1/16 of the values at dim 16).
     let slotOfRow: UnsafeMutablePointer<Int32>
+    /// Reused by the training step: the distinct rows a minibatch used, and a gradient row each.
+    var stepRows: [Int32] = []
+    var stepGradients: [Float] = []
 
     /// A table with random values, or zeros when `generator` is nil (its values are about to
     /// be overwritten from a checkpoint: drawing 27 million normals would take most of a load).

@@ -286,47 +286,52 @@ public final class WideDeepModel: @unchecked Sendable {
             // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
             // examples add into it in batch order: the same sums as sorting by (row, example),
             // without sorting. The slots are cleared again below.
-            var touchedRows: [Int32] = []
-            touchedRows.reserveCapacity(rows.count)
+            // The table's reused buffers, taken for the step and handed back at its end.
+            var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
+            (table.stepRows, table.stepGradients) = ([], [])
+            defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
+            touchedRows.removeAll(keepingCapacity: true)
             let multi = f - singles
             let uses = f < singles ? rows.count : Int(rows.reduce(0) {
                 $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
             })
-            let gradients = UnsafeMutablePointer<Float>.allocate(capacity: max(1, uses * d))
-            defer { gradients.deallocate() }
-            let slotOfRow = table.slotOfRow
-            func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
-                var slot = Int(slotOfRow[Int(row)])
-                if slot < 0 {
-                    slot = touchedRows.count
-                    slotOfRow[Int(row)] = Int32(slot)
-                    touchedRows.append(row)
-                    (gradients + slot * d).initialize(repeating: 0, count: d)
+            if gradientBuffer.count < max(1, uses * d) { gradientBuffer = [Float](repeating: 0, count: max(1, uses * d)) }
+            gradientBuffer.withUnsafeMutableBufferPointer { buffer in
+                let gradients = buffer.baseAddress!
+                let slotOfRow = table.slotOfRow
+                func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
+                    var slot = Int(slotOfRow[Int(row)])
+                    if slot < 0 {
+                        slot = touchedRows.count
+                        slotOfRow[Int(row)] = Int32(slot)
+                        touchedRows.append(row)
+                        (gradients + slot * d).initialize(repeating: 0, count: d)
+                    }
+                    let gradient = gradients + slot * d
+                    if let scale {
+                        for k in 0..<d { gradient[k] += source[k] * scale }
+                    } else {
+                        for k in 0..<d { gradient[k] += source[k] }
+                    }
                 }
-                let gradient = gradients + slot * d
-                if let scale {
-                    for k in 0..<d { gradient[k] += source[k] * scale }
-                } else {
-                    for k in 0..<d { gradient[k] += source[k] }
+                for (b, r) in rows.enumerated() {
+                    let source = dx0.value + b * width + f * d
+                    if f < singles {
+                        add(row: data.embeddingRows[Int(r) * singles + f], source: source, scale: nil)
+                    } else {
+                        let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
+                        let scale = 1 / Float(max(1, hi - lo))
+                        for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
+                    }
                 }
-            }
-            for (b, r) in rows.enumerated() {
-                let source = dx0.value + b * width + f * d
-                if f < singles {
-                    add(row: data.embeddingRows[Int(r) * singles + f], source: source, scale: nil)
-                } else {
-                    let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
-                    let scale = 1 / Float(max(1, hi - lo))
-                    for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
+                for row in touchedRows {
+                    slotOfRow[Int(row)] = -1
+                    table.touched[Int(row)] = 1
                 }
-            }
-            for row in touchedRows {
-                slotOfRow[Int(row)] = -1
-                table.touched[Int(row)] = 1
-            }
-            touchedRows.withUnsafeBufferPointer { touchedRows in
-                model.deepOptimizer.updateRows(slot: model.tableSlots[f], rows: touchedRows, dim: d, values: table.pointer,
-                                               grads: gradients)
+                touchedRows.withUnsafeBufferPointer { touchedRows in
+                    model.deepOptimizer.updateRows(slot: model.tableSlots[f], rows: touchedRows, dim: d, values: table.pointer,
+                                                   grads: gradients)
+                }
             }
         }
         Parallel.forEach(tables.count, threads: threads, work)
