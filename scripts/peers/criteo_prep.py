@@ -133,3 +133,29 @@ def logloss(labels, probabilities):
 def peak_rss_mb():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def add_run_arguments(parser):
+    """The flags every wide & deep peer script takes."""
+    parser.add_argument("--train", required=True)
+    parser.add_argument("--valid", required=True)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--seed", type=int, default=1)
+
+
+def report(system, args, train_rows, prep_seconds, train_seconds, timed_examples, call_seconds,
+           valid_labels, valid_scores, valid_seconds):
+    """Prints a wide & deep peer's one JSON line for compare.sh: training ex/s over the timed
+    examples, the rate with this script's parsing (rows / (call + prep seconds)), validation."""
+    import json
+    print(json.dumps({
+        "system": system, "threads": args.threads, "batch_size": args.batch_size, "train_rows": train_rows,
+        "prep_seconds": round(prep_seconds, 2), "train_seconds": round(train_seconds, 2),
+        "train_examples_per_sec": round(timed_examples / train_seconds), "train_call_seconds": round(call_seconds, 2),
+        "with_parsing_examples_per_sec": round(train_rows / (call_seconds + prep_seconds)),
+        "valid_examples_per_sec": round(len(valid_labels) / valid_seconds),
+        "valid_auc": round(auc(valid_labels, valid_scores), 4),
+        "valid_logloss": round(logloss(valid_labels, valid_scores), 4),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }))

@@ -13,7 +13,6 @@ Training examples/s exclude parsing and the graph and session set-up: a hook tim
 of the first step to the last. Prints one JSON line like torch_wide_deep.py.
 """
 import argparse
-import json
 import logging
 import os
 import tempfile
@@ -47,11 +46,7 @@ def features(wide, embed, numeric):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--valid", required=True)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=512)
-    parser.add_argument("--seed", type=int, default=1)
+    prep.add_run_arguments(parser)
     parser.add_argument("--loss-reduction", choices=["sum", "mean"], default="sum")
     args = parser.parse_args()
     tf.get_logger().setLevel(logging.ERROR)
@@ -117,16 +112,8 @@ def main():
     start = time.perf_counter()
     scores = np.array([p["logistic"][0] for p in estimator.predict(valid_input, predict_keys=["logistic"])])
     valid_seconds = time.perf_counter() - start
-    print(json.dumps({
-        "system": f"tensorflow {tf.__version__} DNNLinearCombinedClassifier", "threads": args.threads,
-        "batch_size": args.batch_size, "train_rows": len(labels), "prep_seconds": round(prep_seconds, 2),
-        "train_seconds": round(train_seconds, 2), "train_examples_per_sec": round(timed_examples / train_seconds),
-        "train_call_seconds": round(wall_seconds, 2),
-        "with_parsing_examples_per_sec": round(len(labels) / (wall_seconds + prep_seconds)),
-        "valid_examples_per_sec": round(len(v_labels) / valid_seconds),
-        "valid_auc": round(prep.auc(v_labels, scores), 4), "valid_logloss": round(prep.logloss(v_labels, scores), 4),
-        "peak_rss_mb": round(prep.peak_rss_mb()),
-    }))
+    prep.report(f"tensorflow {tf.__version__} DNNLinearCombinedClassifier", args, len(labels), prep_seconds,
+                train_seconds, timed_examples, wall_seconds, v_labels, scores, valid_seconds)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Prints one JSON line: prep seconds (parse + encode), training examples/s (parsin
 rate with this script's parsing included, validation AUC and logloss, peak RSS.
 """
 import argparse
-import json
 import time
 
 import numpy as np
@@ -53,12 +52,8 @@ class WideDeep(nn.Module):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--valid", required=True)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=512)
+    prep.add_run_arguments(parser)
     parser.add_argument("--lr", type=float, default=0.05)
-    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -94,15 +89,8 @@ def main():
                                 torch.from_numpy(v_numeric[lo:lo + 4096])))
             for lo in range(0, len(v_labels), 4096)]).numpy()
         valid_seconds = time.perf_counter() - start
-    print(json.dumps({
-        "system": f"pytorch {torch.__version__}", "threads": args.threads, "batch_size": args.batch_size,
-        "train_rows": len(labels), "prep_seconds": round(prep_seconds, 2),
-        "train_seconds": round(train_seconds, 2), "train_examples_per_sec": round(len(labels) / train_seconds),
-        "with_parsing_examples_per_sec": round(len(labels) / (train_seconds + prep_seconds)),
-        "valid_examples_per_sec": round(len(v_labels) / valid_seconds),
-        "valid_auc": round(prep.auc(v_labels, scores), 4), "valid_logloss": round(prep.logloss(v_labels, scores), 4),
-        "peak_rss_mb": round(prep.peak_rss_mb()),
-    }))
+    prep.report(f"pytorch {torch.__version__}", args, len(labels), prep_seconds, train_seconds, len(labels),
+                train_seconds, v_labels, scores, valid_seconds)
 
 
 if __name__ == "__main__":
