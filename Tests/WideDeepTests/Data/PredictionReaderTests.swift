@@ -11,11 +11,7 @@ final class PredictionReaderTests: XCTestCase {
     override func tearDown() { folder = nil }
 
     private var schema: DataSchema {
-        var config = RunConfig()
-        config.data.label = "click"
-        config.data.positive = ["yes"]
-        config.data.negative = ["no"]
-        config.features.categorical = ["site"]
+        var config = RunConfig.clickCSV
         config.features.numeric = ["price"]
         return try! DataSchema(config: config)
     }
