@@ -35,8 +35,10 @@ public enum Benchmark {
     }
 
     /// GFLOP/s of `C[m×n] = A[m×k]·B[k×n]` (2·m·k·n flops), best of a few repetitions per run;
-    /// with `transposedA`, A is read from its row-major transpose.
-    public static func gemm(m: Int, k: Int, n: Int, transposedA: Bool = false, threads: Int, runs: Int) -> Figure {
+    /// with `transposedA` (`transposedB`), A (B) is read from its row-major transpose. One packing
+    /// scratch serves every repetition, as a dense layer's does in training.
+    public static func gemm(m: Int, k: Int, n: Int, transposedA: Bool = false, transposedB: Bool = false, threads: Int,
+                            runs: Int) -> Figure {
         var generator = SeededGenerator(seed: 1)
         let a = (0..<(m * k)).map { _ in Float(generator.nextUnit() - 0.5) }
         let b = (0..<(k * n)).map { _ in Float(generator.nextUnit() - 0.5) }
@@ -44,6 +46,7 @@ public enum Benchmark {
         let flops = 2.0 * Double(m * k * n)
         let repetitions = max(1, Int(2e8 / flops))
         var samples: [Double] = []
+        let scratch = GemmScratch()
         for _ in 0..<runs {
             let seconds = a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
@@ -51,7 +54,8 @@ public enum Benchmark {
                         time {
                             for _ in 0..<repetitions {
                                 Gemm.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, k: k, n: n,
-                                              transposedA: transposedA, threads: threads)
+                                              transposedA: transposedA, transposedB: transposedB, threads: threads,
+                                              scratch: scratch)
                             }
                         }
                     }
@@ -60,7 +64,8 @@ public enum Benchmark {
             samples.append(flops * Double(repetitions) / seconds / 1e9)
         }
         let left = transposedA ? "(\(k)×\(m))ᵀ" : "\(m)×\(k)"
-        return Figure(name: "GEMM \(left)·\(k)×\(n)", unit: "GFLOP/s", samples: samples)
+        let right = transposedB ? "(\(n)×\(k))ᵀ" : "\(k)×\(n)"
+        return Figure(name: "GEMM \(left)·\(right)", unit: "GFLOP/s", samples: samples)
     }
 
     /// Criteo TSV parsing speed in MB/s of `bytes`.

@@ -5,9 +5,10 @@ import Foundation
 /// Single-precision matrix products for the dense layers, written in Swift SIMD.
 ///
 /// One product, `C[m×n] (+)= A[m×k] · B[k×n]`, all row-major, or with A given as its transpose
-/// (`transposedA`: the weight gradient xᵀ·dA reads x in place); dx = dA·Wᵀ uses a transposed copy
-/// of W (`transpose`), which costs O(k·n) against the product's O(m·k·n). The
-/// micro-kernels live in the `Kernels` / `KernelsHaswell` modules (one source, two targets).
+/// (`transposedA`: the weight gradient xᵀ·dA reads x in place) or B given as its transpose
+/// (`transposedB`: dx = dA·Wᵀ reads W in place). B is first packed into 16-column panels (see
+/// `GemmKernel`), which costs O(k·n) against the product's O(m·k·n). The micro-kernels live in
+/// the `Kernels` / `KernelsHaswell` modules (one source, two targets).
 ///
 /// Threads split the rows of C, so every element is computed by the same sequence of operations
 /// whatever the thread count: results are bit-identical for any `threads` (on one machine: the
@@ -23,35 +24,53 @@ public enum Gemm {
 
     public static var kernelName: String { usesFMA ? KernelsHaswell.GemmKernel.name : Kernels.GemmKernel.name }
 
-    static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                             rows: Range<Int>, k: Int, n: Int, accumulate: Bool, aRowStride: Int, aColumnStride: Int) {
-        if usesFMA {
-            KernelsHaswell.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
-                                                   aRowStride: aRowStride, aColumnStride: aColumnStride)
-        } else {
-            Kernels.GemmKernel.multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
-                                            aRowStride: aRowStride, aColumnStride: aColumnStride)
-        }
-    }
-
-    /// `C[m×n] (+)= A·B` with A [m×k] row-major, or with `transposedA` A's transpose [k×m] row-major.
+    /// `C[m×n] (+)= A·B` with A [m×k] row-major (or, `transposedA`, its transpose [k×m]) and
+    /// B [k×n] row-major (or, `transposedB`, its transpose [n×k]). `scratch` holds the packed B
+    /// (one per caller, reused; nil allocates one for this call).
     public static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                 m: Int, k: Int, n: Int, accumulate: Bool = false, transposedA: Bool = false,
-                                threads: Int = 1) {
+                                transposedB: Bool = false, threads: Int = 1, scratch: GemmScratch? = nil) {
         guard m > 0, n > 0 else { return }
-        let pointers = UnsafeSendable((a, b, c))
-        forEachRowPart(m: m, k: k, n: n, threads: threads) { rows in
-            let (a, b, c) = pointers.value
-            multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate, transposedA: transposedA, m: m)
+        let scratch = scratch ?? GemmScratch()
+        withExtendedLifetime(scratch) {
+            let packed = pack(b, k: k, n: n, transposed: transposedB, threads: threads, into: scratch)
+            let pointers = UnsafeSendable((a, packed, c))
+            forEachRowPart(m: m, k: k, n: n, threads: threads) { rows in
+                let (a, packed, c) = pointers.value
+                multiplyRows(a, packedB: packed, c, rows: rows, k: k, n: n, accumulate: accumulate, transposedA: transposedA, m: m)
+            }
         }
     }
 
-    /// Rows `rows` of `C (+)= A·B` on the calling thread (for callers that run their own work on
-    /// the same rows in the same parallel region, see `forEachRowPart`).
-    static func multiplyRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    /// Packs B [k×n] (or, `transposed`, B given as its transpose [n×k]) into `scratch` for
+    /// `multiplyRows`, the panels split across threads. The result lives until the next pack
+    /// into the same scratch.
+    static func pack(_ b: UnsafePointer<Float>, k: Int, n: Int, transposed: Bool, threads: Int,
+                     into scratch: GemmScratch) -> UnsafePointer<Float> {
+        let packed = scratch.buffer(count: Kernels.GemmKernel.packedCount(k: k, n: n))
+        let panels = (n + Kernels.GemmKernel.panelWidth - 1) / Kernels.GemmKernel.panelWidth
+        let pointers = UnsafeSendable((b, packed))
+        Parallel.ranges(panels, parts: k * n >= 1 << 14 ? threads : 1) { range in
+            let (b, packed) = pointers.value
+            // Packing only copies, so the portable build serves both kernels.
+            Kernels.GemmKernel.packB(b, rowStride: transposed ? 1 : n, columnStride: transposed ? k : 1, k: k, n: n,
+                                     panels: range, into: packed)
+        }
+        return UnsafePointer(packed)
+    }
+
+    /// Rows `rows` of `C (+)= A·B` with B packed by `pack`, on the calling thread (for callers
+    /// that run their own work on the same rows in the same parallel region, see `forEachRowPart`).
+    static func multiplyRows(_ a: UnsafePointer<Float>, packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                              rows: Range<Int>, k: Int, n: Int, accumulate: Bool, transposedA: Bool = false, m: Int) {
-        multiplyRows(a, b, c, rows: rows, k: k, n: n, accumulate: accumulate,
-                     aRowStride: transposedA ? 1 : k, aColumnStride: transposedA ? m : 1)
+        let rowStride = transposedA ? 1 : k, columnStride = transposedA ? m : 1
+        if usesFMA {
+            KernelsHaswell.GemmKernel.multiplyRows(a, aRowStride: rowStride, aColumnStride: columnStride, packedB: packedB, c,
+                                                   rows: rows, k: k, n: n, accumulate: accumulate)
+        } else {
+            Kernels.GemmKernel.multiplyRows(a, aRowStride: rowStride, aColumnStride: columnStride, packedB: packedB, c,
+                                            rows: rows, k: k, n: n, accumulate: accumulate)
+        }
     }
 
     /// Splits the m rows of a product's C into up to `threads` parts on 6-row boundaries (the
@@ -65,23 +84,26 @@ public enum Gemm {
             body((blockRange.lowerBound * 6)..<min(m, blockRange.upperBound * 6))
         }
     }
+}
 
-    /// `out[n×m] = in[m×n]ᵀ`, row-major, in 8×8 tiles to stay in cache.
-    public static func transpose(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int) {
-        let tile = 8
-        var i0 = 0
-        while i0 < m {
-            let i1 = min(m, i0 + tile)
-            var j0 = 0
-            while j0 < n {
-                let j1 = min(n, j0 + tile)
-                for i in i0..<i1 {
-                    for j in j0..<j1 { output[j * m + i] = input[i * n + j] }
-                }
-                j0 = j1
-            }
-            i0 = i1
-        }
+/// A reusable, 64-byte-aligned buffer for a packed B: each dense layer keeps one, so the training
+/// loop packs without allocating.
+public final class GemmScratch: @unchecked Sendable {
+    private var pointer: UnsafeMutablePointer<Float>?
+    private var capacity = 0
+
+    public init() {}
+
+    /// At least `count` floats, contents unspecified; valid until the next call.
+    func buffer(count: Int) -> UnsafeMutablePointer<Float> {
+        if let pointer, capacity >= count { return pointer }
+        pointer?.deallocate()
+        capacity = max(count, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+        let typed = raw.bindMemory(to: Float.self, capacity: capacity)
+        pointer = typed
+        return typed
     }
 
+    deinit { pointer?.deallocate() }
 }

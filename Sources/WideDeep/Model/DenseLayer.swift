@@ -14,7 +14,8 @@ public final class DenseLayer: @unchecked Sendable {
     /// Gradients of the last backward pass (overwritten, not accumulated).
     public private(set) var weightGradient: [Float]
     public private(set) var biasGradient: [Float]
-    private var weightTransposed: [Float]
+    /// The packed B of this layer's products (W forward, dA for dW, Wᵀ for dx), reused.
+    private let packing = GemmScratch()
     /// Per unit, whether it was zero for the whole last batch (reused by every backward pass).
     private var deadUnits: [Bool]
 
@@ -28,7 +29,6 @@ public final class DenseLayer: @unchecked Sendable {
         bias = [Float](repeating: 0, count: outputs)
         weightGradient = [Float](repeating: 0, count: inputs * outputs)
         biasGradient = [Float](repeating: 0, count: outputs)
-        weightTransposed = [Float](repeating: 0, count: inputs * outputs)
         deadUnits = [Bool](repeating: false, count: outputs)
     }
 
@@ -38,11 +38,12 @@ public final class DenseLayer: @unchecked Sendable {
         let outputs = self.outputs, inputs = self.inputs, relu = self.relu
         weight.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { bias in
-                let pointers = UnsafeSendable((x, w.baseAddress!, y, bias.baseAddress!))
+                let packed = Gemm.pack(w.baseAddress!, k: inputs, n: outputs, transposed: false, threads: threads, into: packing)
+                let pointers = UnsafeSendable((x, packed, y, bias.baseAddress!))
                 Gemm.forEachRowPart(m: batch, k: inputs, n: outputs, threads: threads) { rows in
-                    let (x, w, y, bias) = pointers.value
+                    let (x, packed, y, bias) = pointers.value
                     for b in rows { (y + b * outputs).update(from: bias, count: outputs) }
-                    Gemm.multiplyRows(x, w, y, rows: rows, k: inputs, n: outputs, accumulate: true, m: batch)
+                    Gemm.multiplyRows(x, packedB: packed, y, rows: rows, k: inputs, n: outputs, accumulate: true, m: batch)
                     if relu {
                         for i in (rows.lowerBound * outputs)..<(rows.upperBound * outputs) { y[i] = max(y[i], 0) }
                     }
@@ -108,14 +109,13 @@ public final class DenseLayer: @unchecked Sendable {
         }
         lastDeadFraction = relu && batch > 0 ? Double(deadUnits.lazy.filter { $0 }.count) / Double(outputs) : 0
         weightGradient.withUnsafeMutableBufferPointer { dw in
-            Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads)
+            Gemm.multiply(x, dy, dw.baseAddress!, m: inputs, k: batch, n: outputs, transposedA: true, threads: threads,
+                          scratch: packing)
         }
         guard let dx else { return }
         weight.withUnsafeBufferPointer { w in
-            weightTransposed.withUnsafeMutableBufferPointer { wt in
-                Gemm.transpose(w.baseAddress!, wt.baseAddress!, rows: inputs, columns: outputs)
-                Gemm.multiply(dy, wt.baseAddress!, dx, m: batch, k: outputs, n: inputs, threads: threads)
-            }
+            Gemm.multiply(dy, w.baseAddress!, dx, m: batch, k: outputs, n: inputs, transposedB: true, threads: threads,
+                          scratch: packing)
         }
     }
 

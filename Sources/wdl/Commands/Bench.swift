@@ -84,10 +84,11 @@ struct Bench: ParsableCommand {
         log("model: \(runData.layout.hashBuckets) wide coordinates, \(runData.layout.schema.allCategorical.count) fields × \(config.model.embeddingDim)-dim embeddings, dense \(width) → \(config.model.hidden.map(String.init).joined(separator: " → ")) → 1")
 
         // The layer-1 products as training runs them: forward x·W, weight gradient xᵀ·dA (x read
-        // in place, transposed), input gradient dA·Wᵀ; and layer 2's forward.
-        for (m, k, n, transposedA) in [(batchSize, width, 256, false), (batchSize, 256, 128, false),
-                                       (width, batchSize, 256, true), (batchSize, 256, width, false)] {
-            record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, threads: threads, runs: runs))
+        // in place, transposed), input gradient dA·Wᵀ (W read in place); and layer 2's forward.
+        for (m, k, n, transposedA, transposedB) in [(batchSize, width, 256, false, false), (batchSize, 256, 128, false, false),
+                                                    (width, batchSize, 256, true, false), (batchSize, 256, width, false, true)] {
+            record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, transposedB: transposedB, threads: threads,
+                                  runs: runs))
         }
         for mode in [ModelMode.wide, .deep, .wideDeep] {
             var modeConfig = config

@@ -95,20 +95,51 @@ final class GemmTests: XCTestCase {
         }
     }
 
-    func testTranspose() {
-        // [[1, 2, 3], [4, 5, 6]]ᵀ = [[1, 4], [2, 5], [3, 6]]; and an odd 11×17 against the definition.
-        var out = [Float](repeating: 0, count: 6)
-        let input: [Float] = [1, 2, 3, 4, 5, 6]
-        input.withUnsafeBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { Gemm.transpose(i.baseAddress!, $0.baseAddress!, rows: 2, columns: 3) }
+    /// B given as its transpose (dx = dA·Wᵀ reading W in place) is the same product, bit for bit,
+    /// alone and together with a transposed A.
+    func testTransposedBEqualsRowMajorB() {
+        var generator = SeededGenerator(seed: 8)
+        for (m, k, n) in shapes {
+            let a = random(m * k, &generator), b = random(k * n, &generator), c = random(m * n, &generator)
+            var aT = [Float](repeating: 0, count: m * k), bT = [Float](repeating: 0, count: k * n)
+            for i in 0..<m { for p in 0..<k { aT[p * m + i] = a[i * k + p] } }
+            for p in 0..<k { for j in 0..<n { bT[j * k + p] = b[p * n + j] } }
+            for threads in [1, 2] {
+                let expected = multiply(a, b, c, m: m, k: k, n: n, accumulate: true, threads: threads)
+                for transposedA in [false, true] {
+                    var actual = c
+                    (transposedA ? aT : a).withUnsafeBufferPointer { a in
+                        bT.withUnsafeBufferPointer { bt in
+                            actual.withUnsafeMutableBufferPointer { out in
+                                Gemm.multiply(a.baseAddress!, bt.baseAddress!, out.baseAddress!, m: m, k: k, n: n,
+                                              accumulate: true, transposedA: transposedA, transposedB: true, threads: threads)
+                            }
+                        }
+                    }
+                    XCTAssertEqual(actual, expected, "\(m)×\(k)×\(n), transposed A \(transposedA), \(threads) threads")
+                }
+            }
         }
-        XCTAssertEqual(out, [1, 4, 2, 5, 3, 6])
-        var generator = SeededGenerator(seed: 1)
-        let big = random(11 * 17, &generator)
-        var t = [Float](repeating: 0, count: big.count)
-        big.withUnsafeBufferPointer { i in
-            t.withUnsafeMutableBufferPointer { Gemm.transpose(i.baseAddress!, $0.baseAddress!, rows: 11, columns: 17) }
+    }
+
+    /// One scratch reused across products of different shapes (as a dense layer reuses its own)
+    /// gives the same results as a fresh one each time.
+    func testReusedScratchAcrossShapes() {
+        var generator = SeededGenerator(seed: 9)
+        let scratch = GemmScratch()
+        for (m, k, n) in shapes.reversed() + shapes {
+            let a = random(m * k, &generator), b = random(k * n, &generator)
+            let expected = multiply(a, b, [Float](repeating: 0, count: m * n), m: m, k: k, n: n, accumulate: false, threads: 2)
+            var actual = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    actual.withUnsafeMutableBufferPointer { out in
+                        Gemm.multiply(a.baseAddress!, b.baseAddress!, out.baseAddress!, m: m, k: k, n: n,
+                                      threads: 2, scratch: scratch)
+                    }
+                }
+            }
+            XCTAssertEqual(actual, expected, "\(m)×\(k)×\(n)")
         }
-        for i in 0..<11 { for j in 0..<17 { XCTAssertEqual(t[j * 11 + i], big[i * 17 + j]) } }
     }
 }

@@ -29,13 +29,32 @@ final class KernelVariantsTests: XCTestCase {
         }
     }
 
+    /// B packed by the (shared) packing routine, then one build's multiply over all rows.
+    static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, _ body: (UnsafePointer<Float>) -> Void) {
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: Kernels.GemmKernel.packedCount(k: k, n: n))
+        defer { packed.deallocate() }
+        Kernels.GemmKernel.packB(b, rowStride: n, columnStride: 1, k: k, n: n,
+                                 panels: 0..<((n + 15) / 16), into: packed)
+        body(packed)
+    }
+
     func testPortableKernelMatchesNaiveProduct() {
-        check({ Kernels.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false, aRowStride: $4, aColumnStride: 1) }, name: "portable")
+        check({ a, b, c, rows, k, n in
+            Self.packed(b, k: k, n: n) {
+                Kernels.GemmKernel.multiplyRows(a, aRowStride: k, aColumnStride: 1, packedB: $0, c, rows: rows, k: k, n: n,
+                                                accumulate: false)
+            }
+        }, name: "portable")
     }
 
     func testFMAKernelMatchesNaiveProductWhereSupported() throws {
         try XCTSkipUnless(SystemInfo.cpu().features.contains("fma") && SystemInfo.cpu().features.contains("avx2"),
                           "this CPU has no AVX2 + FMA")
-        check({ KernelsHaswell.GemmKernel.multiplyRows($0, $1, $2, rows: $3, k: $4, n: $5, accumulate: false, aRowStride: $4, aColumnStride: 1) }, name: "FMA")
+        check({ a, b, c, rows, k, n in
+            Self.packed(b, k: k, n: n) {
+                KernelsHaswell.GemmKernel.multiplyRows(a, aRowStride: k, aColumnStride: 1, packedB: $0, c, rows: rows, k: k,
+                                                       n: n, accumulate: false)
+            }
+        }, name: "FMA")
     }
 }
