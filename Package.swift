@@ -27,9 +27,11 @@ let package = Package(
             name: "KernelsHaswell",
             swiftSettings: optimizedInDebug + [.unsafeFlags(["-target-cpu", "haswell"]), .define("WDL_FMA")]
         ),
+        /// Software prefetch (a static inline C function: Swift has no spelling for it).
+        .target(name: "CPrefetch"),
         .target(
             name: "WideDeep",
-            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", "CPrefetch", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
         /// safetensors files: a generic reader and writer, no knowledge of the model.

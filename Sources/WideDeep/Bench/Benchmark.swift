@@ -84,13 +84,18 @@ public enum Benchmark {
     }
 
     /// Training examples per second over one epoch of `data` (fresh model per run), and the
-    /// validation AUC of the last run; forward-only examples per second on the validation set.
-    public static func train(config: RunConfig, data: RunData, runs: Int) -> (train: Figure, validate: Figure, auc: Double) {
+    /// validation AUC and step profile of the last run; forward-only examples per second on the
+    /// validation set.
+    public static func train(config: RunConfig, data: RunData, runs: Int)
+        -> (train: Figure, validate: Figure, auc: Double, profile: StepProfile) {
         var trainSamples: [Double] = [], validSamples: [Double] = []
         var auc = Double.nan
+        var profile = StepProfile()
         let threads = config.train.threads, batch = config.train.batchSize
         for _ in 0..<runs {
             let model = WideDeepModel(layout: data.layout, config: config)
+            profile = StepProfile()
+            model.profile = profile
             var generator = SeededGenerator(seed: config.train.seed)
             let order = generator.permutation(data.train.count)
             let seconds = order.withUnsafeBufferPointer { all in
@@ -111,6 +116,6 @@ public enum Benchmark {
         }
         let name = config.model.mode.rawValue
         return (Figure(name: "train \(name)", unit: "examples/s", samples: trainSamples),
-                Figure(name: "validate \(name)", unit: "examples/s", samples: validSamples), auc)
+                Figure(name: "validate \(name)", unit: "examples/s", samples: validSamples), auc, profile)
     }
 }

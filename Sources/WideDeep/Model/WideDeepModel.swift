@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import Foundation
 
@@ -21,9 +22,13 @@ public final class WideDeepModel: @unchecked Sendable {
     /// Hidden ReLU layers, then the 1-unit output layer.
     public let layers: [DenseLayer]
     public let deepOptimizer: DeepOptimizer
-    private var tableSlots: [Int] = []
-    private var layerSlots: [(weight: Int, bias: Int)] = []
-    private var workspace: Workspace
+    var tableSlots: [Int] = []
+    var layerSlots: [(weight: Int, bias: Int)] = []
+    var workspace: Workspace
+    /// When set, `trainStep` charges its time to the profile's phases.
+    public var profile: StepProfile?
+    /// The step's parameter updates (`updateTasks`), fixed by the model's shape.
+    var stepTasks: [UpdateTask] = []
 
     /// Buffers reused by every minibatch (no allocation in the training loop once sized).
     /// Raw allocations rather than arrays: layers read one buffer while writing the next, which
@@ -102,6 +107,7 @@ public final class WideDeepModel: @unchecked Sendable {
             (deepOptimizer.register(name: "deep.\($0.name).weight", count: $0.weight.count),
              deepOptimizer.register(name: "deep.\($0.name).bias", count: $0.bias.count))
         }
+        stepTasks = updateTasks
     }
 
     // MARK: - Forward
@@ -135,28 +141,12 @@ public final class WideDeepModel: @unchecked Sendable {
         workspace.ensure(batch: batch, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
     }
 
-    private func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+    func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
         let batch = rows.count
         ensureCapacity(batch)
-        if let wide {
-            data.wideOffsets.withUnsafeBufferPointer { offsets in
-                data.wideIds.withUnsafeBufferPointer { ids in
-                    do {
-                        let out = workspace.wideLogits
-                        let shared = UnsafeSendable((offsets, ids, out))
-                        Self.parallelRanges(batch, threads: threads, minimum: 64) { range in
-                            let (offsets, ids, out) = shared.value
-                            for b in range {
-                                let r = Int(rows[b])
-                                out[b] = wide.logit(ids: UnsafeBufferPointer(rebasing: ids[Int(offsets[r])..<Int(offsets[r + 1])]))
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        gatherInputs(data, rows: rows, threads: threads)
+        profile?.lap(.gather)
         if mode.hasDeep {
-            gatherInputs(data, rows: rows, threads: threads)
             for (l, layer) in layers.enumerated() {
                 layer.forward(workspace.activations[l], workspace.activations[l + 1], batch: batch, threads: threads)
             }
@@ -169,172 +159,70 @@ public final class WideDeepModel: @unchecked Sendable {
         }
     }
 
-    /// x0 [B × (F·d + N)]: each field's embedding (the mean of its values' rows for a
-    /// multi-valued field), then the standardized numerics. Rows split across threads.
+    /// Examples ahead whose wide coordinates and embedding rows `gatherInputs` prefetches.
+    static let prefetchExamples = 2
+
+    /// Everything the forward pass reads at random, in one parallel region over the batch's rows:
+    /// each row's wide logit (bias + Σ w over its ids) and x0 [B × (F·d + N)], each field's
+    /// embedding (the mean of its values' rows for a multi-valued field), then the standardized
+    /// numerics. The reads are scattered over tables of up to hundreds of MB, so each example's
+    /// lines are prefetched a couple of examples ahead.
     private func gatherInputs(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
         let d = layout.embeddingDim, width = layout.deepInputWidth
         let singles = data.singleFields, numericCount = data.numericCount
-        let x0 = workspace.activations[0]
+        let deep = mode.hasDeep, wide = self.wide
+        let x0: UnsafeMutablePointer<Float>? = deep ? workspace.activations[0] : nil
+        let wideLogits = workspace.wideLogits
         let tablePointers = tables.map { UnsafePointer($0.pointer) }
-        data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
-            data.numeric.withUnsafeBufferPointer { numeric in
-                let shared = UnsafeSendable((tablePointers, embeddingRows, numeric))
-                Self.parallelRanges(rows.count, threads: threads, minimum: 64) { range in
-                    let (tablePointers, embeddingRows, numeric) = shared.value
-                    for b in range {
-                        let r = Int(rows[b])
-                        let out = x0 + b * width
-                        for f in 0..<singles {
-                            let source = tablePointers[f] + Int(embeddingRows[r * singles + f]) * d
-                            let target = out + f * d
-                            for k in 0..<d { target[k] = source[k] }
-                        }
-                        for m in 0..<data.multiOffsets.count {
-                            let target = out + (singles + m) * d
-                            let lo = Int(data.multiOffsets[m][r]), hi = Int(data.multiOffsets[m][r + 1])
-                            for k in 0..<d { target[k] = 0 }
-                            let scale = 1 / Float(max(1, hi - lo))
-                            for j in lo..<hi {
-                                let source = tablePointers[singles + m] + Int(data.multiRows[m][j]) * d
-                                for k in 0..<d { target[k] += source[k] * scale }
+        data.wideOffsets.withUnsafeBufferPointer { offsets in
+            data.wideIds.withUnsafeBufferPointer { ids in
+                data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
+                    data.numeric.withUnsafeBufferPointer { numeric in
+                        let shared = UnsafeSendable((tablePointers, offsets, ids, embeddingRows, numeric))
+                        Self.parallelRanges(rows.count, threads: threads, minimum: 64) { range in
+                            let (tablePointers, offsets, ids, embeddingRows, numeric) = shared.value
+                            func wideIds(_ r: Int) -> UnsafeBufferPointer<UInt32> {
+                                UnsafeBufferPointer(rebasing: ids[Int(offsets[r])..<Int(offsets[r + 1])])
+                            }
+                            for b in range {
+                                if b + Self.prefetchExamples < range.upperBound {
+                                    let r = Int(rows[b + Self.prefetchExamples])
+                                    wide?.prefetch(ids: wideIds(r))
+                                    if deep {
+                                        for f in 0..<singles {
+                                            let row = tablePointers[f] + Int(embeddingRows[r * singles + f]) * d
+                                            wdl_prefetch(row)
+                                            wdl_prefetch(row + d - 1)
+                                        }
+                                    }
+                                }
+                                let r = Int(rows[b])
+                                if let wide { wideLogits[b] = wide.logit(ids: wideIds(r)) }
+                                guard let x0 else { continue }
+                                let out = x0 + b * width
+                                for f in 0..<singles {
+                                    let source = tablePointers[f] + Int(embeddingRows[r * singles + f]) * d
+                                    let target = out + f * d
+                                    for k in 0..<d { target[k] = source[k] }
+                                }
+                                for m in 0..<data.multiOffsets.count {
+                                    let target = out + (singles + m) * d
+                                    let lo = Int(data.multiOffsets[m][r]), hi = Int(data.multiOffsets[m][r + 1])
+                                    for k in 0..<d { target[k] = 0 }
+                                    let scale = 1 / Float(max(1, hi - lo))
+                                    for j in lo..<hi {
+                                        let source = tablePointers[singles + m] + Int(data.multiRows[m][j]) * d
+                                        for k in 0..<d { target[k] += source[k] * scale }
+                                    }
+                                }
+                                let numericOut = out + tables.count * d
+                                for j in 0..<numericCount { numericOut[j] = numeric[r * numericCount + j] }
                             }
                         }
-                        let numericOut = out + tables.count * d
-                        for j in 0..<numericCount { numericOut[j] = numeric[r * numericCount + j] }
                     }
                 }
             }
         }
-    }
-
-    // MARK: - Training step
-
-    /// One minibatch: forward, the joint loss, backward into both parts, optimizer steps.
-    /// Returns the summed logloss of the batch (NaN or infinite when training diverged).
-    @discardableResult
-    public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
-        let batch = rows.count
-        forward(data, rows: rows, threads: threads)
-        // dL/dlogit = σ(z) − y for each example (summed loss).
-        var loss = 0.0
-        let lastGradient = layers.count
-        for b in 0..<batch {
-            let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
-            loss += BinaryMetrics.logloss(logit: z, label: y)
-            let g = Float(BinaryMetrics.sigmoid(z) - y)
-            if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
-            workspace.logits[b] = g
-        }
-        if let wide {
-            data.wideOffsets.withUnsafeBufferPointer { offsets in
-                data.wideIds.withUnsafeBufferPointer { ids in
-                    data.wideGroups.withUnsafeBufferPointer { groups in
-                        for b in 0..<batch {
-                            let r = Int(rows[b])
-                            let span = Int(offsets[r])..<Int(offsets[r + 1])
-                            wide.accumulate(ids: UnsafeBufferPointer(rebasing: ids[span]),
-                                            groups: UnsafeBufferPointer(rebasing: groups[span]),
-                                            gradient: workspace.logits[b])
-                        }
-                    }
-                }
-            }
-            wide.applyUpdates(threads: threads)
-        }
-        if mode.hasDeep {
-            backwardDeep(data, rows: rows, threads: threads)
-        }
-        return loss
-    }
-
-    private func backwardDeep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
-        let batch = rows.count
-        deepOptimizer.beginStep()
-        for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            let layer = layers[l]
-            let y = workspace.activations[l + 1]
-            layer.backward(x: workspace.activations[l], y: y, dy: workspace.gradients[l + 1],
-                           dx: workspace.gradients[l], batch: batch, threads: threads)
-        }
-        // Dense updates after the whole backward pass (dx used the pre-update weights).
-        for (l, layer) in layers.enumerated() {
-            layer.weightGradient.withUnsafeBufferPointer { g in
-                layer.weight.withUnsafeMutableBufferPointer { w in
-                    deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: w.baseAddress!, grads: g.baseAddress!,
-                                         count: w.count, threads: threads)
-                }
-            }
-            layer.biasGradient.withUnsafeBufferPointer { g in
-                deepOptimizer.update(slot: layerSlots[l].bias, offset: 0, values: &layer.bias, grads: g.baseAddress!,
-                                     count: layer.bias.count)
-            }
-        }
-        updateEmbeddings(data, rows: rows, threads: threads)
-    }
-
-    /// Scatters dx0's embedding slices into per-row gradients (summed over the examples that used
-    /// the row; a multi-valued field's k values each get 1/k of the slice) and steps only the
-    /// touched rows. Fields are independent, so they update in parallel, deterministically.
-    private func updateEmbeddings(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
-        let d = layout.embeddingDim, width = layout.deepInputWidth
-        let singles = data.singleFields
-        let dx0 = UnsafeSendable(UnsafePointer(workspace.gradients[0]))
-        let shared = UnsafeSendable(self)
-        let work: (Int) -> Void = { f in
-            let model = shared.value
-            let table = model.tables[f]
-            // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
-            // examples add into it in batch order: the same sums as sorting by (row, example),
-            // without sorting. The slots are cleared again below.
-            // The table's reused buffers, taken for the step and handed back at its end.
-            var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
-            (table.stepRows, table.stepGradients) = ([], [])
-            defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
-            touchedRows.removeAll(keepingCapacity: true)
-            let multi = f - singles
-            let uses = f < singles ? rows.count : Int(rows.reduce(0) {
-                $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
-            })
-            if gradientBuffer.count < max(1, uses * d) { gradientBuffer = [Float](repeating: 0, count: max(1, uses * d)) }
-            gradientBuffer.withUnsafeMutableBufferPointer { buffer in
-                let gradients = buffer.baseAddress!
-                let slotOfRow = table.slotOfRow
-                func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
-                    var slot = Int(slotOfRow[Int(row)])
-                    if slot < 0 {
-                        slot = touchedRows.count
-                        slotOfRow[Int(row)] = Int32(slot)
-                        touchedRows.append(row)
-                        (gradients + slot * d).initialize(repeating: 0, count: d)
-                    }
-                    let gradient = gradients + slot * d
-                    if let scale {
-                        for k in 0..<d { gradient[k] += source[k] * scale }
-                    } else {
-                        for k in 0..<d { gradient[k] += source[k] }
-                    }
-                }
-                for (b, r) in rows.enumerated() {
-                    let source = dx0.value + b * width + f * d
-                    if f < singles {
-                        add(row: data.embeddingRows[Int(r) * singles + f], source: source, scale: nil)
-                    } else {
-                        let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
-                        let scale = 1 / Float(max(1, hi - lo))
-                        for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
-                    }
-                }
-                for row in touchedRows {
-                    slotOfRow[Int(row)] = -1
-                    table.touched[Int(row)] = 1
-                }
-                touchedRows.withUnsafeBufferPointer { touchedRows in
-                    model.deepOptimizer.updateRows(slot: model.tableSlots[f], rows: touchedRows, dim: d, values: table.pointer,
-                                                   grads: gradients)
-                }
-            }
-        }
-        Parallel.forEach(tables.count, threads: threads, work)
     }
 
     /// Runs `body` over about `threads` contiguous parts of 0..<count, each of at least

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The wide part: a sparse linear model over hashed wide ids, `logit = Σ w_id + bias` (Cheng et
 /// al. 2016, eq. 1, with binary features), trained per coordinate with FTRL-Proximal by default,
 /// or with AdaGrad / SGD as tf.keras' WideDeepModel allows.
@@ -108,6 +110,12 @@ public final class WideLinear: @unchecked Sendable {
             for id in ids { sum += coordinates[Int(id)].z }
             return sum
         }
+    }
+
+    /// Asks for the coordinates of `ids` to be brought into cache (each is 16 bytes of one line).
+    @inline(__always)
+    public func prefetch(ids: UnsafeBufferPointer<UInt32>) {
+        for id in ids { wdl_prefetch(coordinates + Int(id)) }
     }
 
     /// Adds one example's logit gradient to each of its ids (x = 1) and to the bias.

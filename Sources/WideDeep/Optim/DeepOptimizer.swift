@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// The optimizer of the deep part (or of the wide part when it is not FTRL): AdaGrad (Duchi et
@@ -89,26 +90,20 @@ public final class DeepOptimizer: @unchecked Sendable {
                 for i in range { values[i] -= lr * grads[i] }
             }
         case .adagrad:
-            firstBoxes[slot].values.withUnsafeMutableBufferPointer { acc in
-                let g2 = acc.baseAddress! + offset
-                Parallel.ranges(count, parts: parts) { range in
-                    Self.adagrad(values + range.lowerBound, grads + range.lowerBound, g2 + range.lowerBound,
-                                 count: range.count, lr: lr, eps: eps)
-                }
+            let g2 = firstBoxes[slot].pointer + offset
+            Parallel.ranges(count, parts: parts) { range in
+                Self.adagrad(values + range.lowerBound, grads + range.lowerBound, g2 + range.lowerBound,
+                             count: range.count, lr: lr, eps: eps)
             }
         case .adam:
             let b1 = Float(beta1), b2 = Float(beta2), c1 = correction1, c2 = correction2
-            firstBoxes[slot].values.withUnsafeMutableBufferPointer { mBuffer in
-                secondBoxes[slot].values.withUnsafeMutableBufferPointer { vBuffer in
-                    let m = mBuffer.baseAddress! + offset, v = vBuffer.baseAddress! + offset
-                    Parallel.ranges(count, parts: parts) { range in
-                        for i in range {
-                            let g = grads[i]
-                            m[i] = b1 * m[i] + (1 - b1) * g
-                            v[i] = b2 * v[i] + (1 - b2) * g * g
-                            values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                        }
-                    }
+            let m = firstBoxes[slot].pointer + offset, v = secondBoxes[slot].pointer + offset
+            Parallel.ranges(count, parts: parts) { range in
+                for i in range {
+                    let g = grads[i]
+                    m[i] = b1 * m[i] + (1 - b1) * g
+                    v[i] = b2 * v[i] + (1 - b2) * g * g
+                    values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
                 }
             }
         case .ftrl:
@@ -127,13 +122,22 @@ public final class DeepOptimizer: @unchecked Sendable {
             return
         }
         let lr = Float(learningRate), eps = Float(epsilon)
-        firstBoxes[slot].values.withUnsafeMutableBufferPointer { acc in
-            for (i, row) in rows.enumerated() {
-                let offset = Int(row) * dim
-                Self.adagrad(values + offset, grads + i * dim, acc.baseAddress! + offset, count: dim, lr: lr, eps: eps)
+        let accumulators = firstBoxes[slot].pointer
+        for (i, row) in rows.enumerated() {
+            // The rows are scattered over the table: ask for a later row's lines while this
+            // one is computed.
+            if i + Self.prefetchDistance < rows.count {
+                let ahead = Int(rows[i + Self.prefetchDistance]) * dim
+                wdl_prefetch_write(values + ahead)
+                wdl_prefetch_write(accumulators + ahead)
             }
+            let offset = Int(row) * dim
+            Self.adagrad(values + offset, grads + i * dim, accumulators + offset, count: dim, lr: lr, eps: eps)
         }
     }
+
+    /// Rows ahead whose lines `updateRows` prefetches.
+    static let prefetchDistance = 4
 
     /// Tensors smaller than this are updated on the calling thread (a dispatch costs more).
     static let parallelThreshold = 16_384
@@ -179,7 +183,7 @@ public final class DeepOptimizer: @unchecked Sendable {
     }
 
     /// Element count of a tensor's first state buffer (0 for SGD).
-    public func stateCount(slot: Int) -> Int { firstBoxes[slot].values.count }
+    public func stateCount(slot: Int) -> Int { firstBoxes[slot].count }
 
     public func restoreState(slot: Int, first: [Float], second: [Float]) {
         firstBoxes[slot].values = first
@@ -187,8 +191,29 @@ public final class DeepOptimizer: @unchecked Sendable {
     }
 }
 
-/// One tensor's optimizer state, boxed so tensors can be updated concurrently.
+/// One tensor's optimizer state in an allocation of its own, so that several threads can update
+/// parts of it (or different tensors) at once through `pointer`; `values` is a copy.
 final class StateBuffer: @unchecked Sendable {
-    var values: [Float]
-    init(_ values: [Float]) { self.values = values }
+    private(set) var pointer: UnsafeMutablePointer<Float>
+    private(set) var count: Int
+
+    init(_ values: [Float]) {
+        count = values.count
+        pointer = .allocate(capacity: max(1, values.count))
+        pointer.initialize(from: values, count: values.count)
+    }
+
+    var values: [Float] {
+        get { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+        set {
+            if newValue.count != count {
+                pointer.deallocate()
+                count = newValue.count
+                pointer = .allocate(capacity: max(1, count))
+            }
+            pointer.update(from: newValue, count: count)
+        }
+    }
+
+    deinit { pointer.deallocate() }
 }

@@ -90,12 +90,24 @@ struct Bench: ParsableCommand {
             record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, transposedB: transposedB, threads: threads,
                                   runs: runs))
         }
+        var stepProfile: StepProfile?
         for mode in [ModelMode.wide, .deep, .wideDeep] {
             var modeConfig = config
             modeConfig.model.mode = mode
             let result = Benchmark.train(config: modeConfig, data: runData, runs: runs)
             record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
             record(result.validate)
+            if mode == .wideDeep { stepProfile = result.profile }
+        }
+        if let stepProfile {
+            // Where one wide & deep step's time goes, from the clock around each phase.
+            log("wide & deep step, by phase (last run, \(stepProfile.steps) steps):")
+            for phase in StepProfile.Phase.allCases {
+                let seconds = stepProfile.seconds[phase.rawValue]
+                let label = phase.label.padding(toLength: 44, withPad: " ", startingAt: 0)
+                log(label + String(format: "%7.0f µs/step  %5.1f%%", seconds / Double(max(1, stepProfile.steps)) * 1e6,
+                                   100 * seconds / max(stepProfile.total, 1e-9)))
+            }
         }
         let checkpoint = try CheckpointBenchmark.measure(runs: runs)
         let megabytes = Double(checkpoint.bytes) / 1e6
@@ -108,8 +120,14 @@ struct Bench: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let phases = stepProfile.map { profile in
+                Dictionary(uniqueKeysWithValues: StepProfile.Phase.allCases.map {
+                    ("\($0)", profile.seconds[$0.rawValue] / Double(max(1, profile.steps)) * 1e6)
+                })
+            }
             let report = BenchReport(cpu: cpu.model, features: cpu.features, threads: threads, batchSize: batchSize,
-                                     trainRows: trainRaw.count, validRows: validRaw.count, figures: figures, peakResidentMB: peak)
+                                     trainRows: trainRaw.count, validRows: validRaw.count, figures: figures,
+                                     stepMicrosecondsByPhase: phases, peakResidentMB: peak)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
     }
@@ -128,5 +146,7 @@ struct BenchReport: Encodable {
     var trainRows: Int
     var validRows: Int
     var figures: [Benchmark.Figure]
+    /// The last wide & deep run's time per training step in each phase, in µs.
+    var stepMicrosecondsByPhase: [String: Double]?
     var peakResidentMB: Double
 }

@@ -1,0 +1,180 @@
+import CPrefetch
+
+/// The training step: forward, the joint logistic loss, backward through the deep part, and the
+/// parameter updates of both parts.
+extension WideDeepModel {
+    /// One minibatch: forward, the joint loss, backward into both parts, optimizer steps.
+    /// Returns the summed logloss of the batch (NaN or infinite when training diverged).
+    @discardableResult
+    public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
+        let batch = rows.count
+        profile?.beginStep()
+        forward(data, rows: rows, threads: threads)
+        profile?.lap(.denseForward)
+        // dL/dlogit = σ(z) − y for each example (summed loss).
+        var loss = 0.0
+        let lastGradient = layers.count
+        for b in 0..<batch {
+            let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
+            loss += BinaryMetrics.logloss(logit: z, label: y)
+            let g = Float(BinaryMetrics.sigmoid(z) - y)
+            if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
+            workspace.logits[b] = g
+        }
+        profile?.lap(.loss)
+        guard mode.hasDeep else {
+            updateWide(data, rows: rows, threads: threads)
+            profile?.endStep(.updates)
+            return loss
+        }
+        // dx of every layer from the pre-update weights, then every update.
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            layers[l].backward(x: workspace.activations[l], y: workspace.activations[l + 1], dy: workspace.gradients[l + 1],
+                               dx: workspace.gradients[l], batch: batch, threads: threads)
+        }
+        profile?.lap(.denseBackward)
+        deepOptimizer.beginStep()
+        updateAll(data, rows: rows, threads: threads)
+        profile?.endStep(.updates)
+        return loss
+    }
+
+    /// The parameter updates of a step, independent of each other, as tasks of one parallel
+    /// region: the wide part (a serial pass of memory-bound scattered reads), each dense layer,
+    /// each embedding field. Longest first, so the threads finish together. Each task's
+    /// arithmetic is the same whichever thread runs it, so results do not depend on `threads`.
+    enum UpdateTask {
+        case wide
+        case dense(layer: Int)
+        case embedding(field: Int)
+    }
+
+    /// The tasks in the order they are handed out: the wide part (the longest, a third of the
+    /// region's work on the standard model), the first dense layer, the fields, the other layers.
+    var updateTasks: [UpdateTask] {
+        var tasks: [UpdateTask] = wide == nil ? [] : [.wide]
+        if !layers.isEmpty { tasks.append(.dense(layer: 0)) }
+        tasks += tables.indices.map { .embedding(field: $0) }
+        tasks += layers.indices.dropFirst().map { .dense(layer: $0) }
+        return tasks
+    }
+
+    private func updateAll(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        let tasks = stepTasks
+        let shared = UnsafeSendable(self)
+        Parallel.forEach(tasks.count, threads: threads) { t in
+            let model = shared.value
+            switch tasks[t] {
+            case .wide: model.updateWide(data, rows: rows, threads: 1)
+            case .dense(let l): model.updateDense(layer: l)
+            case .embedding(let f): model.updateEmbedding(field: f, data, rows: rows)
+            }
+        }
+    }
+
+    /// The wide part's step: each example's logit gradient added to its ids, then FTRL (or the
+    /// configured optimizer) on each coordinate the batch touched.
+    private func updateWide(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        guard let wide else { return }
+        let gradients = workspace.logits
+        data.wideOffsets.withUnsafeBufferPointer { offsets in
+            data.wideIds.withUnsafeBufferPointer { ids in
+                data.wideGroups.withUnsafeBufferPointer { groups in
+                    for b in 0..<rows.count {
+                        let r = Int(rows[b])
+                        let span = Int(offsets[r])..<Int(offsets[r + 1])
+                        wide.accumulate(ids: UnsafeBufferPointer(rebasing: ids[span]),
+                                        groups: UnsafeBufferPointer(rebasing: groups[span]),
+                                        gradient: gradients[b])
+                    }
+                }
+            }
+        }
+        wide.applyUpdates(threads: threads)
+    }
+
+    private func updateDense(layer l: Int) {
+        let layer = layers[l]
+        layer.weightGradient.withUnsafeBufferPointer { g in
+            layer.weight.withUnsafeMutableBufferPointer { w in
+                deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: w.baseAddress!, grads: g.baseAddress!,
+                                     count: w.count)
+            }
+        }
+        layer.biasGradient.withUnsafeBufferPointer { g in
+            layer.bias.withUnsafeMutableBufferPointer { b in
+                deepOptimizer.update(slot: layerSlots[l].bias, offset: 0, values: b.baseAddress!, grads: g.baseAddress!,
+                                     count: b.count)
+            }
+        }
+    }
+
+    /// Scatters dx0's slices of field `f` into per-row gradients (summed over the examples that
+    /// used the row; a multi-valued field's k values each get 1/k of the slice) and steps only
+    /// the touched rows.
+    private func updateEmbedding(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+        let d = layout.embeddingDim, width = layout.deepInputWidth
+        let singles = data.singleFields
+        let dx0 = UnsafePointer(workspace.gradients[0])
+        let table = tables[f]
+        // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
+        // examples add into it in batch order: the same sums as sorting by (row, example),
+        // without sorting. The slots are cleared again below.
+        // The table's reused buffers, taken for the step and handed back at its end.
+        var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
+        (table.stepRows, table.stepGradients) = ([], [])
+        defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
+        touchedRows.removeAll(keepingCapacity: true)
+        let multi = f - singles
+        let uses = f < singles ? rows.count : Int(rows.reduce(0) {
+            $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
+        })
+        if gradientBuffer.count < max(1, uses * d) { gradientBuffer = [Float](repeating: 0, count: max(1, uses * d)) }
+        gradientBuffer.withUnsafeMutableBufferPointer { buffer in
+            let gradients = buffer.baseAddress!
+            let slotOfRow = table.slotOfRow
+            func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
+                var slot = Int(slotOfRow[Int(row)])
+                if slot < 0 {
+                    slot = touchedRows.count
+                    slotOfRow[Int(row)] = Int32(slot)
+                    touchedRows.append(row)
+                    (gradients + slot * d).initialize(repeating: 0, count: d)
+                }
+                let gradient = gradients + slot * d
+                if let scale {
+                    for k in 0..<d { gradient[k] += source[k] * scale }
+                } else {
+                    for k in 0..<d { gradient[k] += source[k] }
+                }
+            }
+            data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
+                for (b, r) in rows.enumerated() {
+                    let source = dx0 + b * width + f * d
+                    if f < singles {
+                        if b + Self.prefetchSlots < rows.count {
+                            wdl_prefetch_write(slotOfRow + Int(embeddingRows[Int(rows[b + Self.prefetchSlots]) * singles + f]))
+                        }
+                        add(row: embeddingRows[Int(r) * singles + f], source: source, scale: nil)
+                    } else {
+                        let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
+                        let scale = 1 / Float(max(1, hi - lo))
+                        for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
+                    }
+                }
+            }
+            table.touched.withUnsafeMutableBufferPointer { touched in
+                for row in touchedRows {
+                    slotOfRow[Int(row)] = -1
+                    touched[Int(row)] = 1
+                }
+            }
+            touchedRows.withUnsafeBufferPointer { touchedRows in
+                deepOptimizer.updateRows(slot: tableSlots[f], rows: touchedRows, dim: d, values: table.pointer, grads: gradients)
+            }
+        }
+    }
+
+    /// Examples ahead whose slot-map entries `updateEmbedding` prefetches.
+    static let prefetchSlots = 8
+}
