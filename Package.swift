@@ -27,11 +27,11 @@ let package = Package(
             name: "KernelsHaswell",
             swiftSettings: optimizedInDebug + [.unsafeFlags(["-target-cpu", "haswell"]), .define("WDL_FMA")]
         ),
-        /// Software prefetch (a static inline C function: Swift has no spelling for it).
-        .target(name: "CPrefetch"),
+        /// Processor hints (prefetch, spin-wait pause): static inline C, Swift has no spelling for them.
+        .target(name: "CProcessorHints"),
         .target(
             name: "WideDeep",
-            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", "CPrefetch", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", "CProcessorHints", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
         /// safetensors files: a generic reader and writer, no knowledge of the model.

@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessorHints
 
 /// The training step: forward, the joint logistic loss, backward through the deep part, and the
 /// parameter updates of both parts.

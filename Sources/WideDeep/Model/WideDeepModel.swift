@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessorHints
 import Dispatch
 import Foundation
 

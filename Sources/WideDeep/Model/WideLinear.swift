@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessorHints
 
 /// The wide part: a sparse linear model over hashed wide ids, `logit = Σ w_id + bias` (Cheng et
 /// al. 2016, eq. 1, with binary features), trained per coordinate with FTRL-Proximal by default,

@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessorHints
 import Foundation
 
 /// The optimizer of the deep part (or of the wide part when it is not FTRL): AdaGrad (Duchi et
