@@ -114,15 +114,18 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Makes sure `count` workers exist (up to the maximum); returns how many take part.
+    /// Makes sure `count` workers exist (up to the maximum); returns how many take part. Called
+    /// before the region is published, so a new worker waits for the generation after the
+    /// current one: the region about to start.
     private func startWorkers(upTo count: Int) -> Int {
         let wanted = min(count, maximumWorkers)
+        let current = claims.load(ordering: .relaxed) >> 32
         workerCount.withLock { existing in
             while existing < wanted {
                 let worker = Worker(index: existing)
                 workers.append(worker)
                 // The worker keeps its pool alive: pools are meant to last the process (`shared`).
-                let thread = Thread { self.loop(worker) }
+                let thread = Thread { self.loop(worker, after: current) }
                 thread.name = "wdl-worker-\(existing)"
                 thread.start()
                 existing += 1
@@ -131,8 +134,8 @@ final class WorkerPool: @unchecked Sendable {
         return wanted
     }
 
-    private func loop(_ worker: Worker) {
-        var seen = claims.load(ordering: .acquiring) >> 32
+    private func loop(_ worker: Worker, after generation: Int) {
+        var seen = generation
         while true {
             var idleSince = DispatchTime.now().uptimeNanoseconds
             var spins = 0

@@ -24,6 +24,25 @@ final class WorkerPoolTests: XCTestCase {
         }
     }
 
+    /// Tasks of one region run at the same time on different threads, from a new pool's very
+    /// first region on: each of two tasks waits (up to a deadline) for the other to have started,
+    /// which one thread running both in turn could never see.
+    func testTasksRunConcurrentlyFromTheFirstRegion() {
+        for _ in 0..<3 {
+            let pool = WorkerPool(maximumWorkers: 1)
+            let started = Mutex<[Bool]>([false, false])
+            let sawOther = Mutex<[Bool]>([false, false])
+            pool.run(tasks: 2, threads: 2) { i in
+                started.withLock { $0[i] = true }
+                let deadline = Date().addingTimeInterval(5)
+                while Date() < deadline {
+                    if started.withLock({ $0[1 - i] }) { sawOther.withLock { $0[i] = true }; break }
+                }
+            }
+            XCTAssertEqual(sawOther.withLock { $0 }, [true, true])
+        }
+    }
+
     /// The caller sees every task's writes when `run` returns.
     func testResultsAreVisibleToTheCaller() {
         let pool = WorkerPool(maximumWorkers: 1)
