@@ -69,6 +69,27 @@ final class FeatureLayoutTests: XCTestCase {
         XCTAssertEqual(layout.deepInputWidth, 1 * config.model.embeddingDim + 2)
     }
 
+    /// A wide-only run fits the same wide part (buckets, crosses, hash space) and skips what only
+    /// the deep part reads: numeric transforms stay unfitted, embedding rows at the budget.
+    func testWideOnlyFitKeepsTheWidePartAndSkipsTheDeepStatistics() throws {
+        let full = TinyModel.config(mode: .wideDeep)
+        var wideOnly = full
+        wideOnly.model.mode = .wide
+        let (fitted, _) = try TinyModel.load(full)
+        let (wide, data) = try TinyModel.load(wideOnly)
+        XCTAssertEqual(wide.bucketizers, fitted.bucketizers)
+        XCTAssertEqual(wide.crosses, fitted.crosses)
+        XCTAssertEqual(wide.hashBuckets, fitted.hashBuckets)
+        XCTAssertEqual(wide.numeric.map(\.name), fitted.numeric.map(\.name))
+        XCTAssertEqual(wide.numeric.map(\.mean), [0, 0])
+        XCTAssertEqual(wide.numeric.map(\.deviation), [1, 1])
+        XCTAssertNotEqual(fitted.numeric.map(\.mean), [0, 0], "the full fit does fit them")
+        XCTAssertEqual(wide.embeddingRows, [Int](repeating: full.features.embeddingBuckets, count: 2))
+        // The wide ids do not depend on the deep statistics.
+        let (_, fullData) = try TinyModel.load(full)
+        XCTAssertEqual(data.wideIds, fullData.wideIds)
+    }
+
     func testCrossWithMultiValuedFieldGivesOneIdPerValue() throws {
         let (layout, data) = try TinyModel.load(TinyModel.config())
         let crossGroup = UInt16(layout.schema.allCategorical.count + layout.bucketizers.count)  // "color x tags"
