@@ -33,9 +33,8 @@ public final class EmbeddingTable: @unchecked Sendable {
         self.field = field
         self.rows = rows
         self.dim = dim
-        // Cache-line aligned: a 16-dim row is then exactly one line to fetch.
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * dim) * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(1, rows * dim))
+        // Cache-line aligned (a 16-dim row is then exactly one line to fetch), huge pages when large.
+        pointer = LargeAllocation.allocate(Float.self, count: rows * dim)
         if generator != nil {
             let std = 1 / Double(dim).squareRoot()
             for i in 0..<(rows * dim) { pointer[i] = Float(generator!.nextTruncatedGaussian() * std) }
@@ -43,13 +42,13 @@ public final class EmbeddingTable: @unchecked Sendable {
             pointer.initialize(repeating: 0, count: rows * dim)
         }
         touched = [UInt8](repeating: 0, count: rows)
-        slotOfRow = .allocate(capacity: max(1, rows))
+        slotOfRow = LargeAllocation.allocate(Int32.self, count: rows)
         slotOfRow.initialize(repeating: -1, count: max(1, rows))
     }
 
     deinit {
-        pointer.deallocate()
-        slotOfRow.deallocate()
+        LargeAllocation.deallocate(pointer)
+        LargeAllocation.deallocate(slotOfRow)
     }
 
     /// True when every value is finite.

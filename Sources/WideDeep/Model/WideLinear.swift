@@ -44,14 +44,14 @@ public final class WideLinear: @unchecked Sendable {
         self.ftrl = ftrl
         self.learningRate = learningRate
         self.initialAccumulator = initialAccumulator
-        coordinates = .allocate(capacity: size + 1)
+        coordinates = LargeAllocation.allocate(Coordinate.self, count: size + 1)
         // z = 0 gives weight 0, so the cached FTRL weights start right.
         coordinates.initialize(repeating: Coordinate(z: 0, n: kind == .adagrad ? Float(initialAccumulator) : 0,
                                                      slot: 0, group: Self.untouched, inBatch: 0),
                                count: size + 1)
     }
 
-    deinit { coordinates.deallocate() }
+    deinit { LargeAllocation.deallocate(coordinates) }
 
     /// FTRL's z per coordinate (AdaGrad, SGD: the weights), bias last. A copy: for checkpoints.
     public var z: [Float] { (0...size).map { coordinates[$0].z } }

@@ -199,7 +199,7 @@ final class StateBuffer: @unchecked Sendable {
 
     init(_ values: [Float]) {
         count = values.count
-        pointer = .allocate(capacity: max(1, values.count))
+        pointer = LargeAllocation.allocate(Float.self, count: values.count)
         pointer.initialize(from: values, count: values.count)
     }
 
@@ -207,13 +207,13 @@ final class StateBuffer: @unchecked Sendable {
         get { Array(UnsafeBufferPointer(start: pointer, count: count)) }
         set {
             if newValue.count != count {
-                pointer.deallocate()
+                LargeAllocation.deallocate(pointer)
                 count = newValue.count
-                pointer = .allocate(capacity: max(1, count))
+                pointer = LargeAllocation.allocate(Float.self, count: count)
             }
             pointer.update(from: newValue, count: count)
         }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { LargeAllocation.deallocate(pointer) }
 }
