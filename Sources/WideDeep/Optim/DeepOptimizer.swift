@@ -77,34 +77,25 @@ public final class DeepOptimizer: @unchecked Sendable {
     }
 
     /// Updates `count` parameters at `values` with `grads`, whose state starts at `offset` of
-    /// tensor `slot`. With `threads` > 1 a large tensor is split into contiguous ranges updated
-    /// at once; every element's arithmetic is the same, so the result does not depend on it.
+    /// tensor `slot`, on the calling thread (the model runs each tensor's update as one task of
+    /// the step's update region).
     public func update(slot: Int, offset: Int, values: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>,
-                       count: Int, threads: Int = 1) {
+                       count: Int) {
         let lr = Float(learningRate)
         let eps = Float(epsilon)
-        let parts = count >= Self.parallelThreshold ? max(1, threads) : 1
         switch kind {
         case .sgd:
-            Parallel.ranges(count, parts: parts) { range in
-                for i in range { values[i] -= lr * grads[i] }
-            }
+            for i in 0..<count { values[i] -= lr * grads[i] }
         case .adagrad:
-            let g2 = firstBoxes[slot].pointer + offset
-            Parallel.ranges(count, parts: parts) { range in
-                Self.adagrad(values + range.lowerBound, grads + range.lowerBound, g2 + range.lowerBound,
-                             count: range.count, lr: lr, eps: eps)
-            }
+            Self.adagrad(values, grads, firstBoxes[slot].pointer + offset, count: count, lr: lr, eps: eps)
         case .adam:
             let b1 = Float(beta1), b2 = Float(beta2), c1 = correction1, c2 = correction2
             let m = firstBoxes[slot].pointer + offset, v = secondBoxes[slot].pointer + offset
-            Parallel.ranges(count, parts: parts) { range in
-                for i in range {
-                    let g = grads[i]
-                    m[i] = b1 * m[i] + (1 - b1) * g
-                    v[i] = b2 * v[i] + (1 - b2) * g * g
-                    values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                }
+            for i in 0..<count {
+                let g = grads[i]
+                m[i] = b1 * m[i] + (1 - b1) * g
+                v[i] = b2 * v[i] + (1 - b2) * g * g
+                values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
             }
         case .ftrl:
             preconditionFailure("FTRL is the wide part's own optimizer")
@@ -138,9 +129,6 @@ public final class DeepOptimizer: @unchecked Sendable {
 
     /// Rows ahead whose lines `updateRows` prefetches.
     static let prefetchDistance = 4
-
-    /// Tensors smaller than this are updated on the calling thread (a dispatch costs more).
-    static let parallelThreshold = 16_384
 
     /// AdaGrad over `count` elements, eight lanes at a time: the same IEEE operations per
     /// element as the scalar loop (square root and division are correctly rounded, and nothing
