@@ -18,6 +18,26 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// The lines to show: each run of consecutive evaluations as its latest, with how many it
+    /// stands for. A fast run evaluates several times a second; one line per evaluation pushed
+    /// the steering events (a change, a save, a rollback) out of a six-line panel within a second.
+    static func lines(_ events: [RunEvent]) -> [RunEvent] {
+        var lines: [RunEvent] = []
+        var run = 0
+        for event in events {
+            if event.kind == .evaluation, let last = lines.last, last.kind == .evaluation {
+                run += 1
+                lines[lines.count - 1] = event
+            } else {
+                if run > 1 { lines[lines.count - 1].message += " (latest of \(run))" }
+                lines.append(event)
+                run = event.kind == .evaluation ? 1 : 0
+            }
+        }
+        if run > 1 { lines[lines.count - 1].message += " (latest of \(run))" }
+        return lines
+    }
+
     public func render(in area: Rect, buffer: inout CellBuffer) {
         guard !area.isEmpty else { return }
         buffer.fill(area)
@@ -25,8 +45,9 @@ public struct EventLog: Sendable {
             buffer.write("no events yet", in: area.row(0), style: .fg(.dimText))
             return
         }
-        let stepWidth = min(9, events.suffix(area.height).map { String($0.step).count }.max() ?? 1)
-        for (offset, event) in events.suffix(area.height).enumerated() {
+        let shown = Self.lines(events).suffix(area.height)
+        let stepWidth = min(9, shown.map { String($0.step).count }.max() ?? 1)
+        for (offset, event) in shown.enumerated() {
             let y = area.y + offset
             var x = area.x
             x += buffer.write(Format.clock(event.seconds) + " ", x: x, y: y, style: .fg(.dimText))

@@ -519,10 +519,21 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         return values
     }
 
+    /// Events the snapshot keeps.
+    static let eventCapacity = 200
+
     func addEvent(_ kind: RunEvent.Kind, _ message: String, extra: [String: Any] = [:], log: Bool = true) {
         let event = RunEvent(step: snapshot_.step, seconds: seconds, kind: kind, message: message)
         snapshot_.events.append(event)
-        if snapshot_.events.count > 200 { snapshot_.events.removeFirst(snapshot_.events.count - 200) }
+        if snapshot_.events.count > Self.eventCapacity {
+            // Evaluations give way first: a fast run makes several a second and their numbers
+            // stay in the validation curve, while a change, a save or a rollback should stay listed.
+            if let oldest = snapshot_.events.firstIndex(where: { $0.kind == .evaluation }) {
+                snapshot_.events.remove(at: oldest)
+            } else {
+                snapshot_.events.removeFirst()
+            }
+        }
         if log {
             var record: [String: Any] = ["event": kind.rawValue, "message": message, "step": snapshot_.step,
                                          "epoch": snapshot_.epoch, "examples": snapshot_.examplesSeen, "seconds": seconds]

@@ -94,6 +94,26 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(buffer[11, 1].style.foreground, .role(.bad))
     }
 
+    /// Runs of evaluations take one line each (the latest, with their count), so a change made
+    /// between them stays on screen however often the run evaluates.
+    func testEventLogFoldsRunsOfEvaluations() {
+        func eval(_ step: Int, _ auc: String) -> RunEvent {
+            RunEvent(step: step, seconds: Double(step), kind: .evaluation, message: "eval: AUC \(auc)")
+        }
+        let events = (1...30).map { eval($0, "0.\($0)") }
+            + [RunEvent(step: 31, seconds: 31, kind: .hyperparameter, message: "deep lr 0.05 → 0.08")]
+            + (32...90).map { eval($0, "0.\($0)") }
+            + [RunEvent(step: 91, seconds: 91, kind: .checkpoint, message: "saved"), eval(92, "0.92")]
+        XCTAssertEqual(EventLog.lines(events).map(\.message), [
+            "eval: AUC 0.30 (latest of 30)", "deep lr 0.05 → 0.08", "eval: AUC 0.90 (latest of 59)", "saved", "eval: AUC 0.92",
+        ])
+        XCTAssertEqual(EventLog.lines(events).map(\.step), [30, 31, 90, 91, 92])
+        var buffer = CellBuffer(width: 50, height: 3)
+        EventLog(events: events).render(in: buffer.bounds, buffer: &buffer)
+        XCTAssertEqual(buffer.line(0), TerminalText.pad("01:30 #90 eval: AUC 0.90 (latest of 59)", to: 50))
+        XCTAssertEqual(EventLog.lines([]), [])
+    }
+
     func testTextInputKeepsTheEndOfLongText() {
         var buffer = CellBuffer(width: 16, height: 1)
         TextInputLine(prompt: "lr =", text: "0.000123456789").render(in: buffer.bounds, buffer: &buffer)

@@ -108,6 +108,22 @@ final class TrainingSessionTests: XCTestCase {
         }
     }
 
+    /// The snapshot keeps its last events, evaluations giving way first: a change made early in
+    /// a run that evaluates hundreds of times is still listed at its end.
+    func testFrequentEvaluationsDoNotEvictAChange() throws {
+        var config = try smallConfig()
+        config.train.evalEvery = 50            // one evaluation per minibatch: 40 an epoch
+        config.train.epochs = 6
+        var options = SessionOptions()
+        options.scheduledCommands = [(step: 3, command: .set(.deepLearningRate, 0.2))]
+        let snapshot = run(config, options: options)
+        let evaluations = snapshot.events.filter { $0.kind == .evaluation }
+        XCTAssertEqual(snapshot.events.count, TrainingSession.eventCapacity)
+        XCTAssertGreaterThan(snapshot.validation.count, TrainingSession.eventCapacity, "more evaluations than the list holds")
+        XCTAssertEqual(snapshot.events.filter { $0.kind == .hyperparameter }.map(\.step), [3])
+        XCTAssertEqual(evaluations.last?.step, snapshot.step, "the newest evaluations are the ones kept")
+    }
+
     func testPauseResumeAndRefusedValues() throws {
         let config = try smallConfig()
         let reference = run(config)
