@@ -1,3 +1,5 @@
+import WideDeep
+
 /// A point of a chart series.
 public struct ChartPoint: Equatable, Sendable {
     public var x: Double
@@ -122,9 +124,9 @@ public struct LineChart: Sendable {
         for line in series {
             for point in line.points where point.x.isFinite && point.y.isFinite { values.append(point.y) }
         }
-        values.sort()
         let rank = Int((min(1, max(0, q)) * Double(values.count - 1)).rounded())
-        return values[rank]
+        // Selection, not a sort: sorting 15,000 loss points was a fifth of a frame's drawing.
+        return OrderStatistics.select(&values, ranks: [rank])[0]
     }
 
     /// Position of `value` in `domain` as 0…1; NaN for an empty domain. Halves keep the

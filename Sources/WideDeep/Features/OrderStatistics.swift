@@ -1,5 +1,6 @@
-/// Order statistics without a full sort, for fitting quantile buckets.
-enum OrderStatistics {
+/// Order statistics without a full sort: quantile buckets when fitting the layout, and the
+/// dashboard's chart scales.
+public enum OrderStatistics {
     /// The values of rank `ranks` (0-based, each below `values.count`) in ascending order: what
     /// `values.sorted()[rank]` gives, for each rank. `values` (no NaN) is reordered.
     ///
@@ -7,8 +8,10 @@ enum OrderStatistics {
     /// median-of-three pivot, recursing only into the parts that hold a wanted rank. Expected
     /// O(n log k) for k ranks; equal keys (count data is full of them) settle in one pass.
     /// Measured on 13 Criteo columns of 1M rows: the layout fit took 0.46 s with sorting.
-    static func select(_ values: inout [Float], ranks: [Int]) -> [Float] {
-        var result = [Float](repeating: 0, count: ranks.count)
+    @inlinable
+    public static func select<Value: Comparable>(_ values: inout [Value], ranks: [Int]) -> [Value] {
+        guard let placeholder = values.first else { return [] }
+        var result = [Value](repeating: placeholder, count: ranks.count)
         let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         values.withUnsafeMutableBufferPointer { v in
             // (values lo..<hi, wanted ranks order[first..<last]), all of those ranks in lo..<hi.
@@ -50,7 +53,8 @@ enum OrderStatistics {
         return result
     }
 
-    private static func medianOfThree(_ a: Float, _ b: Float, _ c: Float) -> Float {
+    @usableFromInline
+    static func medianOfThree<Value: Comparable>(_ a: Value, _ b: Value, _ c: Value) -> Value {
         max(min(a, b), min(max(a, b), c))
     }
 }
