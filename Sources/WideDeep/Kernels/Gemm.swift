@@ -97,13 +97,12 @@ public final class GemmScratch: @unchecked Sendable {
     /// At least `count` floats, contents unspecified; valid until the next call.
     func buffer(count: Int) -> UnsafeMutablePointer<Float> {
         if let pointer, capacity >= count { return pointer }
-        pointer?.deallocate()
+        if let pointer { LargeAllocation.deallocate(pointer) }
         capacity = max(count, 1)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
-        let typed = raw.bindMemory(to: Float.self, capacity: capacity)
-        pointer = typed
-        return typed
+        let fresh = LargeAllocation.allocate(Float.self, count: capacity)
+        pointer = fresh
+        return fresh
     }
 
-    deinit { pointer?.deallocate() }
+    deinit { if let pointer { LargeAllocation.deallocate(pointer) } }
 }

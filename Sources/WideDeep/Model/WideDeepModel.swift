@@ -29,6 +29,8 @@ public final class WideDeepModel: @unchecked Sendable {
     public var profile: StepProfile?
     /// The step's parameter updates (`updateTasks`), fixed by the model's shape.
     var stepTasks: [UpdateTask] = []
+    /// Each table's values, for the forward pass's reads (fixed for the table's life).
+    private var tablePointers: [UnsafePointer<Float>] = []
 
     /// Buffers reused by every minibatch (no allocation in the training loop once sized).
     /// Raw allocations rather than arrays: layers read one buffer while writing the next, which
@@ -108,6 +110,7 @@ public final class WideDeepModel: @unchecked Sendable {
              deepOptimizer.register(name: "deep.\($0.name).bias", count: $0.bias.count))
         }
         stepTasks = updateTasks
+        tablePointers = tables.map { UnsafePointer($0.pointer) }
     }
 
     // MARK: - Forward
@@ -172,8 +175,7 @@ public final class WideDeepModel: @unchecked Sendable {
         let singles = data.singleFields, numericCount = data.numericCount
         let deep = mode.hasDeep, wide = self.wide
         let x0: UnsafeMutablePointer<Float>? = deep ? workspace.activations[0] : nil
-        let wideLogits = workspace.wideLogits
-        let tablePointers = tables.map { UnsafePointer($0.pointer) }
+        let wideLogits = workspace.wideLogits, tablePointers = self.tablePointers
         data.wideOffsets.withUnsafeBufferPointer { offsets in
             data.wideIds.withUnsafeBufferPointer { ids in
                 data.embeddingRows.withUnsafeBufferPointer { embeddingRows in

@@ -179,8 +179,9 @@ public final class DeepOptimizer: @unchecked Sendable {
     }
 }
 
-/// One tensor's optimizer state in an allocation of its own, so that several threads can update
-/// parts of it (or different tensors) at once through `pointer`; `values` is a copy.
+/// One tensor's optimizer state in an allocation of its own, so that the step's update tasks
+/// reach different tensors at once through `pointer` (no array access to exclude); `values` is a
+/// copy.
 final class StateBuffer: @unchecked Sendable {
     private(set) var pointer: UnsafeMutablePointer<Float>
     private(set) var count: Int
