@@ -14,13 +14,9 @@ final class TrainingSessionTests: XCTestCase {
         try SmallRun.config(in: folder)
     }
 
-    private func run(_ config: RunConfig, options: SessionOptions = SessionOptions()) -> TrainingSnapshot {
-        let session = TrainingSession(config: config, options: options)
-        session.start()
-        session.waitUntilFinished()
-        let snapshot = session.snapshot
-        XCTAssertEqual(snapshot.state, .finished, snapshot.stateDetail ?? "")
-        return snapshot
+    private func run(_ config: RunConfig, options: SessionOptions = SessionOptions(),
+                     file: StaticString = #filePath, line: UInt = #line) -> TrainingSnapshot {
+        SmallRun.run(config, options: options, file: file, line: line)
     }
 
     /// Polls until `condition` holds (a deadline against hanging, not a timing assertion).
