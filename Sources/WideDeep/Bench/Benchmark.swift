@@ -86,28 +86,25 @@ public enum Benchmark {
     /// Training examples per second over one epoch of `data` (fresh model per run), and the
     /// validation AUC and step profile of the last run; forward-only examples per second on the
     /// validation set.
-    public static func train(config: RunConfig, data: RunData, runs: Int)
+    public static func train(config: RunConfig, data: RunData, runs: Int) throws
         -> (train: Figure, validate: Figure, auc: Double, profile: StepProfile) {
         var trainSamples: [Double] = [], validSamples: [Double] = []
         var auc = Double.nan
         var profile = StepProfile()
-        let threads = config.train.threads, batch = config.train.batchSize
+        let threads = config.train.threads
         for _ in 0..<runs {
             let model = WideDeepModel(layout: data.layout, config: config)
             profile = StepProfile()
             model.profile = profile
             var generator = SeededGenerator(seed: config.train.seed)
-            let order = generator.permutation(data.train.count)
-            let seconds = order.withUnsafeBufferPointer { all in
-                time {
-                    var start = 0
-                    while start < all.count {
-                        let end = min(all.count, start + batch)
-                        model.trainStep(data.train, rows: UnsafeBufferPointer(rebasing: all[start..<end]), threads: threads)
-                        start = end
-                    }
-                }
+            var epoch = InMemoryEpoch(data: data.train, order: generator.permutation(data.train.count),
+                                      batchSize: config.train.batchSize)
+            let loop = TrainingLoop(model: model, threads: threads)
+            var failure: Error?
+            let seconds = time {
+                do { _ = try loop.run(&epoch) } catch { failure = error }
             }
+            if let failure { throw failure }
             trainSamples.append(Double(data.train.count) / seconds)
             var logits: [Float] = []
             let validSeconds = time { logits = model.predictAll(data.valid, batchSize: 2048, threads: threads) }

@@ -1,10 +1,16 @@
 import Foundation
 
-/// Writes the run's metrics as JSON Lines: one object per evaluation and one per event, each line
-/// flushed as written so a crash loses nothing already logged.
+/// Writes the run's metrics as JSON Lines (`--metrics-out`): one object per evaluation and one per
+/// event (`RunRecord`), keys sorted, each line written whole as soon as it is made, so a crash
+/// loses nothing already logged.
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     public init(path: String) throws {
         self.path = path
@@ -19,17 +25,11 @@ public final class MetricsLog: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
-    public func write(_ record: [String: Any]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: Self.jsonSafe(record), options: [.sortedKeys]) else { return }
-        handle.write(data)
-        handle.write(Data([10]))
-    }
-
-    /// JSON has no NaN or infinity: such values are written as null.
-    static func jsonSafe(_ record: [String: Any]) -> [String: Any] {
-        record.mapValues { value in
-            if let d = value as? Double, !d.isFinite { return NSNull() }
-            return value
-        }
+    /// Appends one record as one line (the line and its newline in one write, so a failing disk
+    /// leaves no half line behind a whole one). Throws when the write fails.
+    public func write(_ record: some Encodable) throws {
+        var line = try encoder.encode(record)
+        line.append(10)
+        try handle.write(contentsOf: line)
     }
 }

@@ -1,17 +1,106 @@
-/// What a session reports to its `onRecord` listener as the run goes.
+import Foundation
+
+/// What a session reports to its `onRecord` listener as the run goes; the same records make the
+/// metrics log (`MetricsLog`).
 public enum RunRecord: Sendable {
     case evaluation(record: Evaluation)
     case event(RunEvent)
 
-    public struct Evaluation: Sendable {
+    /// Where the run was when a record was made.
+    public struct Context: Sendable, Equatable {
         public var step: Int
         public var epoch: Int
         public var examples: Int
+        /// Seconds since the session started.
         public var seconds: Double
-        /// Mean training logloss since the previous evaluation.
+    }
+
+    /// One validation pass, with the training figures since the previous one.
+    public struct Evaluation: Sendable, Encodable {
+        public var context: Context
+        /// Training examples per second of training time over the session.
+        public var examplesPerSecond: Double
+        /// Mean training logloss since the previous evaluation (NaN when no step ran since).
         public var trainLoss: Double
         public var metrics: EvaluationMetrics
+        public var wideNonzero: Int
+        public var wideTouched: Int
+        public var wideTotal: Int
+        public var skippedRows: Int
+        public var hyperparameters: [HyperparameterValue]
+        /// The run's last evaluation.
         public var final: Bool
-        public var examplesPerSecond: Double
+
+        public var step: Int { context.step }
+        public var epoch: Int { context.epoch }
+        public var examples: Int { context.examples }
+        public var seconds: Double { context.seconds }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(context)
+            try c.encode(examplesPerSecond, "examples_per_sec")
+            try c.encode(trainLoss, "train_logloss")
+            try c.encode(metrics.logloss, "valid_logloss")
+            try c.encode(metrics.auc, "valid_auc")
+            try c.encode(metrics.accuracy, "valid_accuracy")
+            try c.encode(metrics.meanPrediction, "valid_mean_prediction")
+            try c.encode(metrics.positiveRate, "valid_positive_rate")
+            try c.encode(wideNonzero, forKey: "wide_nonzero")
+            try c.encode(wideTouched, forKey: "wide_touched")
+            try c.encode(wideTotal, forKey: "wide_total")
+            try c.encode(skippedRows, forKey: "skipped_rows")
+            for value in hyperparameters { try c.encode(value.value, JSONKey(value.parameter.rawValue)) }
+            if final { try c.encode(true, forKey: "final") }
+        }
+    }
+
+    /// An event as the metrics log writes it: what happened, where, and its details.
+    struct EventLine: Encodable {
+        var event: RunEvent
+        var context: Context
+        var detail: RunEvent.Detail?
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(event.kind.rawValue, forKey: "event")
+            try c.encode(event.message, forKey: "message")
+            try c.encode(context)
+            switch detail {
+            case .hyperparameter(let parameter, let from, let to):
+                try c.encode(parameter.rawValue, forKey: "parameter")
+                try c.encode(from, "from")
+                try c.encode(to, "to")
+            case .checkpoint(let path, let step):
+                try c.encode(path, forKey: "path")
+                try c.encode(step, forKey: "saved_step")
+            case nil:
+                break
+            }
+        }
+    }
+}
+
+/// A JSON object key given as a string (the metrics log's keys are its documented format).
+struct JSONKey: CodingKey, ExpressibleByStringLiteral {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init(stringLiteral value: String) { stringValue = value }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedEncodingContainer<JSONKey> {
+    /// JSON has no NaN or infinity: such a value is written as null.
+    mutating func encode(_ value: Double, _ key: JSONKey) throws {
+        if value.isFinite { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+
+    mutating func encode(_ context: RunRecord.Context) throws {
+        try encode(context.step, forKey: "step")
+        try encode(context.epoch, forKey: "epoch")
+        try encode(context.examples, forKey: "examples")
+        try encode(context.seconds, "seconds")
     }
 }

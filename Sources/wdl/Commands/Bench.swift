@@ -94,7 +94,7 @@ struct Bench: ParsableCommand {
         for mode in [ModelMode.wide, .deep, .wideDeep] {
             var modeConfig = config
             modeConfig.model.mode = mode
-            let result = Benchmark.train(config: modeConfig, data: runData, runs: runs)
+            let result = try Benchmark.train(config: modeConfig, data: runData, runs: runs)
             record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
             record(result.validate)
             if mode == .wideDeep { stepProfile = result.profile }

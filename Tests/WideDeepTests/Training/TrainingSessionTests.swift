@@ -114,8 +114,8 @@ final class TrainingSessionTests: XCTestCase {
         options.scheduledCommands = [(step: 3, command: .set(.deepLearningRate, 0.2))]
         let snapshot = run(config, options: options)
         let evaluations = snapshot.events.filter { $0.kind == .evaluation }
-        XCTAssertEqual(snapshot.events.count, TrainingSession.eventCapacity)
-        XCTAssertGreaterThan(snapshot.validation.count, TrainingSession.eventCapacity, "more evaluations than the list holds")
+        XCTAssertEqual(snapshot.events.count, EventLog.capacity)
+        XCTAssertGreaterThan(snapshot.validation.count, EventLog.capacity, "more evaluations than the list holds")
         XCTAssertEqual(snapshot.events.filter { $0.kind == .hyperparameter }.map(\.step), [3])
         XCTAssertEqual(evaluations.last?.step, snapshot.step, "the newest evaluations are the ones kept")
     }

@@ -1,0 +1,34 @@
+extension RunConfig {
+    /// Checks the values the loader cannot check by type alone; throws a `ConfigError` naming the
+    /// key. Sessions call it before reading any data, so a bad value is reported at once.
+    public func validate() throws {
+        guard train.epochs >= 1 else { throw ConfigError("train.epochs must be at least 1, got \(train.epochs)") }
+        guard train.batchSize >= 1 && train.batchSize <= 65_536 else {
+            throw ConfigError("train.batch_size must be 1…65536, got \(train.batchSize)")
+        }
+        guard train.threads >= 1 && train.threads <= 256 else {
+            throw ConfigError("train.threads must be 1…256, got \(train.threads)")
+        }
+        guard train.evalEvery >= 0 else { throw ConfigError("train.eval_every must be 0 or more, got \(train.evalEvery)") }
+        guard model.embeddingDim >= 1 && model.embeddingDim <= 1024 else {
+            throw ConfigError("model.embedding_dim must be 1…1024, got \(model.embeddingDim)")
+        }
+        guard model.hidden.allSatisfy({ $0 >= 1 && $0 <= 65_536 }) else {
+            throw ConfigError("model.hidden: every layer needs 1…65536 units, got \(model.hidden)")
+        }
+        for parameter in Hyperparameter.allCases {
+            if let message = parameter.validate(value(of: parameter)) { throw ConfigError("optim: \(message)") }
+        }
+    }
+
+    /// The configured starting value of a live hyperparameter.
+    func value(of parameter: Hyperparameter) -> Double {
+        switch parameter {
+        case .deepLearningRate: optim.deep.lr
+        case .ftrlAlpha: optim.wide.alpha
+        case .ftrlBeta: optim.wide.beta
+        case .ftrlL1: optim.wide.l1
+        case .ftrlL2: optim.wide.l2
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Dispatch
+import Synchronization
+
+/// Commands on their way to the training queue: clients `send` from any thread; the training
+/// queue takes them between minibatches, scheduled ones (`SessionOptions.scheduledCommands`)
+/// first, and sleeps on `wait` while paused until a command (or a finished save) wakes it.
+final class CommandInbox: Sendable {
+    private let pending = Mutex<[TrainingCommand]>([])
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let scheduled: [(step: Int, command: TrainingCommand)]
+    /// The step whose scheduled commands were last handed out (the pause loop asks repeatedly).
+    private let scheduledTakenAt = Mutex(-1)
+
+    init(scheduled: [(step: Int, command: TrainingCommand)]) { self.scheduled = scheduled }
+
+    func send(_ command: TrainingCommand) {
+        pending.withLock { $0.append(command) }
+        wake()
+    }
+
+    func wake() { wakeUp.signal() }
+
+    /// Sleeps until woken or `timeout` seconds have passed.
+    func wait(timeout: Double) { _ = wakeUp.wait(timeout: .now() + timeout) }
+
+    /// The commands to apply before minibatch `step`: its scheduled ones (once per step), then
+    /// those sent, in order.
+    func take(beforeStep step: Int) -> [TrainingCommand] {
+        let due = scheduledTakenAt.withLock { taken -> [TrainingCommand] in
+            guard taken != step else { return [] }
+            taken = step
+            return scheduled.filter { $0.step == step }.map(\.command)
+        }
+        return due + pending.withLock { queue in
+            defer { queue.removeAll() }
+            return queue
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Everything a session needs before its first minibatch, from the config and the session options:
+/// the data read and encoded (or a streamed file's plan), the model (fresh, warm-started or
+/// resumed) and where the run starts.
+struct RunSetup {
+    var data: RunData
+    var model: WideDeepModel
+    var progress: RunProgress
+    var stream: StreamedTraining?
+    /// The resumed checkpoint's file, for the event log.
+    var resumedFrom: String?
+    /// E.g. "train.csv 2,000 train / 500 valid rows".
+    var dataDescription: String
+    var loading: LoadingProgress
+    /// Malformed rows skipped while loading (the training file's, unless streamed, and the
+    /// validation file's).
+    var skippedRows: Int
+    /// What happened while loading, in order, for the event log.
+    var events: [(kind: RunEvent.Kind, message: String)] = []
+
+    /// Reads the checkpoint to resume (if any) and the data, then builds the model. The config
+    /// must have been validated (`RunConfig.validate`).
+    static func load(config: RunConfig, options: SessionOptions,
+                     progress report: @escaping @Sendable (LoadingProgress) -> Void) throws -> RunSetup {
+        if options.resumePath != nil && options.warmStart != nil {
+            throw ConfigError("a resumed run continues its own model: warm start cannot be combined with resuming")
+        }
+        let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
+        let loadingProgress: @Sendable (RunData.Phase, LoadingProgress) -> Void = { _, progress in report(progress) }
+        var setup: RunSetup
+        if let stream = options.stream {
+            let (data, plan) = try RunData.loadStreaming(config: config, options: stream, threads: config.train.threads,
+                                                         layout: checkpoint?.layout, progress: loadingProgress)
+            let rows = plan.rowsAreEstimate ? "~\(plan.rows)" : "\(plan.rows)"
+            setup = RunSetup(data: data, model: try model(checkpoint, data: data, config: config, options: options),
+                             progress: RunProgress(seed: config.train.seed), stream: StreamedTraining(plan: plan),
+                             dataDescription: "\(Self.fileName(plan.path)) \(rows) train (streamed) / \(data.valid.count) valid rows",
+                             loading: LoadingProgress(file: plan.path, rowsRead: plan.fittedRows, rowsSkipped: 0, fraction: 1),
+                             skippedRows: data.validSkipped)
+            if data.validSkipped > 0 {
+                setup.events.append((.skippedRows, "skipped \(data.validSkipped) malformed validation rows\(firstError(data))"))
+            }
+        } else {
+            let data = try RunData.load(config: config, threads: config.train.threads, layout: checkpoint?.layout,
+                                        progress: loadingProgress)
+            let file = config.data.train ?? ""
+            setup = RunSetup(data: data, model: try model(checkpoint, data: data, config: config, options: options),
+                             progress: RunProgress(seed: config.train.seed),
+                             dataDescription: "\(Self.fileName(file)) \(data.train.count) train / \(data.valid.count) valid rows",
+                             loading: LoadingProgress(file: file, rowsRead: data.train.count, rowsSkipped: data.trainSkipped, fraction: 1),
+                             skippedRows: data.trainSkipped + data.validSkipped)
+            if setup.skippedRows > 0 {
+                setup.events.append((.skippedRows, "skipped \(setup.skippedRows) malformed rows\(firstError(data))"))
+            }
+        }
+        if let checkpoint {
+            setup.progress = RunProgress(resuming: checkpoint)
+            setup.resumedFrom = checkpoint.path
+            setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)"))
+        } else if let warmStart = options.warmStart {
+            setup.events += try warmStart.apply(to: setup.model, config: config).map { (.info, $0) }
+        }
+        setup.events.append((.info, setup.loadedMessage(config: config)))
+        if setup.stream != nil, setup.progress.resumeOffset > 0 {
+            // A position inside a streamed pass is not kept: the epoch is trained from its start.
+            setup.events.append((.info, "resuming a streamed run restarts epoch \(setup.progress.epoch + 1) from the beginning "
+                + "of the file: its first \(setup.progress.resumeOffset) examples are trained again"))
+            setup.progress.resumeOffset = 0
+        }
+        return setup
+    }
+
+    /// The resumed checkpoint's model with this config's live hyperparameters, or a fresh one.
+    private static func model(_ checkpoint: LoadedCheckpoint?, data: RunData, config: RunConfig,
+                              options: SessionOptions) throws -> WideDeepModel {
+        guard let checkpoint else { return WideDeepModel(layout: data.layout, config: config) }
+        checkpoint.model.deepOptimizer.learningRate = config.optim.deep.lr
+        if let wide = checkpoint.model.wide {
+            wide.ftrl = FTRLProximal(alpha: config.optim.wide.alpha, beta: config.optim.wide.beta,
+                                     l1: config.optim.wide.l1, l2: config.optim.wide.l2)
+        }
+        return checkpoint.model
+    }
+
+    private func loadedMessage(config: RunConfig) -> String {
+        guard let plan = stream?.plan else {
+            return "loaded \(data.train.count) training rows, \(data.valid.count) validation rows (\(data.validDescription))"
+        }
+        return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))"
+    }
+
+    private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \($0)" } ?? "" }
+
+    private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
+}

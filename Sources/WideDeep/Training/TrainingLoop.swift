@@ -1,0 +1,60 @@
+import Foundation
+
+/// The one minibatch loop that every kind of training runs: in-memory epochs, streamed passes and
+/// `wdl bench`. Each turn asks the caller whether to go on (commands, pauses), takes a minibatch
+/// from the source, trains it, and reports the step.
+///
+/// `step(_:)` is the single place where a minibatch meets the model: a multi-process run replaces
+/// it with forward, backward, an exchange of gradients between processes, and the updates.
+struct TrainingLoop {
+    let model: WideDeepModel
+    let threads: Int
+
+    /// What one trained minibatch reports.
+    struct Step {
+        /// Examples in the minibatch.
+        var count: Int
+        /// Seconds from asking the source for the minibatch to the end of its updates (so a
+        /// streamed run's rate includes waiting for the reader).
+        var seconds: Double
+        /// Summed logloss over the minibatch (non-finite when training diverged).
+        var loss: Double
+        /// Another minibatch follows in this epoch.
+        var moreInEpoch: Bool
+        /// Examples of the epoch consumed after this step.
+        var epochOffset: Int
+    }
+
+    /// Trains minibatches from `source` until it ends (true) or `shouldContinue` answers false
+    /// before a step (false). `didStep` runs after each minibatch.
+    func run(_ source: inout some MinibatchSource, shouldContinue: () -> Bool = { true },
+             didStep: (Step) -> Void = { _ in }) throws -> Bool {
+        var waited = try Self.seconds { try source.prepare() }
+        while source.hasMore {
+            guard shouldContinue() else { return false }
+            var loss = 0.0, batch: Minibatch?
+            let seconds = try Self.seconds {
+                batch = try source.next()
+                if let batch { loss = step(batch) }
+            }
+            guard let batch else { break }
+            didStep(Step(count: batch.count, seconds: seconds + waited, loss: loss, moreInEpoch: source.hasMore,
+                         epochOffset: source.consumed))
+            waited = 0
+        }
+        return true
+    }
+
+    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let began = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+    }
+
+    /// Forward, the joint loss, backward and the updates of one minibatch; its summed loss.
+    func step(_ batch: Minibatch) -> Double {
+        batch.order.withUnsafeBufferPointer { all in
+            model.trainStep(batch.data, rows: UnsafeBufferPointer(rebasing: all[batch.rows]), threads: threads)
+        }
+    }
+}
