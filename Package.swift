@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "WideDeep",
                 "WdlApp",
+                "SafeTensors",
                 "Dashboard",
                 "DashboardCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
