@@ -42,7 +42,8 @@ public enum AtomicFile {
         let directory = url.deletingLastPathComponent().path
         let temporary = (directory as NSString).appendingPathComponent(temporaryName(for: url.lastPathComponent))
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.failure(temporary, "create temporary file") }
+        // Named after the target: the temporary name means nothing to whoever asked for `path`.
+        guard fd >= 0 else { throw FileIO.failure(path, "create a temporary file in \(directory)") }
         var keepTemporary = false
         defer { if !keepTemporary { unlink(temporary) } }
         do {

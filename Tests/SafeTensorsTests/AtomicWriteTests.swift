@@ -65,8 +65,8 @@ final class AtomicWriteTests: XCTestCase {
         let url = folder.appendingPathComponent("missing-dir/final.safetensors")
         XCTAssertThrowsError(try checkpoint(step: 1).write(to: url)) { error in
             guard case let .io(path, operation, message)? = error as? SafeTensorsError else { return XCTFail("\(error)") }
-            XCTAssertTrue(path.hasPrefix(folder.path + "/missing-dir/.final.safetensors.tmp-"), path)
-            XCTAssertEqual(operation, "create temporary file")
+            XCTAssertEqual(path, url.path)
+            XCTAssertEqual(operation, "create a temporary file in \(folder.path)/missing-dir")
             XCTAssertEqual(message, "No such file or directory")
         }
         // Writing over a directory fails at the rename; the temporary file is removed.
