@@ -41,10 +41,15 @@ let package = Package(
         /// The only module that talks to ncurses: the terminal backend.
         .target(name: "DashboardCurses", dependencies: ["Dashboard", "CNcursesw"]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        /// What the front ends share and the core has no business with: the headless runner, the
+        /// run summary's text, the benchmark suite and its report.
+        .target(name: "WdlApp", dependencies: ["WideDeep"]),
         .executableTarget(
             name: "wdl",
             dependencies: [
                 "WideDeep",
+                "WdlApp",
+                "SafeTensors",
                 "Dashboard",
                 "DashboardCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,6 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep"]),
+        .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep"]),
     ],
     swiftLanguageModes: [.v6]
 )

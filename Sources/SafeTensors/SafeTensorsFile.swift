@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The contents of a safetensors file: string metadata and named tensors. Model-agnostic.
 ///
 /// Checksums: by default `write` stores a CRC32C of every tensor's bytes in the metadata entry
@@ -173,38 +167,15 @@ public struct SafeTensorsFile: Sendable, Equatable {
         }
     }
 
-    /// Writes atomically: the header and each tensor are streamed to a temporary file in the same
-    /// folder (named `.<name>.tmp-<pid>-<random>`, never ending in `.safetensors`), which is
-    /// fsynced and renamed over `url`; then the folder is fsynced. A crash at any point leaves
-    /// either the previous file at `url` or the complete new one.
+    /// Writes atomically (`AtomicFile`): the header and each tensor are streamed to a temporary
+    /// file in the same folder, which is fsynced and renamed over `url`; then the folder is
+    /// fsynced. A crash at any point leaves either the previous file at `url` or the complete new one.
     public func write(to url: URL, options: WriteOptions = WriteOptions()) throws {
         let layout = try Layout(metadata: metadata, tensors: tensors, checksums: options.checksums)
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let tempPath = (directory as NSString).appendingPathComponent(Self.temporaryName(for: url.lastPathComponent))
-
-        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.failure(tempPath, "create temporary file") }
-        var keepTemporary = false
-        defer { if !keepTemporary { unlink(tempPath) } }
-        do {
-            try layout.prefix.withUnsafeBytes { try FileIO.writeAll(fd, $0, path: tempPath) }
-            for (_, tensor) in layout.ordered {
-                try tensor.bytes.withUnsafeBytes { try FileIO.writeAll(fd, $0, path: tempPath) }
-            }
-            if options.durable, fsync(fd) != 0 { throw FileIO.failure(tempPath, "fsync") }
-        } catch {
-            close(fd)
-            throw error
+        try AtomicFile.write(to: url.path, durable: options.durable, stopBeforeRename: options.stopBeforeRename) { output in
+            try output.write(layout.prefix)
+            for (_, tensor) in layout.ordered { try output.write(tensor.bytes) }
         }
-        guard close(fd) == 0 else { throw FileIO.failure(tempPath, "close") }
-        if options.stopBeforeRename {
-            keepTemporary = true
-            return
-        }
-        guard rename(tempPath, path) == 0 else { throw FileIO.failure(path, "rename") }
-        keepTemporary = true  // it is the target now
-        if options.durable { try FileIO.syncDirectory(directory) }
     }
 
     /// The exact bytes `write` would put in the file, in one buffer (for small files and tests).
@@ -214,33 +185,5 @@ public struct SafeTensorsFile: Sendable, Equatable {
         out.reserveCapacity(layout.prefix.count + layout.dataLength)
         for (_, tensor) in layout.ordered { out += tensor.bytes }
         return out
-    }
-
-    static let temporaryMarker = ".tmp-"
-
-    static func temporaryName(for name: String) -> String {
-        ".\(name)\(temporaryMarker)\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-    }
-
-    /// Whether `fileName` is a temporary file left by an interrupted `write`.
-    public static func isTemporaryFileName(_ fileName: String) -> Bool {
-        guard fileName.hasPrefix("."), let marker = fileName.range(of: temporaryMarker, options: .backwards) else {
-            return false
-        }
-        // The suffix is "<pid>-<hex>".
-        let parts = fileName[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 2 && UInt32(parts[0]) != nil && UInt32(parts[1], radix: 16) != nil
-    }
-
-    /// Deletes temporary files left in `directory` by interrupted writes; returns their names.
-    /// Call it when no other process is writing to that folder.
-    @discardableResult
-    public static func removeTemporaryFiles(in directory: URL) throws -> [String] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        let stale = names.filter(isTemporaryFileName).sorted()
-        for name in stale {
-            try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
-        }
-        return stale
     }
 }

@@ -72,12 +72,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func floats() throws -> [Float] { try values() }
-    public func doubles() throws -> [Double] { try values() }
-    public func int32s() throws -> [Int32] { try values() }
-    public func int64s() throws -> [Int64] { try values() }
     public func uint8s() throws -> [UInt8] { try values() }
-    public func uint32s() throws -> [UInt32] { try values() }
-    public func uint64s() throws -> [UInt64] { try values() }
 
     /// BOOL elements (any non-zero byte is true).
     public func bools() throws -> [Bool] {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 
 /// A saved model's probabilities for every data row of a file, in input order (`wdl predict`).
 ///
@@ -45,7 +46,7 @@ public struct BatchPrediction: Sendable {
         return out
     }
 
-    /// Writes `text()` to `path` atomically (temporary file, fsync, rename).
+    /// Writes `text()` to `path` atomically and durably (`AtomicFile`).
     public func write(to path: String) throws {
         try AtomicFile.write(text(), to: path)
     }

@@ -51,12 +51,6 @@ public final class EmbeddingTable: @unchecked Sendable {
         LargeAllocation.deallocate(slotOfRow)
     }
 
-    /// True when every value is finite.
-    public var isFinite: Bool {
-        for i in 0..<count where !pointer[i].isFinite { return false }
-        return true
-    }
-
     /// Statistics of the touched rows' L2 norms. Mean and max use every touched row; the
     /// percentiles use every row up to 4,096 touched rows and an even sample beyond (`sampled`).
     public func statistics() -> EmbeddingFieldStatistics {

@@ -11,9 +11,6 @@ public struct ModelState: Sendable {
 
     public init() {}
 
-    /// True when every float is finite.
-    public var isFinite: Bool { floats.values.allSatisfy { $0.allSatisfy(\.isFinite) } }
-
     /// The first tensor holding a NaN or an infinity, if any.
     public var firstNonFiniteTensor: String? {
         floats.keys.sorted().first { name in !floats[name]!.allSatisfy(\.isFinite) }

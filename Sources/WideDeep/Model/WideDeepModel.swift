@@ -242,20 +242,4 @@ public final class WideDeepModel: @unchecked Sendable {
                                  deadFraction: layer.relu ? layer.lastDeadFraction : nil)
         }
     }
-
-    /// The name of every parameter kind whose values are not all finite, or nil.
-    public func nonFiniteParameter() -> String? {
-        if let wide, !wide.isFinite { return "wide weights" }
-        for table in tables where !table.isFinite { return "embedding \(table.field)" }
-        for layer in layers where !layer.weight.allSatisfy(\.isFinite) || !layer.bias.allSatisfy(\.isFinite) {
-            return "layer \(layer.name)"
-        }
-        return nil
-    }
-
-    /// Parameters (not optimizer state) in the model.
-    public var parameterCount: Int {
-        (wide.map { $0.size + 1 } ?? 0) + tables.reduce(0) { $0 + $1.count }
-            + layers.reduce(0) { $0 + $1.weight.count + $1.bias.count }
-    }
 }

@@ -203,10 +203,4 @@ public final class WideLinear: @unchecked Sendable {
         }
         return (nonzero.reduce(0, +), touched.reduce(0, +), groups)
     }
-
-    /// True when every coordinate's state is finite.
-    public var isFinite: Bool {
-        for i in 0...size where !coordinates[i].z.isFinite || !coordinates[i].n.isFinite { return false }
-        return true
-    }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import WideDeep
+import WdlApp
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,111 +41,15 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        var config = RunConfig.criteoDefault()
-        config.features.crosses = [["C5", "C8"], ["C11", "C14"], ["C17", "C20"], ["C1", "C13"], ["C4", "C10"]]
-        config.train.threads = threads
-        config.train.batchSize = batchSize
-        let cpu = SystemInfo.cpu()
-        log("wdl bench: \(cpu.model); SIMD features: \(cpu.features.joined(separator: " ")); GEMM kernel \(Gemm.kernelName); threads \(threads), batch \(batchSize), \(runs) runs per figure")
-
-        let trainBytes: [UInt8], validBytes: [UInt8]?
-        if let data {
-            trainBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
-            validBytes = nil
-            log("data: \(data) (\(trainBytes.count / 1_000_000) MB)")
-        } else {
-            trainBytes = SyntheticCTR(seed: 1).generate(rows: rows, threads: threads).bytes
-            validBytes = SyntheticCTR(seed: 2).generate(rows: validRows, threads: threads).bytes
-            log("data: wdl gen model, \(rows) training rows (\(trainBytes.count / 1_000_000) MB) + \(validRows) validation rows, in memory")
-        }
-        var figures: [Benchmark.Figure] = []
-        func record(_ figure: Benchmark.Figure, note: String = "") {
-            figures.append(figure)
-            let name = figure.name.padding(toLength: 40, withPad: " ", startingAt: 0)
-            let unit = figure.unit.padding(toLength: 11, withPad: " ", startingAt: 0)
-            log(name + String(format: " %12.1f ", figure.median) + unit
-                + String(format: " (min %.1f, max %.1f)", figure.min, figure.max) + note)
-        }
-        record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
-        if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
-
-        let reader = DatasetReader(schema: .criteo(), strict: false, threads: threads)
-        var trainRaw = try reader.parse(bytes: trainBytes, file: data ?? "generated")
-        let validRaw: RawDataset
-        if let validBytes {
-            validRaw = try reader.parse(bytes: validBytes, file: "generated-valid")
-        } else {
-            let keep = trainRaw.count - trainRaw.count / 10
-            (trainRaw, validRaw) = trainRaw.split(at: keep)
-        }
-        let runData = try RunData.make(config: config, train: trainRaw, valid: validRaw)
-        let width = runData.layout.deepInputWidth
-        log("model: \(runData.layout.hashBuckets) wide coordinates, \(runData.layout.schema.allCategorical.count) fields × \(config.model.embeddingDim)-dim embeddings, dense \(width) → \(config.model.hidden.map(String.init).joined(separator: " → ")) → 1")
-
-        // The layer-1 products as training runs them: forward x·W, weight gradient xᵀ·dA (x read
-        // in place, transposed), input gradient dA·Wᵀ (W read in place); and layer 2's forward.
-        for (m, k, n, transposedA, transposedB) in [(batchSize, width, 256, false, false), (batchSize, 256, 128, false, false),
-                                                    (width, batchSize, 256, true, false), (batchSize, 256, width, false, true)] {
-            record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, transposedB: transposedB, threads: threads,
-                                  runs: runs))
-        }
-        var stepProfile: StepProfile?
-        for mode in [ModelMode.wide, .deep, .wideDeep] {
-            var modeConfig = config
-            modeConfig.model.mode = mode
-            let result = try Benchmark.train(config: modeConfig, data: runData, runs: runs)
-            record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
-            record(result.validate)
-            if mode == .wideDeep { stepProfile = result.profile }
-        }
-        if let stepProfile {
-            // Where one wide & deep step's time goes, from the clock around each phase.
-            log("wide & deep step, by phase (last run, \(stepProfile.steps) steps):")
-            for phase in StepProfile.Phase.allCases {
-                let seconds = stepProfile.seconds[phase.rawValue]
-                let label = phase.label.padding(toLength: 44, withPad: " ", startingAt: 0)
-                log(label + String(format: "%7.0f µs/step  %5.1f%%", seconds / Double(max(1, stepProfile.steps)) * 1e6,
-                                   100 * seconds / max(stepProfile.total, 1e-9)))
-            }
-        }
-        let checkpoint = try CheckpointBenchmark.measure(runs: runs)
-        let megabytes = Double(checkpoint.bytes) / 1e6
-        record(Benchmark.Figure(name: String(format: "checkpoint save (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.saveMBps]),
-               note: "  median of \(runs); 2^22 wide, 26×2^16×16 embeddings")
-        record(Benchmark.Figure(name: String(format: "checkpoint load (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.loadMBps]),
-               note: "  median of \(runs), validated")
-        let peak = SystemInfo.peakResidentBytes().map { Double($0) / 1e6 } ?? .nan
-        log(String(format: "peak resident memory %.0f MB", peak))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let phases = stepProfile.map { profile in
-                Dictionary(uniqueKeysWithValues: StepProfile.Phase.allCases.map {
-                    ("\($0)", profile.seconds[$0.rawValue] / Double(max(1, profile.steps)) * 1e6)
-                })
-            }
-            let report = BenchReport(cpu: cpu.model, features: cpu.features, threads: threads, batchSize: batchSize,
-                                     trainRows: trainRaw.count, validRows: validRaw.count, figures: figures,
-                                     stepMicrosecondsByPhase: phases, peakResidentMB: peak)
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        }
+        var options = BenchSuite.Options()
+        options.rows = rows
+        options.validRows = validRows
+        options.dataPath = data
+        options.runs = runs
+        options.threads = threads
+        options.batchSize = batchSize
+        // Progress and the table go to stdout, or to stderr when --json owns stdout.
+        let report = try BenchSuite(options: options).run(log: json ? StandardOutput.errorLine : StandardOutput.line)
+        if json { print(try report.json()) }
     }
-
-    /// Progress and the table go to stdout, or to stderr when --json owns stdout.
-    private func log(_ text: String) {
-        if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
-    }
-}
-
-struct BenchReport: Encodable {
-    var cpu: String
-    var features: [String]
-    var threads: Int
-    var batchSize: Int
-    var trainRows: Int
-    var validRows: Int
-    var figures: [Benchmark.Figure]
-    /// The last wide & deep run's time per training step in each phase, in µs.
-    var stepMicrosecondsByPhase: [String: Double]?
-    var peakResidentMB: Double
 }

@@ -23,20 +23,14 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let checkpoint = try LoadedCheckpoint.load(path: model)
-        var schema = checkpoint.layout.schema
-        if let format, format != schema.format {
-            throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(schema.format.rawValue))")
+        if let format, format != checkpoint.layout.schema.format {
+            throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
         }
-        schema.format = checkpoint.layout.schema.format
-        var reader = DatasetReader(schema: schema, strict: false, threads: threads)
-        reader.readableRows = 0
-        let raw = try reader.read(path: data)
-        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
-        let logits = checkpoint.model.predictAll(encoded, threads: threads)
-        let m = BinaryMetrics.evaluate(logits: logits, labels: encoded.labels)
+        let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads)
+        let m = result.metrics
         if json {
             let object: [String: Any] = [
-                "model": model, "data": data, "rows": m.count, "skipped_rows": raw.skippedRows,
+                "model": model, "data": data, "rows": m.count, "skipped_rows": result.skippedRows,
                 "logloss": m.logloss, "auc": m.auc, "accuracy": m.accuracy,
                 "mean_prediction": m.meanPrediction, "positive_rate": m.positiveRate, "step": checkpoint.step,
             ]
@@ -46,7 +40,7 @@ struct Evaluate: ParsableCommand {
             }, options: [.sortedKeys])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
-            print("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(raw.skippedRows) skipped")
+            print("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(result.skippedRows) skipped")
             print(String(format: "logloss %.4f  AUC %.4f  accuracy %.4f  mean prediction %.4f vs positive rate %.4f",
                          m.logloss, m.auc, m.accuracy, m.meanPrediction, m.positiveRate))
         }

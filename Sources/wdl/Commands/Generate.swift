@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeTensors
 import WideDeep
 
 struct Generate: ParsableCommand {

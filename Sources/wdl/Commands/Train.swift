@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import DashboardCurses
 import Foundation
+import WdlApp
 import WideDeep
 
 struct Train: ParsableCommand {
@@ -113,7 +114,7 @@ struct Train: ParsableCommand {
         let s = session.snapshot
         if s.state == .failed { throw RunFailure(message: s.stateDetail ?? "training failed") }
         if s.state == .diverged { throw RunFailure(message: "training diverged: \(s.stateDetail ?? "non-finite values"); nothing non-finite was saved") }
-        for line in HeadlessRunner.summary(of: s) { print(line) }
+        for line in RunSummary.lines(of: s) { print(line) }
     }
 }
 

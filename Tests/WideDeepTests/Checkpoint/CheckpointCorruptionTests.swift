@@ -143,7 +143,7 @@ final class CheckpointCorruptionTests: XCTestCase {
         XCTAssertEqual(after.model.captureState().floats, before.model.captureState().floats)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path("ck"))
         XCTAssertEqual(names.filter { $0.hasSuffix(".safetensors") }, ["step-1.safetensors"])
-        XCTAssertEqual(names.filter(SafeTensorsFile.isTemporaryFileName).count, 1, "the interrupted write's leftover: \(names)")
+        XCTAssertEqual(names.filter(AtomicFile.isTemporaryFileName).count, 1, "the interrupted write's leftover: \(names)")
         // The next save over the name completes normally.
         _ = try Checkpoint.save(next)
         XCTAssertEqual(try LoadedCheckpoint.load(path: original).step, 99)

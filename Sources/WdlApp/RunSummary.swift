@@ -1,0 +1,21 @@
+import Foundation
+import WideDeep
+
+/// The text that ends a training run, after the headless lines or the dashboard alike.
+public enum RunSummary {
+    /// The run's figures, the wide part's sparsity and where its checkpoints went.
+    public static func lines(of s: TrainingSnapshot) -> [String] {
+        guard let last = s.validation.last else { return ["no evaluation was completed"] }
+        var lines = [String(format: "final: %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
+                            s.mode.rawValue, s.epoch, s.step, s.examplesSeen, s.trainingSeconds, s.averageExamplesPerSecond,
+                            last.metrics.auc, last.metrics.logloss, last.metrics.accuracy, s.skippedRows)]
+        if let wide = s.wide {
+            lines.append(String(format: "wide part: %d non-zero of %d touched coordinates (%.1f%% sparse), hash space %d",
+                                wide.nonzero, wide.touched, wide.sparsity * 100, wide.total))
+        }
+        if s.checkpointsSaved > 0, let folder = s.checkpointDirectory {
+            lines.append("checkpoints: \(s.checkpointsSaved) saved in \(folder)")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A saved model's metrics on a labelled data file (`wdl eval`): logloss, AUC, accuracy and
+/// calibration over every row that parses, read with the checkpoint's own schema.
+public struct CheckpointEvaluation: Sendable {
+    public var metrics: EvaluationMetrics
+    /// Rows that could not be parsed and were left out of the metrics.
+    public var skippedRows: Int
+
+    /// Reads `dataPath` with the checkpoint's schema (rows that do not parse are skipped and
+    /// counted), scores every row and measures the predictions against the labels. Throws when
+    /// the file cannot be read, is empty, or has no row that parses.
+    public static func run(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int) throws -> CheckpointEvaluation {
+        var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
+        reader.readableRows = 0
+        let raw = try reader.read(path: dataPath)
+        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
+        let logits = checkpoint.model.predictAll(encoded, threads: threads)
+        return CheckpointEvaluation(metrics: BinaryMetrics.evaluate(logits: logits, labels: encoded.labels),
+                                    skippedRows: raw.skippedRows)
+    }
+}
