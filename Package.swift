@@ -56,7 +56,7 @@ let package = Package(
             swiftSettings: optimizedInDebug
         ),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
