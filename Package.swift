@@ -50,13 +50,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// What the test targets share: repository paths, temporary folders, polling.
+        .target(name: "WDLTestSupport", dependencies: ["WideDeep"], path: "Tests/WDLTestSupport"),
         .testTarget(
             name: "WideDeepTests",
-            dependencies: ["WideDeep", "Kernels", "KernelsHaswell"],
+            dependencies: ["WideDeep", "Kernels", "KernelsHaswell", "WDLTestSupport"],
             swiftSettings: optimizedInDebug
         ),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep"], exclude: ["Golden"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "WDLTestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep", "WDLTestSupport"],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Dashboard
+import WDLTestSupport
 
 /// The key table is the one list of keys: no key means two things, and the README documents
 /// exactly the table's rows.
