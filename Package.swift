@@ -55,14 +55,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// What the test targets share: repository paths, temporary folders, polling.
+        .target(name: "WDLTestSupport", dependencies: ["WideDeep"], path: "Tests/WDLTestSupport"),
         .testTarget(
             name: "WideDeepTests",
-            dependencies: ["WideDeep", "Kernels", "KernelsHaswell"],
+            dependencies: ["WideDeep", "Kernels", "KernelsHaswell", "WDLTestSupport"],
             swiftSettings: optimizedInDebug
         ),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep"]),
-        .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "WDLTestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep", "WDLTestSupport"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep", "WDLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SafeTensors
+import WDLTestSupport
 
 final class AtomicWriteTests: XCTestCase {
     private func checkpoint(step: Int64) throws -> SafeTensorsFile {

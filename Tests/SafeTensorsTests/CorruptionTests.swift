@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SafeTensors
+import WDLTestSupport
 
 final class CorruptionTests: XCTestCase {
     /// A file image from a header JSON and data bytes, with a correct length prefix.

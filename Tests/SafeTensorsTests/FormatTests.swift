@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SafeTensors
+import WDLTestSupport
 
 final class FormatTests: XCTestCase {
     /// A file assembled byte by byte: 8-byte length 56, 54 bytes of JSON + 2 spaces, two floats.
@@ -213,16 +214,5 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(try Tensor(dtype: .f16, shape: [2], bytes: [0x00, 0x3C, 0x00, 0x7E]).firstNonFiniteIndex, 1)
         XCTAssertEqual(try Tensor(dtype: .bf16, shape: [1], bytes: [0x80, 0xFF]).firstNonFiniteIndex, 0)
         XCTAssertNil(try Tensor([Int32](arrayLiteral: -1, Int32.max)).firstNonFiniteIndex)
-    }
-}
-
-/// A fresh folder removed at the end of the test.
-extension XCTestCase {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("SafeTensorsTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WDLTestSupport
 import WdlApp
 import WideDeep
 import XCTest
@@ -8,7 +9,7 @@ final class HeadlessRunnerTests: XCTestCase {
     /// 10,000 examples: the output has one line per evaluation carrying the session's own
     /// figures, in order, the last marked final, then the summary.
     func testSeededAdultRunPrintsEachEvaluationThenTheSummary() throws {
-        var config = try RunConfigLoader.load(path: Self.repository.appendingPathComponent("sample-data/adult/adult.yaml").path)
+        var config = try RunConfigLoader.load(path: TestPaths.path("sample-data/adult/adult.yaml"))
         config.train.epochs = 1
         config.train.evalEvery = 10_000
         let session = TrainingSession(config: config)
@@ -59,10 +60,6 @@ final class HeadlessRunnerTests: XCTestCase {
         XCTAssertTrue(message.contains("/nonexistent-wdl-folder/missing-train.csv"), message)
         XCTAssertFalse(lines.lines.contains { $0.hasPrefix("final:") }, "\(lines.lines)")
     }
-
-    /// The repository's root, found from this file's place in Tests/WdlAppTests.
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 /// Lines written from any thread, kept in order.

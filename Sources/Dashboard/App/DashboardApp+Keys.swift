@@ -1,6 +1,6 @@
 import WideDeep
 
-/// Key bindings: what each key does in each interaction mode.
+/// Key handling in each interaction mode; the normal mode's keys come from `KeyBinding.all`.
 extension DashboardApp {
     /// Handles one key press.
     public func handle(key: Key) {
@@ -29,27 +29,24 @@ extension DashboardApp {
     }
 
     private func handleNormal(_ key: Key) {
-        switch key {
-        case .character(" "), .character("p"): togglePause()
-        case .up, .character("k"): moveSelection(by: -1)
-        case .down, .character("j"): moveSelection(by: 1)
-        case .character("+"), .character("="), .right:
-            if runCanChange(selectedRow) { adjustSelected(by: 1.25) }
-        case .character("-"), .character("_"), .left:
-            if runCanChange(selectedRow) { adjustSelected(by: 0.8) }
-        case .enter:
+        guard let action = KeyBinding.action(for: key) else { return }
+        switch action {
+        case .togglePause: togglePause()
+        case .moveSelection(let delta): moveSelection(by: delta)
+        case .scaleSelected(let factor):
+            if runCanChange(selectedRow) { adjustSelected(by: factor) }
+        case .editSelected:
             if runCanChange(selectedRow) { view.mode = .editing(selectedRow, text: "") }
-        case .character("s"):
+        case .saveCheckpoint:
             control.send(.saveCheckpoint)
             show("saving a checkpoint…", .info)
-        case .character("e"):
+        case .evaluateNow:
             control.send(.evaluateNow)
             show("evaluating on the validation data…", .info)
-        case .character("t"): nextTheme()
-        case .character("r"): rollBack()
-        case .character("?"): view.mode = .help
-        case .character("q"), .character("Q"): requestQuit()
-        default: break
+        case .nextTheme: nextTheme()
+        case .rollBack: rollBack()
+        case .showHelp: view.mode = .help
+        case .quit: requestQuit()
         }
     }
 

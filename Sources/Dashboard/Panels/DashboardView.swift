@@ -4,18 +4,8 @@ import WideDeep
 /// cells, which is what the frame tests rely on.
 public enum DashboardView {
     /// Every key binding, for the help overlay.
-    public static let helpEntries: [(keys: String, action: String)] = [
-        ("space, p", "pause / resume training"),
-        ("↑ ↓, k j", "select a hyperparameter (or the smoothing)"),
-        ("+ -, → ←", "multiply the selected value by 1.25 / 0.8"),
-        ("Enter", "type an exact value (Esc cancels)"),
-        ("s", "save a checkpoint now"),
-        ("e", "evaluate on the validation data now"),
-        ("t", "next theme"),
-        ("r", "roll back to the last good state (after DIVERGED)"),
-        ("?", "this help"),
-        ("q, Ctrl-C", "quit (asks first when progress is unsaved)"),
-    ]
+    public static let helpEntries: [(keys: String, action: String)] =
+        KeyBinding.all.map { ($0.helpKeys, $0.helpAction) }
 
     public static func render(snapshot: TrainingSnapshot, view: ViewState, into buffer: inout CellBuffer) {
         let size = TerminalSize(columns: buffer.width, rows: buffer.height)

@@ -3,11 +3,6 @@
 struct FooterPanel {
     let view: ViewState
 
-    static let keys: [(key: String, action: String)] = [
-        ("space", "pause"), ("↑↓", "select"), ("+/-", "change"), ("⏎", "edit"), ("s", "save"),
-        ("e", "eval"), ("t", "theme"), ("r", "rollback"), ("?", "help"), ("q", "quit"),
-    ]
-
     func render(in row: Rect, buffer: inout CellBuffer) {
         buffer.fill(row)
         switch view.mode {
@@ -37,25 +32,30 @@ struct FooterPanel {
             buffer.write(" " + message.text, in: room, style: .fg(role, .bold))
             return
         }
-        // Always keep help and quit; fit as many of the others as there is room for, in order.
-        let essential = FooterPanel.keys.suffix(2)
-        let essentialWidth = essential.reduce(0) { $0 + $1.key.count + $1.action.count + 3 }
+        // Always keep the essential keys (help, quit); fit as many of the others as there is
+        // room for, in table order.
+        let labels = KeyBinding.all.compactMap(\.footer)
+        let essential = labels.filter { $0.priority == .always }
+        let essentialWidth = essential.reduce(0) { $0 + width(of: $1) }
         var x = room.x + 1
         var budget = room.width - 1 - essentialWidth
-        for entry in FooterPanel.keys.dropLast(2) {
-            let width = entry.key.count + entry.action.count + 3
-            guard width <= budget else { break }
-            x = writeKey(entry, x: x, y: row.y, buffer: &buffer)
-            budget -= width
+        for label in labels where label.priority == .ifRoom {
+            guard width(of: label) <= budget else { break }
+            x = write(label, x: x, y: row.y, buffer: &buffer)
+            budget -= width(of: label)
         }
-        for entry in essential { x = writeKey(entry, x: x, y: row.y, buffer: &buffer) }
+        for label in essential { x = write(label, x: x, y: row.y, buffer: &buffer) }
     }
 
-    private func writeKey(_ entry: (key: String, action: String), x: Int, y: Int,
-                          buffer: inout CellBuffer) -> Int {
+    /// Columns taken by "keys action" and the two spaces after it.
+    private func width(of label: KeyBinding.FooterLabel) -> Int {
+        label.keys.count + label.action.count + 3
+    }
+
+    private func write(_ label: KeyBinding.FooterLabel, x: Int, y: Int, buffer: inout CellBuffer) -> Int {
         var x = x
-        x += buffer.write(entry.key, x: x, y: y, style: .fg(.title, .bold))
-        x += buffer.write(" " + entry.action + "  ", x: x, y: y, style: .fg(.dimText))
+        x += buffer.write(label.keys, x: x, y: y, style: .fg(.title, .bold))
+        x += buffer.write(" " + label.action + "  ", x: x, y: y, style: .fg(.dimText))
         return x
     }
 }

@@ -20,8 +20,10 @@ struct HyperparameterPanel {
     }
 
     func render(in area: Rect, buffer: inout CellBuffer) {
-        let hint = area.width >= 44 ? "↑↓ select · +/- ×1.25/×0.8 · ⏎ type" : "↑↓ +/- ⏎"
-        let inner = Box(title: "hyperparameters", rightTitle: hint).render(in: area, buffer: &buffer)
+        var box = Box(title: "hyperparameters")
+        let hint = "↑↓ select · +/- ×1.25/×0.8 · ⏎ type"
+        box.rightTitle = hint.count <= box.rightTitleRoom(width: area.width) ? hint : "↑↓ +/- ⏎"
+        let inner = box.render(in: area, buffer: &buffer)
         guard !inner.isEmpty else { return }
         let perColumn = max(1, (rows.count + columns - 1) / columns)
         let columnWidth = inner.width / columns

@@ -29,11 +29,15 @@ struct LossPanel {
         let inner = area.inset(by: 1)
         let chartArea = inner.height >= 5 ? inner.inset(top: 1) : inner
         let clipped = chart.geometry(in: chartArea)?.clipped ?? false
-        // Most important first: the box cuts the end when the title row is short.
+        // Most important first: a short title row keeps the first notes that fit whole.
         var notes = ["x: examples"]
         if clipped { notes.append("y top = p95") }
         if let last = snapshot.trainLoss.last { notes.append("last \(Format.fixed(last.loss, 4))") }
-        Box(title: "logloss", rightTitle: notes.joined(separator: " · ")).render(in: area, buffer: &buffer)
+        var box = Box(title: "logloss")
+        let room = box.rightTitleRoom(width: area.width)
+        while notes.joined(separator: " · ").count > room, !notes.isEmpty { notes.removeLast() }
+        box.rightTitle = notes.joined(separator: " · ")
+        box.render(in: area, buffer: &buffer)
         guard !inner.isEmpty else { return }
         if inner.height >= 5 { renderLegend(in: inner.row(0), buffer: &buffer) }
         chart.render(in: chartArea, buffer: &buffer)

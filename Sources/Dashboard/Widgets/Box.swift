@@ -1,7 +1,7 @@
 /// A rounded border with a title in the top edge. Returns the inner area for the content.
 public struct Box: Sendable {
     public var title: String
-    /// Text at the right end of the top edge (e.g. a unit or a legend).
+    /// Text at the right end of the top edge (e.g. a unit or a legend), left out when it does not fit.
     public var rightTitle: String?
     public var titleStyle: CellStyle = .fg(.title, .bold)
     public var borderStyle: CellStyle = .fg(.border)
@@ -9,6 +9,13 @@ public struct Box: Sendable {
     public init(title: String, rightTitle: String? = nil) {
         self.title = title
         self.rightTitle = rightTitle
+    }
+
+    /// The longest right title a box `width` columns wide shows.
+    public func rightTitleRoom(width: Int) -> Int {
+        let room = width - 4
+        let titleWidth = room > 2 && !title.isEmpty ? min(title.count + 2, room) : 0
+        return max(0, room - titleWidth - 4)
     }
 
     /// Draws the border (clearing the inside) and returns the area inside it.
@@ -30,19 +37,15 @@ public struct Box: Sendable {
         buffer.set(x: area.x, y: bottom, "╰", style: borderStyle)
         buffer.set(x: right, y: bottom, "╯", style: borderStyle)
 
-        // " Title " from column 2; the right title gets what is left, at least 4 columns apart.
+        // " Title " from column 2; the right title, at least 2 columns apart, only when it fits
+        // whole (a cut one, such as "at s…", says nothing).
         let room = area.width - 4
-        var used = 0
         if room > 2, !title.isEmpty {
-            used = buffer.write(" " + title + " ", x: area.x + 2, y: area.y, maxWidth: room,
-                                style: titleStyle)
+            buffer.write(" " + title + " ", x: area.x + 2, y: area.y, maxWidth: room, style: titleStyle)
         }
-        if let rightTitle, !rightTitle.isEmpty {
-            let available = room - used - 2
-            if available >= 5 {
-                let text = TerminalText.truncate(" " + rightTitle + " ", to: available)
-                buffer.write(text, x: right - 1 - text.count, y: area.y, style: .fg(.dimText))
-            }
+        if let rightTitle, !rightTitle.isEmpty, rightTitle.count <= rightTitleRoom(width: area.width) {
+            let text = " " + rightTitle + " "
+            buffer.write(text, x: right - 1 - text.count, y: area.y, style: .fg(.dimText))
         }
         return area.inset(by: 1)
     }

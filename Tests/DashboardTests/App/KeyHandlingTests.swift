@@ -1,6 +1,7 @@
 import XCTest
 import WideDeep
 @testable import Dashboard
+import WDLTestSupport
 
 /// Keys go in through the in-memory terminal; commands come out of the fake session.
 final class KeyHandlingTests: XCTestCase {
@@ -286,7 +287,7 @@ final class KeyHandlingTests: XCTestCase {
     }
 
     func testBrokenThemeFileIsReportedOnScreen() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try "text = #zzzzzz\n".write(to: directory.appendingPathComponent("odd.theme"), atomically: true, encoding: .utf8)
         let app = DashboardApp(control: control, terminal: terminal, themes: ThemeLibrary.load(directory: directory.path),

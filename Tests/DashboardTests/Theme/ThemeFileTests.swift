@@ -1,5 +1,6 @@
 import XCTest
 @testable import Dashboard
+import WDLTestSupport
 
 final class ThemeFileTests: XCTestCase {
     func testEveryThemeFileInTheRepositoryParses() throws {
@@ -32,7 +33,7 @@ final class ThemeFileTests: XCTestCase {
     }
 
     private func writeFixture(_ text: String, named name: String) throws -> (directory: URL, path: String) {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return (directory, url.path)

@@ -17,6 +17,16 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(buffer.line(0), "╭─ a very…─╮")
     }
 
+    func testBoxShowsARightTitleOnlyWhenItFitsWhole() {
+        var buffer = CellBuffer(width: 20, height: 2)
+        // 16 columns between the corners' margins; " loss " takes 6, 2 dashes apart, 2 spaces round it.
+        XCTAssertEqual(Box(title: "loss").rightTitleRoom(width: 20), 6)
+        Box(title: "loss", rightTitle: "epoch3").render(in: buffer.bounds, buffer: &buffer)
+        XCTAssertEqual(buffer.line(0), "╭─ loss ── epoch3 ─╮")
+        Box(title: "loss", rightTitle: "epoch 3").render(in: buffer.bounds, buffer: &buffer)
+        XCTAssertEqual(buffer.line(0), "╭─ loss ───────────╮")
+    }
+
     func testBarListTruncatesLongNamesWithEllipsis() {
         var buffer = CellBuffer(width: 30, height: 2)
         BarList(items: [

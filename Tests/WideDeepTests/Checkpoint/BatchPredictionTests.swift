@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// `wdl predict`: exactly one output line per input data row, in input order, bad rows as empty
 /// lines, the label column optional.

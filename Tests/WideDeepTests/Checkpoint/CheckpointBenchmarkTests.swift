@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 final class CheckpointBenchmarkTests: XCTestCase {
     /// A small model through the benchmark's path (timings mean nothing in a test): the size it

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import SafeTensors
 @testable import WideDeep
+import WDLTestSupport
 
 /// Every way a checkpoint file can be damaged or forged gives a clear error naming the file —
 /// never a crash, never a model built from part of the file.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// `wdl eval`: the metrics of a saved model on a labelled file, bad rows skipped and counted.
 final class CheckpointEvaluationTests: XCTestCase {

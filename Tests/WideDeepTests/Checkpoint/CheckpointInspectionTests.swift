@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import SafeTensors
 @testable import WideDeep
+import WDLTestSupport
 
 final class CheckpointInspectionTests: XCTestCase {
     var folder: TemporaryFolder!

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 final class WarmStartTests: XCTestCase {
     var folder: TemporaryFolder!

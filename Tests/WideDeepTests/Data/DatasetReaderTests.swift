@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// Bad input, each with a message naming the file, the line and (where it applies) the column.
 final class DatasetReaderTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// The reader's prediction mode: the label column may be absent and is never read, and every
 /// parsed row knows its index among the file's data rows.

@@ -2,18 +2,10 @@ import Foundation
 import Synchronization
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// The queue between the reader thread and the training loop really bounds what is read ahead.
 final class BoundedQueueTests: XCTestCase {
-    /// Polls until `condition` holds (a deadline against hanging, not a timing assertion).
-    private func wait(_ what: String, _ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(60)
-        while !condition() {
-            if Date() > deadline { XCTFail("timed out waiting for \(what)"); return }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-    }
-
     func testProducerWaitsWhenFullAndEverythingArrivesInOrder() throws {
         let queue = BoundedQueue<Int>(capacity: 3)
         let finished = DispatchSemaphore(value: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// Small seeded data for the streaming tests.
 enum StreamingFixtures {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// Reading a file block by block gives the rows and the malformed-row errors (file, line, column)
 /// that reading it whole gives, wherever the block boundaries fall.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// Streamed training (`SessionOptions.stream`) against training from memory.
 final class StreamingSessionTests: XCTestCase {
@@ -96,8 +97,7 @@ final class StreamingSessionTests: XCTestCase {
         options.startPaused = true
         let session = TrainingSession(config: config, options: options)
         session.start()
-        let deadline = Date().addingTimeInterval(60)
-        while session.snapshot.state != .paused && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        wait(for: session, "the paused start") { $0.state == .paused }
         let start = session.snapshot
         XCTAssertTrue(start.totalExamplesIsEstimate)
         XCTAssertEqual(Double(start.totalExamples), 4000, accuracy: 400)

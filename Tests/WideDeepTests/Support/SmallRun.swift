@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// A small seeded CSV problem for checkpoint tests: two categorical fields, one numeric (also
 /// bucketized), a cross with a planted effect; 2,000 training rows in minibatches of 50 (40 steps

@@ -1,34 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
-
-/// A temporary folder removed when the test ends.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("wdl-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// Writes `bytes` to `name` in the folder and returns the file's path.
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let path = url.appendingPathComponent(name).path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, bytes: Array(text.utf8))
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+import WDLTestSupport
 
 extension RunConfig {
     /// A CSV with a yes/no `click` label, categorical `site`, numeric `price` and `count`.
@@ -43,20 +16,8 @@ extension RunConfig {
     }
 }
 
-enum TestPaths {
-    /// The package root, found from this file's location (…/Tests/WideDeepTests/Support/…).
-    static let repositoryRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url = url.deletingLastPathComponent()
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
-
-    static var adultConfig: String {
-        repositoryRoot.appendingPathComponent("sample-data/adult/adult.yaml").path
-    }
+extension TestPaths {
+    static var adultConfig: String { path("sample-data/adult/adult.yaml") }
 }
 
 /// Reads CSV text with the schema of `config` (`file` names it in errors).

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// The quality bar on the bundled UCI Adult data with the shipped config (wide & deep,
 /// 10 epochs): validation (the test file) AUC ≥ 0.905 and accuracy ≥ 0.85. Not timed.

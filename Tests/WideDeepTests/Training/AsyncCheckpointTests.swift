@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 /// Saving copies the state between minibatches and writes it on another queue: training goes on
 /// meanwhile, completion is reported on the training queue, and a run is finished only when its
@@ -10,14 +11,6 @@ final class AsyncCheckpointTests: XCTestCase {
 
     override func setUpWithError() throws { folder = try TemporaryFolder() }
     override func tearDown() { folder = nil }
-
-    private func wait(for session: TrainingSession, _ what: String, _ condition: (TrainingSnapshot) -> Bool) {
-        let deadline = Date().addingTimeInterval(60)
-        while !condition(session.snapshot) {
-            if Date() > deadline { XCTFail("timed out waiting for \(what)"); return }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-    }
 
     func testTrainingContinuesWhileASaveIsWritten() throws {
         let config = try SmallRun.config(in: folder)

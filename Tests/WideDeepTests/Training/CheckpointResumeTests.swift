@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import SafeTensors
 @testable import WideDeep
+import WDLTestSupport
 
 /// Exact resume: with one thread, a run saved at step k and resumed ends exactly where an
 /// uninterrupted run ends — same losses after k, same metrics, same tensors.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WideDeep
+import WDLTestSupport
 
 final class TrainingSessionTests: XCTestCase {
     var folder: TemporaryFolder!
@@ -17,15 +18,6 @@ final class TrainingSessionTests: XCTestCase {
     private func run(_ config: RunConfig, options: SessionOptions = SessionOptions(),
                      file: StaticString = #filePath, line: UInt = #line) -> TrainingSnapshot {
         SmallRun.run(config, options: options, file: file, line: line)
-    }
-
-    /// Polls until `condition` holds (a deadline against hanging, not a timing assertion).
-    private func wait(for session: TrainingSession, _ what: String, _ condition: (TrainingSnapshot) -> Bool) {
-        let deadline = Date().addingTimeInterval(60)
-        while !condition(session.snapshot) {
-            if Date() > deadline { XCTFail("timed out waiting for \(what)"); return }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
     }
 
     // MARK: - Determinism

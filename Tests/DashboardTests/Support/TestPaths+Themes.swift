@@ -1,0 +1,5 @@
+import WDLTestSupport
+
+extension TestPaths {
+    static var themesDirectory: String { path("themes") }
+}
