@@ -6,7 +6,11 @@ struct Wdl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wdl",
         abstract: "Train Wide & Deep click-through-rate models (Cheng et al. 2016) and steer them live.",
-        discussion: "With no subcommand, trains the bundled sample run (sample-data/adult/adult.yaml).",
+        discussion: """
+            With no subcommand, trains the bundled sample run (sample-data/adult/live.yaml). \
+            `wdl train` opens the dashboard when run in a terminal; --headless (or no terminal) \
+            prints a line per evaluation and a final summary instead.
+            """,
         subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Bench.self],
         defaultSubcommand: Train.self)
 }
