@@ -191,17 +191,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             throw ConfigError("model.hidden: every layer needs 1…65536 units, got \(config.model.hidden)")
         }
         for p in Hyperparameter.allCases {
-            if let message = p.validate(initialValue(p)) { throw ConfigError("optim: \(message)") }
-        }
-    }
-
-    private func initialValue(_ p: Hyperparameter) -> Double {
-        switch p {
-        case .deepLearningRate: config.optim.deep.lr
-        case .ftrlAlpha: config.optim.wide.alpha
-        case .ftrlBeta: config.optim.wide.beta
-        case .ftrlL1: config.optim.wide.l1
-        case .ftrlL2: config.optim.wide.l2
+            if let message = p.validate(config) { throw ConfigError(message) }
         }
     }
 
@@ -367,24 +357,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             addEvent(.error, "refused: \(message)")
             return
         }
-        let old: Double
-        switch parameter {
-        case .deepLearningRate:
-            guard model.mode.hasDeep else { addEvent(.error, "refused: no deep part in wide mode"); return }
-            old = model.deepOptimizer.learningRate
-            model.deepOptimizer.learningRate = value
-        default:
-            guard let wide = model.wide, wide.kind == .ftrl else {
-                addEvent(.error, "refused: \(parameter.label) needs an FTRL wide part")
-                return
-            }
-            switch parameter {
-            case .ftrlAlpha: old = wide.ftrl.alpha; wide.ftrl.alpha = value
-            case .ftrlBeta: old = wide.ftrl.beta; wide.ftrl.beta = value
-            case .ftrlL1: old = wide.ftrl.l1; wide.ftrl.l1 = value
-            default: old = wide.ftrl.l2; wide.ftrl.l2 = value
-            }
+        guard let old = parameter.value(in: model) else {
+            addEvent(.error, "refused: \(parameter.label) needs \(parameter.requirement)")
+            return
         }
+        parameter.set(value, in: model)
         snapshot_.markers.append(RunMarker(examples: snapshot_.examplesSeen, step: snapshot_.step, kind: .hyperparameter))
         addEvent(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
                  extra: ["parameter": parameter.rawValue, "from": old, "to": value])
@@ -504,19 +481,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     func currentHyperparameters() -> [HyperparameterValue] {
         guard let model else { return [] }
-        var values: [HyperparameterValue] = []
-        if model.mode.hasDeep {
-            values.append(HyperparameterValue(parameter: .deepLearningRate, value: model.deepOptimizer.learningRate))
-        }
-        if let wide = model.wide, wide.kind == .ftrl {
-            values += [
-                HyperparameterValue(parameter: .ftrlAlpha, value: wide.ftrl.alpha),
-                HyperparameterValue(parameter: .ftrlBeta, value: wide.ftrl.beta),
-                HyperparameterValue(parameter: .ftrlL1, value: wide.ftrl.l1),
-                HyperparameterValue(parameter: .ftrlL2, value: wide.ftrl.l2),
-            ]
-        }
-        return values
+        return Hyperparameter.allCases.compactMap { p in p.value(in: model).map { HyperparameterValue(parameter: p, value: $0) } }
     }
 
     /// Events the snapshot keeps.
