@@ -31,9 +31,8 @@ struct WidePanel {
             y += 1
         }
         if y < inner.height {
-            let settings: [(String, Hyperparameter)] = [("α", .ftrlAlpha), ("β", .ftrlBeta), ("λ1", .ftrlL1), ("λ2", .ftrlL2)]
-            let text = settings.compactMap { name, parameter in
-                snapshot.value(of: parameter).map { "\(name) \(Format.number($0))" }
+            let text = Hyperparameter.allCases.filter { $0.part == .wide }.compactMap { parameter in
+                snapshot.value(of: parameter).map { "\(parameter.symbol) \(Format.number($0))" }
             }.joined(separator: "  ")
             buffer.write(text, in: inner.row(y), style: .fg(.dimText))
             y += 1

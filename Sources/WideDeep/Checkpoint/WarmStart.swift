@@ -90,8 +90,7 @@ public struct WarmStart: Sendable, Equatable {
                 "[" + $0.map { String($0) }.joined(separator: ", ") + "]"
             }
         }
-        if !optimizerState, config.optim.wide.name == .ftrl {
-            let ftrl = model.wide!.ftrl
+        if !optimizerState, let ftrl = model.wide!.ftrl {
             if ftrl.beta == 0 {
                 let source = from.model.wide!
                 let biasNonZero = source.bias != 0
@@ -137,12 +136,11 @@ public struct WarmStart: Sendable, Equatable {
             return
         }
         let source = from.model.wide!
-        guard config.optim.wide.name == .ftrl else {
+        guard let ftrl = model.wide!.ftrl else {
             // AdaGrad and SGD keep the weights themselves in z.
             state.floats[zName] = source.z
             return
         }
-        let ftrl = model.wide!.ftrl
         var z = [Float](repeating: 0, count: source.size + 1)
         for i in 0...source.size {
             z[i] = Self.freshZ(weight: source.weight(i), ftrl: ftrl, regularized: i < source.size)

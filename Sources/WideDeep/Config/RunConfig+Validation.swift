@@ -17,18 +17,7 @@ extension RunConfig {
             throw ConfigError("model.hidden: every layer needs 1…65536 units, got \(model.hidden)")
         }
         for parameter in Hyperparameter.allCases {
-            if let message = parameter.validate(value(of: parameter)) { throw ConfigError("optim: \(message)") }
-        }
-    }
-
-    /// The configured starting value of a live hyperparameter.
-    func value(of parameter: Hyperparameter) -> Double {
-        switch parameter {
-        case .deepLearningRate: optim.deep.lr
-        case .ftrlAlpha: optim.wide.alpha
-        case .ftrlBeta: optim.wide.beta
-        case .ftrlL1: optim.wide.l1
-        case .ftrlL2: optim.wide.l2
+            if let message = parameter.validate(self) { throw ConfigError(message) }
         }
     }
 }

@@ -28,7 +28,7 @@ extension WideDeepModel {
         switch wide?.kind {
         case .adagrad: ("wide.weight", "wide.adagrad_accumulator")
         case .sgd: ("wide.weight", "wide.unused")
-        default: ("wide.ftrl_z", "wide.ftrl_n")
+        case .ftrl, nil: ("wide.ftrl_z", "wide.ftrl_n")
         }
     }
 
@@ -77,7 +77,7 @@ extension WideDeepModel {
             case .adam:
                 sizes["\(name).adam_m"] = deepOptimizer.stateCount(slot: slot)
                 sizes["\(name).adam_v"] = deepOptimizer.stateCount(slot: slot)
-            default: break
+            case .sgd: break
             }
         }
         return sizes
@@ -110,7 +110,7 @@ extension WideDeepModel {
             case .adam:
                 deepOptimizer.restoreState(slot: slot, first: state.floats["\(name).adam_m"]!,
                                            second: state.floats["\(name).adam_v"]!)
-            default: break
+            case .sgd: break
             }
         }
         deepOptimizer.setSteps(state.deepOptimizerSteps)

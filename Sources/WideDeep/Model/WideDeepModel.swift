@@ -76,15 +76,8 @@ public final class WideDeepModel: @unchecked Sendable {
         mode = config.model.mode
         var generator = SeededGenerator(seed: config.train.seed)
         var tableGenerator: SeededGenerator? = randomInit ? generator : nil
-        let wideConfig = config.optim.wide
-        wide = mode.hasWide ? WideLinear(
-            size: layout.hashBuckets, kind: wideConfig.name,
-            ftrl: FTRLProximal(alpha: wideConfig.alpha, beta: wideConfig.beta, l1: wideConfig.l1, l2: wideConfig.l2),
-            learningRate: wideConfig.lr, initialAccumulator: config.optim.deep.initialAccumulator) : nil
-        let deepConfig = config.optim.deep
-        deepOptimizer = DeepOptimizer(kind: deepConfig.name, learningRate: deepConfig.lr,
-                                      initialAccumulator: deepConfig.initialAccumulator,
-                                      beta1: deepConfig.beta1, beta2: deepConfig.beta2, epsilon: deepConfig.epsilon)
+        wide = mode.hasWide ? WideLinear(size: layout.hashBuckets, optimizer: config.optim.wide.settings) : nil
+        deepOptimizer = DeepOptimizer(config.optim.deep.settings)
         if mode.hasDeep {
             tables = layout.schema.allCategorical.enumerated().map { f, name in
                 EmbeddingTable(field: name, rows: layout.embeddingRows[f], dim: layout.embeddingDim, generator: &tableGenerator)

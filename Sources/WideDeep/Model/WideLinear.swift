@@ -9,14 +9,23 @@ import CProcessorHints
 /// SGD: `z` holds the weights.
 public final class WideLinear: @unchecked Sendable {
     public let size: Int
-    public let kind: OptimizerName
-    /// FTRL's settings; changing them (a command mid-run) recomputes every cached weight.
-    public var ftrl: FTRLProximal {
-        didSet { if ftrl != oldValue { refreshWeights() } }
+    /// A stored copy of `optimizer`'s case, for the per-example forward pass.
+    public let kind: WideOptimizerName
+    /// Only the tunable settings below change after init, so the case always matches `kind`;
+    /// a change of FTRL's settings (a command mid-run) recomputes every cached weight.
+    public private(set) var optimizer: WideOptimizerSettings {
+        didSet { if optimizer.ftrl != oldValue.ftrl { refreshWeights() } }
     }
-    /// Learning rate and AdaGrad's starting accumulator, when not FTRL.
-    public var learningRate: Double
-    public let initialAccumulator: Double
+    /// FTRL's settings; nil, and not settable, when the wide part is not FTRL.
+    public var ftrl: FTRLProximal? {
+        get { optimizer.ftrl }
+        set { optimizer.ftrl = newValue }
+    }
+    /// The learning rate of AdaGrad or SGD; nil, and not settable, with FTRL.
+    public var learningRate: Double? {
+        get { optimizer.learningRate }
+        set { optimizer.learningRate = newValue }
+    }
     public static let untouched = UInt16.max
 
     /// Everything one coordinate needs, interleaved in 16 bytes: the forward pass, the gradient
@@ -37,17 +46,15 @@ public final class WideLinear: @unchecked Sendable {
     private let coordinates: UnsafeMutablePointer<Coordinate>
     private var batchIds: [Int32] = []
 
-    public init(size: Int, kind: OptimizerName, ftrl: FTRLProximal, learningRate: Double, initialAccumulator: Double = 0.1) {
-        precondition(kind != .adam)
+    public init(size: Int, optimizer: WideOptimizerSettings) {
         self.size = size
-        self.kind = kind
-        self.ftrl = ftrl
-        self.learningRate = learningRate
-        self.initialAccumulator = initialAccumulator
+        kind = optimizer.name
+        self.optimizer = optimizer
         coordinates = LargeAllocation.allocate(Coordinate.self, count: size + 1)
+        var n: Float = 0
+        if case .adagrad(let adagrad) = optimizer { n = Float(adagrad.initialAccumulator) }
         // z = 0 gives weight 0, so the cached FTRL weights start right.
-        coordinates.initialize(repeating: Coordinate(z: 0, n: kind == .adagrad ? Float(initialAccumulator) : 0,
-                                                     slot: 0, group: Self.untouched, inBatch: 0),
+        coordinates.initialize(repeating: Coordinate(z: 0, n: n, slot: 0, group: Self.untouched, inBatch: 0),
                                count: size + 1)
     }
 
@@ -89,10 +96,8 @@ public final class WideLinear: @unchecked Sendable {
     @inline(__always)
     public func weight(_ i: Int) -> Float {
         let c = coordinates[i]
-        switch kind {
-        case .ftrl: return i == size ? ftrl.unregularizedWeight(z: c.z, n: c.n) : ftrl.weight(z: c.z, n: c.n)
-        default: return c.z
-        }
+        guard case .ftrl(let ftrl) = optimizer else { return c.z }
+        return i == size ? ftrl.unregularizedWeight(z: c.z, n: c.n) : ftrl.weight(z: c.z, n: c.n)
     }
 
     public var bias: Float { weight(size) }
@@ -157,16 +162,12 @@ public final class WideLinear: @unchecked Sendable {
     }
 
     private func apply(ids: UnsafeBufferPointer<Int32>) {
-        let lr = Float(learningRate)
-        let ftrl = self.ftrl
-        for id in ids {
-            let i = Int(id)
-            let c = coordinates + i
-            let g = c.pointee.slot
-            c.pointee.slot = 0
-            c.pointee.inBatch = 0
-            switch kind {
-            case .ftrl:
+        switch optimizer {
+        case .ftrl(let ftrl):
+            for id in ids {
+                let i = Int(id)
+                let c = coordinates + i
+                let g = takeGradient(c)
                 if g != 0 {
                     if i == size {
                         ftrl.updateUnregularized(z: &c.pointee.z, n: &c.pointee.n, gradient: g)
@@ -175,17 +176,31 @@ public final class WideLinear: @unchecked Sendable {
                     }
                 }
                 c.pointee.slot = weight(i)
-            case _ where g == 0:
-                continue
-            case .adagrad:
-                c.pointee.n += g * g
-                c.pointee.z -= lr * g / (c.pointee.n.squareRoot() + 1e-7)
-            case .sgd:
-                c.pointee.z -= lr * g
-            case .adam:
-                break
+            }
+        case .adagrad(let adagrad):
+            let lr = Float(adagrad.learningRate), eps = Float(adagrad.epsilon)
+            for id in ids {
+                let c = coordinates + Int(id)
+                let g = takeGradient(c)
+                if g != 0 { AdaGrad.step(weight: &c.pointee.z, accumulator: &c.pointee.n, gradient: g, lr: lr, eps: eps) }
+            }
+        case .sgd(let sgd):
+            let lr = Float(sgd.learningRate)
+            for id in ids {
+                let c = coordinates + Int(id)
+                let g = takeGradient(c)
+                if g != 0 { c.pointee.z -= lr * g }
             }
         }
+    }
+
+    /// A coordinate's summed gradient of the minibatch, clearing it and its in-batch mark.
+    @inline(__always)
+    private func takeGradient(_ c: UnsafeMutablePointer<Coordinate>) -> Float {
+        let g = c.pointee.slot
+        c.pointee.slot = 0
+        c.pointee.inBatch = 0
+        return g
     }
 
     /// Non-zero and touched coordinates, overall and per feature group.

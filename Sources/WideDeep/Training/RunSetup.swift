@@ -71,14 +71,12 @@ struct RunSetup {
         return setup
     }
 
-    /// The resumed checkpoint's model with this config's live hyperparameters, or a fresh one.
+    /// The resumed checkpoint's model with this run's config's live hyperparameters, or a fresh one.
     private static func model(_ checkpoint: LoadedCheckpoint?, data: RunData, config: RunConfig,
                               options: SessionOptions) throws -> WideDeepModel {
         guard let checkpoint else { return WideDeepModel(layout: data.layout, config: config) }
-        checkpoint.model.deepOptimizer.learningRate = config.optim.deep.lr
-        if let wide = checkpoint.model.wide {
-            wide.ftrl = FTRLProximal(alpha: config.optim.wide.alpha, beta: config.optim.wide.beta,
-                                     l1: config.optim.wide.l1, l2: config.optim.wide.l2)
+        for parameter in Hyperparameter.allCases where parameter.applies(to: checkpoint.model) {
+            parameter.set(parameter.value(in: config), in: checkpoint.model)
         }
         return checkpoint.model
     }

@@ -47,24 +47,11 @@ extension TrainingSession {
             note(.error, "refused: \(message)")
             return
         }
-        let old: Double
-        switch parameter {
-        case .deepLearningRate:
-            guard model.mode.hasDeep else { note(.error, "refused: no deep part in wide mode"); return }
-            old = model.deepOptimizer.learningRate
-            model.deepOptimizer.learningRate = value
-        default:
-            guard let wide = model.wide, wide.kind == .ftrl else {
-                note(.error, "refused: \(parameter.label) needs an FTRL wide part")
-                return
-            }
-            switch parameter {
-            case .ftrlAlpha: old = wide.ftrl.alpha; wide.ftrl.alpha = value
-            case .ftrlBeta: old = wide.ftrl.beta; wide.ftrl.beta = value
-            case .ftrlL1: old = wide.ftrl.l1; wide.ftrl.l1 = value
-            default: old = wide.ftrl.l2; wide.ftrl.l2 = value
-            }
+        guard let old = parameter.value(in: model) else {
+            note(.error, "refused: \(parameter.label) needs \(parameter.requirement)")
+            return
         }
+        parameter.set(value, in: model)
         publisher.draft.markers.append(RunMarker(examples: progress.examples, step: progress.step, kind: .hyperparameter))
         note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
              detail: .hyperparameter(parameter, from: old, to: value))
@@ -72,19 +59,7 @@ extension TrainingSession {
 
     func currentHyperparameters() -> [HyperparameterValue] {
         guard let model else { return [] }
-        var values: [HyperparameterValue] = []
-        if model.mode.hasDeep {
-            values.append(HyperparameterValue(parameter: .deepLearningRate, value: model.deepOptimizer.learningRate))
-        }
-        if let wide = model.wide, wide.kind == .ftrl {
-            values += [
-                HyperparameterValue(parameter: .ftrlAlpha, value: wide.ftrl.alpha),
-                HyperparameterValue(parameter: .ftrlBeta, value: wide.ftrl.beta),
-                HyperparameterValue(parameter: .ftrlL1, value: wide.ftrl.l1),
-                HyperparameterValue(parameter: .ftrlL2, value: wide.ftrl.l2),
-            ]
-        }
-        return values
+        return Hyperparameter.allCases.compactMap { p in p.value(in: model).map { HyperparameterValue(parameter: p, value: $0) } }
     }
 
     /// A hyperparameter value as events show it.

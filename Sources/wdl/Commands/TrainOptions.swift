@@ -86,7 +86,7 @@ struct RunConfigOptions: ParsableArguments {
         if let hidden { config.model.hidden = hidden.sizes }
         if !cross.isEmpty { config.features.crosses = cross.map(\.fields) }
         if let hashBuckets { config.features.hashBuckets = hashBuckets }
-        if let deepOptimizer { config.optim.deep.name = deepOptimizer.name }
+        if let deepOptimizer { config.optim.deep.name = deepOptimizer }
         if let seed { config.train.seed = seed }
         applyRunOverrides(to: &config)
         return config
@@ -149,11 +149,7 @@ struct RunConfigOptions: ParsableArguments {
 extension DataFormat: ExpressibleByArgument {}
 extension ModelMode: ExpressibleByArgument {}
 
-/// `--deep-optimizer`: only the deep part's optimizers.
-enum DeepOptimizerName: String, ExpressibleByArgument, CaseIterable {
-    case adagrad, adam, sgd
-    var name: OptimizerName { OptimizerName(rawValue: rawValue)! }
-}
+extension DeepOptimizerName: ExpressibleByArgument {}
 
 struct HiddenLayers: ExpressibleByArgument {
     var sizes: [Int]

@@ -31,7 +31,7 @@ final class CheckpointRoundTripTests: XCTestCase {
     }
 
     func testRoundTripGivesIdenticalPredictionsAndOptimizerState() throws {
-        for deep in [OptimizerName.adagrad, .adam] {
+        for deep in [DeepOptimizerName.adagrad, .adam] {
             var config = try SmallRun.config(in: folder, deep: deep)
             config.optim.wide.alpha = 0.07  // as the saved hyperparameters say
             let (model, data, request) = try trained(config, steps: 30)

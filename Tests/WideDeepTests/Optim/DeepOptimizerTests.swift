@@ -21,7 +21,7 @@ final class DeepOptimizerTests: XCTestCase {
         // step 2, g = (0.2, 0.4):  G = (0.35 + 0.04, 1.1 + 0.16) = (0.39, 1.26)
         //   θ₀ = 0.9154845888 − 0.02/(√0.39 + 1e-7) = 0.9154845888 − 0.02/0.6244998 = 0.8834589632
         //   θ₁ = −1.9046537502 − 0.04/(√1.26 + 1e-7) = −1.9046537502 − 0.04/1.1224972 = −1.9402885792
-        let optimizer = DeepOptimizer(kind: .adagrad, learningRate: 0.1, initialAccumulator: 0.1, epsilon: 1e-7)
+        let optimizer = DeepOptimizer(.adagrad(AdaGrad(learningRate: 0.1, initialAccumulator: 0.1, epsilon: 1e-7)))
         let slot = optimizer.register(name: "t", count: 2)
         XCTAssertEqual(optimizer.first[slot], [0.1, 0.1])
         var theta: [Float] = [1, -2]
@@ -40,7 +40,7 @@ final class DeepOptimizerTests: XCTestCase {
 
     func testAdaGradSparseRowsUpdateOnlyTheirState() {
         // A tensor of 3 rows × 2: updating row 1 (offset 2) leaves rows 0 and 2's accumulators at G₀.
-        let optimizer = DeepOptimizer(kind: .adagrad, learningRate: 0.1, initialAccumulator: 0.1)
+        let optimizer = DeepOptimizer(.adagrad(AdaGrad(learningRate: 0.1, initialAccumulator: 0.1)))
         _ = optimizer.register(name: "other", count: 4)
         let slot = optimizer.register(name: "emb", count: 6)
         var row: [Float] = [1, -2]
@@ -69,7 +69,7 @@ final class DeepOptimizerTests: XCTestCase {
         //   m̂ = (0.342105263, −0.263157895); v̂ = (0.144947474, 0.579789895); √v̂ = (0.380719738, 0.761439357)
         //   θ₀ = 0.990000002 − 0.01·0.342105263/0.380719838 = 0.9810142523
         //   θ₁ = −1.990000001 + 0.01·0.263157895/0.761439457 = −1.9865439430
-        let optimizer = DeepOptimizer(kind: .adam, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
+        let optimizer = DeepOptimizer(.adam(Adam(learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7)))
         let slot = optimizer.register(name: "t", count: 2)
         var theta: [Float] = [1, -2]
         step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
@@ -89,7 +89,7 @@ final class DeepOptimizerTests: XCTestCase {
 
     func testSGD() {
         // θ − lr·g with lr = 0.5: (1 − 0.25, −2 + 0.5) = (0.75, −1.5); then (0.75 − 0.1, −1.5 − 0.2).
-        let optimizer = DeepOptimizer(kind: .sgd, learningRate: 0.5)
+        let optimizer = DeepOptimizer(.sgd(SGD(learningRate: 0.5)))
         let slot = optimizer.register(name: "t", count: 2)
         var theta: [Float] = [1, -2]
         step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
@@ -102,7 +102,7 @@ final class DeepOptimizerTests: XCTestCase {
 
     func testLearningRateChangeAppliesToNextUpdate() {
         // SGD at lr 0.5 then lr 0.1 on the same gradient 1: 1 − 0.5 − 0.1 = 0.4.
-        let optimizer = DeepOptimizer(kind: .sgd, learningRate: 0.5)
+        let optimizer = DeepOptimizer(.sgd(SGD(learningRate: 0.5)))
         let slot = optimizer.register(name: "t", count: 1)
         var theta: [Float] = [1]
         step(optimizer, slot: slot, values: &theta, grads: [1])
@@ -114,9 +114,8 @@ final class DeepOptimizerTests: XCTestCase {
     /// The wide part trained with AdaGrad or SGD (tf.keras' WideDeepModel option).
     func testWideAdaGradAndSGDSteps() {
         // AdaGrad lr 0.1, G₀ = 0.1: g = 0.5 → G = 0.35, w = −0.05/(√0.35 + 1e-7) = −0.0845154112
-        let adagrad = WideLinear(size: 4, kind: .adagrad, ftrl: FTRLProximal(alpha: 1, beta: 1, l1: 0, l2: 0),
-                                 learningRate: 0.1, initialAccumulator: 0.1)
-        let sgd = WideLinear(size: 4, kind: .sgd, ftrl: FTRLProximal(alpha: 1, beta: 1, l1: 0, l2: 0), learningRate: 0.1)
+        let adagrad = WideLinear(size: 4, optimizer: .adagrad(AdaGrad(learningRate: 0.1, initialAccumulator: 0.1)))
+        let sgd = WideLinear(size: 4, optimizer: .sgd(SGD(learningRate: 0.1)))
         let ids: [UInt32] = [2], groups: [UInt16] = [0]
         for wide in [adagrad, sgd] {
             ids.withUnsafeBufferPointer { i in

@@ -78,7 +78,7 @@ final class FTRLProximalTests: XCTestCase {
 
     /// The wide part applies the same steps to a coordinate, and to its bias without λ1/λ2.
     func testWideLinearCoordinateAndUnregularizedBias() {
-        let wide = WideLinear(size: 8, kind: .ftrl, ftrl: ftrl, learningRate: 0)
+        let wide = WideLinear(size: 8, optimizer: .ftrl(ftrl))
         let ids: [UInt32] = [3]
         let groups: [UInt16] = [0]
         // Bias, λ1 = λ2 = 0: w = −z/((β + √n)/α).
@@ -114,7 +114,7 @@ final class FTRLProximalTests: XCTestCase {
 
     /// Gradients of one minibatch are summed per coordinate before one FTRL step.
     func testMinibatchGradientsAreSummedPerCoordinate() {
-        let wide = WideLinear(size: 4, kind: .ftrl, ftrl: ftrl, learningRate: 0)
+        let wide = WideLinear(size: 4, optimizer: .ftrl(ftrl))
         let groups: [UInt16] = [0, 1]
         for (ids, g) in [([UInt32(1), 2], Float(0.1)), ([UInt32(1), 3], Float(0.2))] {
             ids.withUnsafeBufferPointer { i in
@@ -187,12 +187,12 @@ final class FTRLProximalTests: XCTestCase {
     /// The forward pass reads weights cached at each update; they must equal the weights
     /// computed from (z, n) after steps, after a settings change mid-run, and after a restore.
     func testForwardUsesCurrentWeights() {
-        let wide = WideLinear(size: 8, kind: .ftrl, ftrl: ftrl, learningRate: 0)
+        let wide = WideLinear(size: 8, optimizer: .ftrl(ftrl))
         let groups: [UInt16] = [0, 1, 2]
         let batches: [([UInt32], Float)] = [([1, 2, 5], 0.3), ([2, 5, 7], -0.8), ([1, 7, 3], 0.5), ([5, 3, 6], -0.4)]
         func logit(_ ids: [UInt32]) -> Float { ids.withUnsafeBufferPointer { wide.logit(ids: $0) } }
         func expected(_ ids: [UInt32]) -> Float {
-            let settings = wide.ftrl
+            let settings = wide.ftrl!
             var sum = settings.unregularizedWeight(z: wide.z[8], n: wide.n[8])
             for id in ids { sum += settings.weight(z: wide.z[Int(id)], n: wide.n[Int(id)]) }
             return sum
@@ -204,14 +204,14 @@ final class FTRLProximalTests: XCTestCase {
             XCTAssertEqual(logit(probe), expected(probe))
         }
         XCTAssertNotEqual(logit(probe), 0)
-        wide.ftrl.l1 = 0                       // as the dashboard's λ1 command does
+        wide.ftrl?.l1 = 0                      // as the dashboard's λ1 command does
         XCTAssertEqual(logit(probe), expected(probe))
-        wide.ftrl.alpha = 2
+        wide.ftrl?.alpha = 2
         XCTAssertEqual(logit(probe), expected(probe))
-        wide.ftrl.l1 = 100                     // every regularized weight inside the L1 ball: bias only
+        wide.ftrl?.l1 = 100                    // every regularized weight inside the L1 ball: bias only
         XCTAssertEqual(logit(probe), wide.bias)
         let (z, n) = (wide.z, wide.n)
-        let restored = WideLinear(size: 8, kind: .ftrl, ftrl: wide.ftrl, learningRate: 0)
+        let restored = WideLinear(size: 8, optimizer: .ftrl(wide.ftrl!))
         restored.restore(z: z, n: n)
         XCTAssertEqual(probe.withUnsafeBufferPointer { restored.logit(ids: $0) }, logit(probe))
     }

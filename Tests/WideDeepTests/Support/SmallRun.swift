@@ -20,7 +20,7 @@ enum SmallRun {
         return text
     }
 
-    static func config(in folder: TemporaryFolder, deep: OptimizerName = .adagrad) throws -> RunConfig {
+    static func config(in folder: TemporaryFolder, deep: DeepOptimizerName = .adagrad) throws -> RunConfig {
         var config = RunConfig()
         config.name = "small"
         config.data.train = try folder.write("train.csv", csv(rows: 2000, seed: 77))

@@ -18,7 +18,7 @@ enum TinyModel {
 
         """
 
-    static func config(wide: OptimizerName = .sgd, deep: OptimizerName = .sgd, lr: Double = 1,
+    static func config(wide: WideOptimizerName = .sgd, deep: DeepOptimizerName = .sgd, lr: Double = 1,
                        mode: ModelMode = .wideDeep, seed: UInt64 = 11) -> RunConfig {
         var config = RunConfig()
         config.data.label = "label"

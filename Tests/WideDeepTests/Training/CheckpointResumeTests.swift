@@ -17,7 +17,7 @@ final class CheckpointResumeTests: XCTestCase {
     }
 
     func testStopAtStepKAndResumeEqualsAnUninterruptedRun() throws {
-        for deep in [OptimizerName.adagrad, .adam] {
+        for deep in [DeepOptimizerName.adagrad, .adam] {
             let config = try SmallRun.config(in: folder, deep: deep)
             var plain = SessionOptions()
             plain.checkpointDirectory = folder.path("\(deep)-plain")

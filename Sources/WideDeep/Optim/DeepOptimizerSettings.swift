@@ -1,0 +1,33 @@
+/// The deep part's optimizer with its settings: AdaGrad (Duchi et al. 2011, the paper's choice),
+/// Adam or SGD. FTRL is the wide part's alone, so it cannot be written here.
+public enum DeepOptimizerSettings: Sendable, Equatable {
+    case adagrad(AdaGrad)
+    case adam(Adam)
+    case sgd(SGD)
+
+    public var name: DeepOptimizerName {
+        switch self {
+        case .adagrad: .adagrad
+        case .adam: .adam
+        case .sgd: .sgd
+        }
+    }
+
+    /// Every deep optimizer has one; a live hyperparameter.
+    public var learningRate: Double {
+        get {
+            switch self {
+            case .adagrad(let settings): settings.learningRate
+            case .adam(let settings): settings.learningRate
+            case .sgd(let settings): settings.learningRate
+            }
+        }
+        set {
+            switch self {
+            case .adagrad(var settings): settings.learningRate = newValue; self = .adagrad(settings)
+            case .adam(var settings): settings.learningRate = newValue; self = .adam(settings)
+            case .sgd(var settings): settings.learningRate = newValue; self = .sgd(settings)
+            }
+        }
+    }
+}
