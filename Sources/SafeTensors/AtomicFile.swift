@@ -9,8 +9,9 @@ import Darwin
 /// Writes a whole file so that readers see either the previous file or the complete new one:
 /// the content goes to a temporary file in the same folder (`.<name>.tmp-<pid>-<random>`, never
 /// ending in the target's extension), which is fsynced and renamed over the target; then the
-/// folder is fsynced so the rename itself survives a power loss. Used for checkpoints, `wdl
-/// predict`'s output and `wdl gen`'s data. Errors are `SafeTensorsError.io`, naming the file.
+/// folder is fsynced so the rename itself survives a power loss. Used for checkpoints, and through
+/// `OutputFile` for the regular files `wdl predict` and `wdl gen` write. Errors are
+/// `SafeTensorsError.io`, naming the file.
 public enum AtomicFile {
     /// The open temporary file, for the content to be streamed into piece by piece.
     public struct Output: ~Copyable {

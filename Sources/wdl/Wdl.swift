@@ -1,4 +1,5 @@
 import ArgumentParser
+import WdlApp
 
 /// `wdl`: train Wide & Deep CTR models, watch and steer them live.
 @main
@@ -11,6 +12,7 @@ struct Wdl: ParsableCommand {
             `wdl train` opens the dashboard when run in a terminal; --headless (or no terminal) \
             prints a line per evaluation and a final summary instead.
             """,
+        version: WdlVersion.description,
         subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Bench.self],
         defaultSubcommand: Train.self)
 }

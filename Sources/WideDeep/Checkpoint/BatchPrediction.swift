@@ -16,27 +16,66 @@ public struct BatchPrediction: Sendable {
     /// The first of their errors (file, line, column), in file order.
     public var errors: [DataError]
 
-    public var dataRows: Int { probabilities.count }
+    /// Data rows read (parsed or not).
+    public var dataRows: Int
 
-    /// Reads `dataPath` with the checkpoint's schema and scores every row. Throws when the file
-    /// cannot be read, is empty, or has no row that parses.
+    /// Reads `dataPath` (`-`: standard input) with the checkpoint's schema and scores every row.
+    /// Throws when the input cannot be read, is empty, or has no row that parses.
     public static func run(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int) throws -> BatchPrediction {
+        var probabilities: [Float] = []
+        var result = try stream(checkpoint, dataPath: dataPath, threads: threads) { probabilities += $0 }
+        result.probabilities = probabilities
+        return result
+    }
+
+    /// As `run`, but hands the probabilities to `emit` in input order, a block of consecutive
+    /// data rows at a time, as soon as each block is scored (so `wdl predict --out -` streams).
+    /// The result has the counts and errors; its `probabilities` are empty. `blocks` counts
+    /// prediction batches of `predictionBatch` rows per block.
+    public static func stream(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int, blocks: Int = 16,
+                              emit: ([Float]) throws -> Void) throws -> BatchPrediction {
+        let blockRows = max(1, blocks) * predictionBatch
         var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
         reader.readableRows = 0
         reader.purpose = .prediction
         let raw = try reader.read(path: dataPath)
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
-        let logits = checkpoint.model.predictAll(encoded, threads: max(1, threads))
-        var probabilities = [Float](repeating: .nan, count: raw.dataRows)
-        for (i, row) in raw.dataRowIndices.enumerated() {
-            probabilities[row] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
+        var logits = [Float](repeating: 0, count: encoded.count)
+        let order = (0..<Int32(encoded.count)).map { $0 }
+        var nextDataRow = 0
+        var start = 0
+        while start < encoded.count {
+            let end = min(encoded.count, start + blockRows)
+            order.withUnsafeBufferPointer { all in
+                logits.withUnsafeMutableBufferPointer { out in
+                    // In the model's batches of `predictionBatch`, as `predictAll` scores them.
+                    for batch in stride(from: start, to: end, by: Self.predictionBatch) {
+                        let batchEnd = min(end, batch + Self.predictionBatch)
+                        checkpoint.model.predict(encoded, rows: UnsafeBufferPointer(rebasing: all[batch..<batchEnd]),
+                                                 into: out.baseAddress! + batch, threads: max(1, threads))
+                    }
+                }
+            }
+            // Data rows up to the block's last parsed row are settled; unparsed ones among them are NaN.
+            let lastDataRow = raw.dataRowIndices[end - 1]
+            var block = [Float](repeating: .nan, count: lastDataRow + 1 - nextDataRow)
+            for i in start..<end {
+                block[raw.dataRowIndices[i] - nextDataRow] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
+            }
+            try emit(block)
+            nextDataRow = lastDataRow + 1
+            start = end
         }
-        return BatchPrediction(probabilities: probabilities, skippedRows: raw.skippedRows, errors: raw.errors)
+        // Unparsed rows after the last parsed one.
+        if nextDataRow < raw.dataRows { try emit([Float](repeating: .nan, count: raw.dataRows - nextDataRow)) }
+        return BatchPrediction(probabilities: [], skippedRows: raw.skippedRows, errors: raw.errors, dataRows: raw.dataRows)
     }
 
-    /// The output file's bytes: one line per data row, the probability in Float's shortest exact
-    /// form (e.g. `0.2734521`, `1.5e-05`), or nothing for a row that could not be parsed.
-    public func text() -> [UInt8] {
+    static let predictionBatch = 1024
+
+    /// Output lines for `probabilities`: one per data row, the probability in Float's shortest
+    /// exact form (e.g. `0.2734521`, `1.5e-05`), or nothing for a row that could not be parsed.
+    public static func lines(_ probabilities: [Float]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(probabilities.count * 11)
         for p in probabilities {
@@ -46,8 +85,11 @@ public struct BatchPrediction: Sendable {
         return out
     }
 
-    /// Writes `text()` to `path` atomically and durably (`AtomicFile`).
+    /// The output file's bytes (`lines` of all the probabilities).
+    public func text() -> [UInt8] { Self.lines(probabilities) }
+
+    /// Writes `text()` to `path` as `OutputFile` does (atomically for a regular file).
     public func write(to path: String) throws {
-        try AtomicFile.write(text(), to: path)
+        try OutputFile.write(text(), to: path)
     }
 }

@@ -41,15 +41,22 @@ public struct DatasetReader: Sendable {
     /// Progress reports: (rows read so far, rows skipped so far, fraction of bytes done).
     public typealias Progress = @Sendable (Int, Int, Double) -> Void
 
+    /// Reads and parses `path`; `-` is standard input (named "standard input" in errors).
     public func read(path: String, progress: Progress? = nil) throws -> RawDataset {
         let bytes = try Self.load(path: path)
-        return try parse(bytes: bytes, file: path, progress: progress)
+        return try parse(bytes: bytes, file: Self.displayName(of: path), progress: progress)
     }
 
+    static func displayName(of path: String) -> String { path == "-" ? "standard input" : path }
+
     static func load(path: String) throws -> [UInt8] {
+        if path == "-" { return try readToEnd(STDIN_FILENO, file: displayName(of: path)) }
         // Read straight into the array (through Data, the file was held twice while copied).
         let (fd, size) = try BlockReader.open(path)
         defer { close(fd) }
+        var info = stat()
+        // A pipe or device (`<(command)`, /dev/stdin) reports no size: read it to its end.
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG { return try readToEnd(fd, file: path) }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
@@ -63,6 +70,19 @@ public struct DatasetReader: Sendable {
         if failure != 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
         if bytes.count < size { throw DataError(file: path, "cannot read: the file shrank while being read") }
         return bytes
+    }
+
+    /// Reads a stream of unknown length until its end.
+    static func readToEnd(_ fd: Int32, file: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = block.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw DataError(file: file, "cannot read: \(String(cString: strerror(errno)))") }
+            if got == 0 { return bytes }
+            bytes += block[0..<got]
+        }
     }
 
     /// Parses a whole file's bytes (`file` names it in errors).

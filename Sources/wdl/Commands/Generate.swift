@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SafeTensors
+import WdlApp
 import WideDeep
 
 struct Generate: ParsableCommand {
@@ -24,7 +25,7 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: "Seed of the planted model (default 2016).")
     var modelSeed: UInt64 = 2016
 
-    @Option(name: .long, help: "Output file (written atomically).")
+    @Option(name: .long, help: "Output file (- for standard output; a regular file is written atomically).")
     var out: String
 
     func validate() throws {
@@ -36,12 +37,17 @@ struct Generate: ParsableCommand {
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
         // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.
         do {
-            try AtomicFile.write(bytes, to: out)
+            try OutputFile.write(bytes, to: out)
         } catch {
             throw RunFailure(message: "\(error)")
         }
         let ceiling = SyntheticCTR.ceiling(probabilities: probabilities, labels: labels)
-        print(String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6, out, ceiling.positiveRate))
-        print(String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss))
+        let report = [
+            String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6,
+                   OutputFile.displayName(of: out), ceiling.positiveRate),
+            String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss),
+        ]
+        // Standard output carries the data itself then.
+        for line in report { if out == "-" { StandardOutput.errorLine(line) } else { print(line) } }
     }
 }

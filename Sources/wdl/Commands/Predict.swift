@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SafeTensors
+import WdlApp
 import WideDeep
 
 struct Predict: ParsableCommand {
@@ -10,16 +12,18 @@ struct Predict: ParsableCommand {
         first data row decides); when present it is not read. Line i of the output belongs to data \
         row i of the input (the non-blank lines after the header): a row that cannot be parsed gets \
         an empty line and is reported on stderr with its file and line; blank lines are not rows and \
-        get no output line. The output is written to a temporary file and renamed.
+        get no output line. `--data -` reads standard input and `--out -` writes standard output, \
+        streaming the predictions as they are computed. A regular output file is written to a \
+        temporary file and renamed; a FIFO, device or symlink (e.g. /dev/stdout) is written through.
         """)
 
     @Option(name: .long, help: "Checkpoint file (.safetensors).")
     var model: String
 
-    @Option(name: .long, help: "Data in the model's format, with or without the label column.")
+    @Option(name: .long, help: "Data in the model's format, with or without the label column (- for standard input).")
     var data: String
 
-    @Option(name: .long, help: "Output file: one probability per line.")
+    @Option(name: .long, help: "Output file: one probability per line (- for standard output).")
     var out: String
 
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
@@ -37,14 +41,22 @@ struct Predict: ParsableCommand {
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
         }
-        let result = try BatchPrediction.run(checkpoint, dataPath: data, threads: threads)
-        try result.write(to: out)
+        var result: BatchPrediction?
+        try OutputFile.write(to: out) { output in
+            result = try BatchPrediction.stream(checkpoint, dataPath: data, threads: threads) { block in
+                try output.write(BatchPrediction.lines(block))
+            }
+        }
+        guard let result else { return }
+        let outName = OutputFile.displayName(of: out)
         if result.skippedRows > 0 {
-            var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(out) are empty\n"
+            var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(outName) are empty\n"
             for error in result.errors.prefix(5) { report += "  \(error)\n" }
             if result.skippedRows > 5 { report += "  … and \(result.skippedRows - 5) more\n" }
             FileHandle.standardError.write(Data(report.utf8))
         }
-        print("wrote \(result.dataRows) predictions to \(out)")
+        // Standard output carries the predictions themselves then.
+        let summary = "wrote \(result.dataRows) predictions to \(outName)"
+        if out == "-" { StandardOutput.errorLine(summary) } else { print(summary) }
     }
 }

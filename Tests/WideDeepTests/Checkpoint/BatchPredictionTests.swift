@@ -90,4 +90,35 @@ final class BatchPredictionTests: XCTestCase {
         let empty = try folder.write("empty.tsv", "\n\n")
         assertContains(thrownDescription { _ = try BatchPrediction.run(checkpoint, dataPath: empty, threads: 1) }, "empty")
     }
+
+    /// Streamed in blocks of 1024 scored rows: blocks come in input order, cover every data row
+    /// once (unparsed rows as NaN, also at a block's edge and at the end) and match the whole
+    /// file scored at once by the model.
+    func testStreamedBlocksCoverEveryRowInOrder() throws {
+        let request = CheckpointBenchmark.makeRequest(directory: folder.path("ck"), name: "criteo", hashBuckets: 4096,
+                                                      fields: 26, rows: 64, dim: 4)
+        let checkpoint = try LoadedCheckpoint.load(path: try Checkpoint.save(request))
+        let good = String(decoding: SyntheticCTR(seed: 5).generate(rows: 2500, threads: 1).bytes, as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        let reference = try folder.write("good.tsv", good.joined(separator: "\n") + "\n")
+        var reader = DatasetReader(schema: checkpoint.layout.schema)
+        reader.readableRows = 0
+        let encoded = FeatureEncoder(layout: checkpoint.layout).encode(try reader.read(path: reference), threads: 1)
+        let expected = checkpoint.model.predictAll(encoded, threads: 1).map { Float(BinaryMetrics.sigmoid(Double($0))) }
+
+        // Bad rows right after the first block's 1024 parsed rows, and two at the very end.
+        var lines = good
+        lines.insert("not\ta\trow", at: 1024)
+        lines += ["bad", "also bad"]
+        let input = try folder.write("mixed.tsv", lines.joined(separator: "\n") + "\n")
+        var blocks: [[Float]] = []
+        let result = try BatchPrediction.stream(checkpoint, dataPath: input, threads: 1, blocks: 1) { blocks.append($0) }
+        XCTAssertEqual(result.dataRows, 2503)
+        XCTAssertEqual(result.skippedRows, 3)
+        XCTAssertEqual(blocks.map(\.count), [1024, 1025, 452, 2], "the bad row closes the second block; the tail comes last")
+        var wanted = expected
+        wanted.insert(.nan, at: 1024)
+        wanted += [.nan, .nan]
+        XCTAssertEqual(blocks.flatMap { $0 }.map(\.bitPattern), wanted.map(\.bitPattern))
+    }
 }
