@@ -17,10 +17,13 @@ public struct HeadlessRunner {
     }
 
     /// Starts the session, reports it until it ends and returns how it ended; the summary is
-    /// written only when the run finished.
+    /// written only when the run finished. A record listener already set on the session (a
+    /// TensorBoard log) still gets every record, first.
     public func run() -> Outcome {
         let out = output
+        let earlier = session.onRecord
         session.onRecord = { record in
+            earlier?(record)
             switch record {
             case .evaluation(let e):
                 out(String(format: "epoch %2d  step %6d  examples %9d  train loss %.4f  valid loss %.4f  AUC %.4f  acc %.4f  pred %.3f / pos %.3f  %.0f ex/s%@",

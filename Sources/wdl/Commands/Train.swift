@@ -20,6 +20,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Write one JSON object per evaluation and per event to this file (JSON Lines).")
     var metricsOut: String?
 
+    @Option(name: .long, help: "Write TensorBoard scalars (an events.out.tfevents.* file) into this folder as the run goes.")
+    var tensorboard: String?
+
     @Option(name: .long, help: "Folder for checkpoints (the dashboard's s key, --checkpoint-every, final.safetensors).")
     var checkpointDir: String?
 
@@ -91,14 +94,20 @@ struct Train: ParsableCommand {
             options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
         }
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        if !interactive { options.stopOnDivergence = true }
+        let session = TrainingSession(config: config, options: options)
+        let board = try tensorboard.map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
+        if let board {
+            session.onRecord = { [weak session] record in
+                if case .evaluation(let evaluation) = record { board.add(evaluation, statistics: session?.snapshot) }
+            }
+        }
+        defer { board?.flush() }
         guard interactive else {
-            options.stopOnDivergence = true
-            let session = TrainingSession(config: config, options: options)
             let outcome = HeadlessRunner(session: session).run()
             if case .failed(let message) = outcome { throw RunFailure(message: message) }
             return
         }
-        let session = TrainingSession(config: config, options: options)
         var dashboard = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
         dashboard.logFile = checkpointDir.map { "\($0)/dashboard.log" }
         session.start()
