@@ -36,6 +36,9 @@ struct Generate: ParsableCommand {
         let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed)
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
         // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.
+        // Written through, the output may be this process's stdout (/dev/stdout): the summary
+        // then goes to stderr, or it would land in (or over) the data.
+        let summaryToStderr = OutputFile.destination(of: out) != .atomic
         do {
             try OutputFile.write(bytes, to: out)
         } catch {
@@ -47,7 +50,6 @@ struct Generate: ParsableCommand {
                    OutputFile.displayName(of: out), ceiling.positiveRate),
             String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss),
         ]
-        // Standard output carries the data itself then.
-        for line in report { if out == "-" { StandardOutput.errorLine(line) } else { print(line) } }
+        for line in report { if summaryToStderr { StandardOutput.errorLine(line) } else { print(line) } }
     }
 }

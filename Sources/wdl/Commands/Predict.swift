@@ -41,6 +41,9 @@ struct Predict: ParsableCommand {
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
         }
+        // Written through, the output may be this process's stdout (/dev/stdout): the summary
+        // then goes to stderr, or it would land in (or over) the predictions.
+        let summaryToStderr = OutputFile.destination(of: out) != .atomic
         var result: BatchPrediction?
         try OutputFile.write(to: out) { output in
             result = try BatchPrediction.stream(checkpoint, dataPath: data, threads: threads) { block in
@@ -55,8 +58,7 @@ struct Predict: ParsableCommand {
             if result.skippedRows > 5 { report += "  … and \(result.skippedRows - 5) more\n" }
             FileHandle.standardError.write(Data(report.utf8))
         }
-        // Standard output carries the predictions themselves then.
         let summary = "wrote \(result.dataRows) predictions to \(outName)"
-        if out == "-" { StandardOutput.errorLine(summary) } else { print(summary) }
+        if summaryToStderr { StandardOutput.errorLine(summary) } else { print(summary) }
     }
 }
