@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of what wdl hands to other tools: TensorBoard reads the event file of a short
-# run (with its own event reader), and predictions work in pipes ('-', /dev/stdout).
+# run (with its own event reader), onnx's checker accepts the exported model and ONNX Runtime
+# matches `wdl predict` to 1e-5, and predictions work in pipes ('-', /dev/stdout).
 # Python packages come from PyPI into a virtual environment kept under .build/.
 set -euo pipefail
 WDL="${1:-.build/release/wdl}"
@@ -9,9 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "e2e-ecosystem: $*" >&2; exit 1; }
 
 venv=.build/e2e-venv
-if ! "$venv/bin/python" -c "import tensorboard, numpy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import tensorboard, onnx, onnxruntime, numpy" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q tensorboard numpy
+    "$venv/bin/pip" install -q tensorboard onnx onnxruntime numpy
 fi
 PY="$venv/bin/python"
 
@@ -60,4 +61,30 @@ rows=$("$WDL" predict --model "$model" --data - --out - < "$tmp/valid.tsv" 2>/de
 "$WDL" predict --model "$model" --data "$tmp/valid.tsv" --out /dev/stdout > "$tmp/p2.txt"
 [ -L /dev/stdout ] || [ -c /dev/stdout ] || fail "/dev/stdout was replaced"
 cmp -s "$tmp/p2.txt" "$tmp/p.txt" || fail "--out /dev/stdout differs"
+
+# 3. ONNX: checker, then ONNX Runtime on the inputs wdl computed (--ids-out) against wdl predict,
+#    on the Adult test set and on the synthetic Criteo-layout data.
+cat > "$tmp/check_onnx.py" <<'PY'
+import json, sys
+import numpy as np, onnx, onnxruntime as ort
+model, inputs, predictions = sys.argv[1:4]
+onnx.checker.check_model(onnx.load(model), full_check=True)
+rows = [json.loads(line) for line in open(inputs)]
+session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+types = {"wide_ids": np.int64, "embedding_rows": np.int64, "numeric": np.float32}
+feeds = {i.name: np.array([r[i.name] for r in rows], dtype=types[i.name]) for i in session.get_inputs()}
+got = session.run(["probability"], feeds)[0][:, 0]
+want = np.array([float(line) for line in open(predictions)])
+worst = np.abs(got - want).max()
+assert len(got) == len(want) and worst <= 1e-5, f"{model}: ONNX Runtime differs from wdl predict by {worst}"
+print(f"onnx: {model.split('/')[-1]}: {len(rows)} rows, largest difference {worst:.1e}")
+PY
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --checkpoint-dir "$tmp/adult" > /dev/null
+for case in "adult sample-data/adult/test.csv" "ck $tmp/valid.tsv"; do
+    set -- $case
+    "$WDL" export --onnx "$tmp/$1.onnx" "$tmp/$1/final.safetensors" > /dev/null
+    test -s "$tmp/$1.onnx.features.json" || fail "no feature spec beside $1.onnx"
+    "$WDL" predict --model "$tmp/$1/final.safetensors" --data "$2" --out "$tmp/$1.p" --ids-out "$tmp/$1.ids" > /dev/null
+    "$PY" "$tmp/check_onnx.py" "$tmp/$1.onnx" "$tmp/$1.ids" "$tmp/$1.p"
+done
 echo "e2e-ecosystem: passed"

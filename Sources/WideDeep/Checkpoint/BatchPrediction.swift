@@ -23,7 +23,7 @@ public struct BatchPrediction: Sendable {
     /// Throws when the input cannot be read, is empty, or has no row that parses.
     public static func run(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int) throws -> BatchPrediction {
         var probabilities: [Float] = []
-        var result = try stream(checkpoint, dataPath: dataPath, threads: threads) { probabilities += $0 }
+        var result = try stream(checkpoint, dataPath: dataPath, threads: threads) { probabilities += $0.probabilities }
         result.probabilities = probabilities
         return result
     }
@@ -33,7 +33,7 @@ public struct BatchPrediction: Sendable {
     /// The result has the counts and errors; its `probabilities` are empty. `blocks` counts
     /// prediction batches of `predictionBatch` rows per block.
     public static func stream(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int, blocks: Int = 16,
-                              emit: ([Float]) throws -> Void) throws -> BatchPrediction {
+                              emit: (Block) throws -> Void) throws -> BatchPrediction {
         let blockRows = max(1, blocks) * predictionBatch
         var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
         reader.readableRows = 0
@@ -62,16 +62,27 @@ public struct BatchPrediction: Sendable {
             for i in start..<end {
                 block[raw.dataRowIndices[i] - nextDataRow] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
             }
-            try emit(block)
+            try emit(Block(probabilities: block, encoded: encoded, encodedRows: start..<end))
             nextDataRow = lastDataRow + 1
             start = end
         }
         // Unparsed rows after the last parsed one.
-        if nextDataRow < raw.dataRows { try emit([Float](repeating: .nan, count: raw.dataRows - nextDataRow)) }
+        if nextDataRow < raw.dataRows {
+            try emit(Block(probabilities: [Float](repeating: .nan, count: raw.dataRows - nextDataRow), encoded: encoded,
+                           encodedRows: encoded.count..<encoded.count))
+        }
         return BatchPrediction(probabilities: [], skippedRows: raw.skippedRows, errors: raw.errors, dataRows: raw.dataRows)
     }
 
     static let predictionBatch = 1024
+
+    /// Consecutive data rows' probabilities (NaN: not parsed) and the model inputs of the parsed
+    /// ones among them, `encoded`'s rows `encodedRows`, in the same order.
+    public struct Block {
+        public var probabilities: [Float]
+        public var encoded: EncodedDataset
+        public var encodedRows: Range<Int>
+    }
 
     /// Output lines for `probabilities`: one per data row, the probability in Float's shortest
     /// exact form (e.g. `0.2734521`, `1.5e-05`), or nothing for a row that could not be parsed.

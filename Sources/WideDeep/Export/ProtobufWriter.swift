@@ -68,6 +68,11 @@ public struct ProtobufWriter: Sendable {
         bytes(field, inner.bytes)
     }
 
+    /// Appends fields already written by another writer.
+    mutating func append(_ other: ProtobufWriter) {
+        bytes += other.bytes
+    }
+
     private mutating func littleEndian<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }

@@ -26,6 +26,9 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Output file: one probability per line (- for standard output).")
     var out: String
 
+    @Option(name: .long, help: "Also write each row's model inputs (the ONNX graph's: wide ids, embedding rows, numerics) to this file, one JSON object per line.")
+    var idsOut: String?
+
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
     var format: DataFormat?
 
@@ -44,12 +47,16 @@ struct Predict: ParsableCommand {
         // Written through, the output may be this process's stdout (/dev/stdout): the summary
         // then goes to stderr, or it would land in (or over) the predictions.
         let summaryToStderr = OutputFile.destination(of: out) != .atomic
+        if idsOut != nil, let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("--ids-out: \(refusal)") }
         var result: BatchPrediction?
+        var inputs: [UInt8] = []
         try OutputFile.write(to: out) { output in
             result = try BatchPrediction.stream(checkpoint, dataPath: data, threads: threads) { block in
-                try output.write(BatchPrediction.lines(block))
+                try output.write(BatchPrediction.lines(block.probabilities))
+                if idsOut != nil { inputs += OnnxFeatureSpec.lines(block) }
             }
         }
+        if let idsOut { try OutputFile.write(inputs, to: idsOut) }
         guard let result else { return }
         let outName = OutputFile.displayName(of: out)
         if result.skippedRows > 0 {

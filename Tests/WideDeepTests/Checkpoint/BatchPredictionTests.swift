@@ -112,7 +112,7 @@ final class BatchPredictionTests: XCTestCase {
         lines += ["bad", "also bad"]
         let input = try folder.write("mixed.tsv", lines.joined(separator: "\n") + "\n")
         var blocks: [[Float]] = []
-        let result = try BatchPrediction.stream(checkpoint, dataPath: input, threads: 1, blocks: 1) { blocks.append($0) }
+        let result = try BatchPrediction.stream(checkpoint, dataPath: input, threads: 1, blocks: 1) { blocks.append($0.probabilities) }
         XCTAssertEqual(result.dataRows, 2503)
         XCTAssertEqual(result.skippedRows, 3)
         XCTAssertEqual(blocks.map(\.count), [1024, 1025, 452, 2], "the bad row closes the second block; the tail comes last")
