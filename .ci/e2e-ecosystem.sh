@@ -87,4 +87,13 @@ for case in "adult sample-data/adult/test.csv" "ck $tmp/valid.tsv"; do
     "$WDL" predict --model "$tmp/$1/final.safetensors" --data "$2" --out "$tmp/$1.p" --ids-out "$tmp/$1.ids" > /dev/null
     "$PY" "$tmp/check_onnx.py" "$tmp/$1.onnx" "$tmp/$1.ids" "$tmp/$1.p"
 done
+
+# 4. wdl init on Adult's training file: the inferred config trains to within 0.01 AUC of the shipped one.
+"$WDL" init --from sample-data/adult/train.csv --out "$tmp/init.yaml" 2> /dev/null
+grep -q 'label: "income_label"' "$tmp/init.yaml" || fail "wdl init did not find the label: $(cat "$tmp/init.yaml")"
+auc() { "$WDL" train --headless --config "$1" --valid sample-data/adult/test.csv --epochs 3 | sed -n 's/^final:.*valid AUC \([0-9.]*\).*/\1/p'; }
+inferred=$(auc "$tmp/init.yaml")
+shipped=$(auc sample-data/adult/adult.yaml)
+python3 -c "import sys; a, b = map(float, sys.argv[1:]); assert abs(a - b) <= 0.01, (a, b); print(f'wdl init: AUC {a:.4f} against the shipped config {b:.4f}')" "$inferred" "$shipped" \
+    || fail "wdl init's config reaches AUC $inferred, the shipped one $shipped"
 echo "e2e-ecosystem: passed"

@@ -41,8 +41,11 @@ b=$(grep '^final:' "$tmp/resumed.txt" | sed 's/.*valid AUC/AUC/; s/; skipped.*//
 
 # 4. Bad input: a clear error naming file and line, non-zero exit, no crash.
 printf 'age,workclass\n1,2\n' > "$tmp/bad.csv"
-if "$WDL" train --headless --train "$tmp/bad.csv" 2> "$tmp/err.txt" > /dev/null; then fail "bad data accepted"; fi
+if "$WDL" train --headless --config sample-data/adult/adult.yaml --train "$tmp/bad.csv" 2> "$tmp/err.txt" > /dev/null; then fail "bad data accepted"; fi
 grep -q "bad.csv" "$tmp/err.txt" || fail "error does not name the file: $(cat "$tmp/err.txt")"
+# Without a config, a CSV is not read with the bundled Adult one: the error shows the wdl init line.
+if "$WDL" train --headless --train "$tmp/bad.csv" 2> "$tmp/err.txt" > /dev/null; then fail "a CSV without a config was accepted"; fi
+grep -q "wdl init --from $tmp/bad.csv" "$tmp/err.txt" || fail "no wdl init hint: $(cat "$tmp/err.txt")"
 printf 'data:\n  trian: x.csv\n' > "$tmp/bad.yaml"
 if "$WDL" train --headless --config "$tmp/bad.yaml" 2> "$tmp/err2.txt" > /dev/null; then fail "bad config accepted"; fi
 grep -q "bad.yaml:2: unknown key 'trian'" "$tmp/err2.txt" || fail "config error unclear: $(cat "$tmp/err2.txt")"

@@ -13,6 +13,6 @@ struct Wdl: ParsableCommand {
             prints a line per evaluation and a final summary instead.
             """,
         version: WdlVersion.description,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Bench.self],
+        subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self],
         defaultSubcommand: Train.self)
 }

@@ -74,6 +74,14 @@ struct RunConfigOptions: ParsableArguments {
             config = try RunConfigLoader.load(path: path)
         } else if format == .criteo {
             config = RunConfig.criteoDefault()
+        } else if let train {
+            // The bundled Adult config would be applied to a file it does not describe.
+            throw ValidationError("""
+                --train \(train) needs a config saying which column is the label and what the others are \
+                (only --format criteo has a built-in one). Write one from the data, review it, and train:
+                  wdl init --from \(train) --out run.yaml
+                  wdl train --config run.yaml
+                """)
         } else {
             config = try RunConfigLoader.load(path: try BundledData.defaultConfigPath())
         }
