@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WideDeep
 
 /// The plain-text face of a training session: a line per evaluation and per notable event, then
@@ -22,10 +23,17 @@ public struct HeadlessRunner {
     public func run() -> Outcome {
         let out = output
         let earlier = session.onRecord
+        let firstEvaluation = Mutex(true)
         session.onRecord = { record in
             earlier?(record)
             switch record {
             case .evaluation(let e):
+                let first = firstEvaluation.withLock { first in
+                    defer { first = false }
+                    return first
+                }
+                // To stderr, beside the run's lines rather than among them.
+                if first, let warning = RunWarnings.smallValidation(e.metrics) { StandardOutput.errorLine(warning) }
                 out(String(format: "epoch %2d  step %6d  examples %9d  train loss %.4f  valid loss %.4f  AUC %.4f  acc %.4f  pred %.3f / pos %.3f  %.0f ex/s%@",
                            e.epoch, e.step, e.examples, e.trainLoss, e.metrics.logloss, e.metrics.auc, e.metrics.accuracy,
                            e.metrics.meanPrediction, e.metrics.positiveRate, e.examplesPerSecond, e.final ? "  (final)" : ""))

@@ -95,6 +95,7 @@ struct Train: ParsableCommand {
         }
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         if !interactive { options.stopOnDivergence = true }
+        for warning in RunWarnings.unusedColumns(config) { StandardOutput.errorLine(warning) }
         let session = TrainingSession(config: config, options: options)
         let board = try tensorboard.map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
         if let board {

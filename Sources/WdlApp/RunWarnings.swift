@@ -1,0 +1,35 @@
+import Foundation
+import WideDeep
+
+/// Warnings about a run's set-up that do not stop it: a CSV column the config uses nowhere, and
+/// a validation set too small for its AUC to mean much.
+public enum RunWarnings {
+    /// Below these, a validation AUC moves by about a hundredth from sampling alone.
+    public static let minimumValidationRows = 1_000
+    public static let minimumValidationPositives = 100
+
+    /// One warning per column of the training CSV's header that the config neither uses nor
+    /// lists under `features.ignore`; none for Criteo files (every column is used) or an unreadable file.
+    public static func unusedColumns(_ config: RunConfig) -> [String] {
+        guard config.data.format == .csv, let path = config.data.train,
+              let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let start = String(decoding: handle.readData(ofLength: 1 << 16), as: UTF8.self)
+        guard let headerLine = start.split(whereSeparator: \.isNewline).first else { return [] }
+        let delimiter = Character(config.data.delimiter)
+        let header = headerLine.split(separator: delimiter, omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"\u{FEFF}")) }
+        let features = config.features
+        let used = Set([config.data.label] + features.categorical + features.numeric + Array(features.multiValued.keys) + features.ignore)
+        return header.filter { !$0.isEmpty && !used.contains($0) }.map {
+            "warning: column '\($0)' of \(path) is used nowhere (add it to features.categorical, numeric or multi_valued, or to features.ignore to silence this)"
+        }
+    }
+
+    /// A warning when the validation set is small, from the first evaluation's figures.
+    public static func smallValidation(_ metrics: EvaluationMetrics) -> String? {
+        let positives = Int((metrics.positiveRate * Double(metrics.count)).rounded())
+        guard metrics.count < minimumValidationRows || positives < minimumValidationPositives else { return nil }
+        return "warning: the validation set has \(metrics.count) rows and \(positives) positives; its AUC is noisy (aim for at least \(minimumValidationRows) rows and \(minimumValidationPositives) positives)"
+    }
+}
