@@ -142,11 +142,13 @@ public struct TrainConfig: Sendable, Equatable, Codable {
     public var shuffle: Bool = true
     /// Stop at the first malformed row instead of skipping and counting it.
     public var strict: Bool = false
+    /// Folder for TensorBoard scalars (`--tensorboard`); nil writes none.
+    public var tensorboard: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs, batchSize = "batch_size", evalEvery = "eval_every", seed, threads, shuffle, strict
+        case epochs, batchSize = "batch_size", evalEvery = "eval_every", seed, threads, shuffle, strict, tensorboard
     }
 
     public init(from decoder: Decoder) throws {
@@ -158,5 +160,6 @@ public struct TrainConfig: Sendable, Equatable, Codable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 2
         shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
         strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false
+        tensorboard = try c.decodeIfPresent(String.self, forKey: .tensorboard)
     }
 }

@@ -16,7 +16,8 @@ public enum RunConfigLoader {
         "train": TrainConfig.CodingKeys.allCases.map(\.rawValue),
     ]
 
-    /// Loads `path`; relative data paths in it are resolved against the file's folder.
+    /// Loads `path`; relative data paths and `train.tensorboard` in it are resolved against the
+    /// file's folder.
     public static func load(path: String) throws -> RunConfig {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ConfigError(file: path, "config file not found")
@@ -32,6 +33,7 @@ public enum RunConfigLoader {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         config.data.train = config.data.train.map { resolve($0, against: folder) }
         config.data.valid = config.data.valid.map { resolve($0, against: folder) }
+        config.train.tensorboard = config.train.tensorboard.map { resolve($0, against: folder) }
         return config
     }
 

@@ -20,7 +20,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Write one JSON object per evaluation and per event to this file (JSON Lines).")
     var metricsOut: String?
 
-    @Option(name: .long, help: "Write TensorBoard scalars (an events.out.tfevents.* file) into this folder as the run goes.")
+    @Option(name: .long, help: "Write TensorBoard scalars (an events.out.tfevents.* file) into this folder as the run goes (config: train.tensorboard).")
     var tensorboard: String?
 
     @Option(name: .long, help: "Folder for checkpoints (the dashboard's s key, --checkpoint-every, final.safetensors).")
@@ -97,7 +97,7 @@ struct Train: ParsableCommand {
         if !interactive { options.stopOnDivergence = true }
         for warning in RunWarnings.unusedColumns(config) { StandardOutput.errorLine(warning) }
         let session = TrainingSession(config: config, options: options)
-        let board = try tensorboard.map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
+        let board = try (tensorboard ?? config.train.tensorboard).map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
         if let board {
             session.onRecord = { [weak session] record in
                 if case .evaluation(let evaluation) = record { board.add(evaluation, statistics: session?.snapshot) }

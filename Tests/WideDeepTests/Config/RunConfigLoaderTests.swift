@@ -61,6 +61,14 @@ final class RunConfigLoaderTests: XCTestCase {
         assertContains(message, path, "not valid YAML")
     }
 
+    /// `train.tensorboard` is read relative to the config's folder, like the data paths, and is
+    /// absent (nil) unless given.
+    func testTensorBoardFolderResolvesAgainstTheConfigFolder() throws {
+        let path = try folder.write("tb.yaml", "train:\n  tensorboard: runs/tb\n")
+        XCTAssertEqual(try RunConfigLoader.load(path: path).train.tensorboard, folder.path("runs/tb"))
+        XCTAssertNil(try RunConfigLoader.load(path: try folder.write("none.yaml", "train:\n  epochs: 1\n")).train.tensorboard)
+    }
+
     func testShippedAdultConfigLoadsWithResolvedPaths() throws {
         let config = try RunConfigLoader.load(path: TestPaths.adultConfig)
         let folder = TestPaths.repositoryRoot.appendingPathComponent("sample-data/adult").path
