@@ -37,6 +37,9 @@ extension TrainingSession {
             rollBack()
         case .stop:
             stopRequested = true
+        case .stopWithoutSaving:
+            stopRequested = true
+            skipFinalCheckpoint = true
         }
         publish(force: true)
     }

@@ -41,6 +41,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var lastCheckpointExamples = 0
     var paused: Bool
     var stopRequested = false
+    /// Asked to stop without writing `final` (the user chose to quit without saving).
+    var skipFinalCheckpoint = false
     /// The model holds non-finite values (until a rollback).
     var diverged = false
     /// The final evaluation's record, written after the final checkpoint's event.
@@ -103,7 +105,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
-            if let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
+            if let path = options.metricsPath {
+                let log = try MetricsLog(path: path)
+                try log.write(RunRecord.Start(runName: options.runName, config: config))
+                events.metricsLog = log
+            }
             publisher.draft.state = .loading
             publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher] in publisher.publishLoading($0) }
@@ -169,10 +175,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             note(.state, "stopped at step \(progress.step)")
             evaluate(final: true)
         }
-        if options.checkpointDirectory != nil { saveCheckpoint(name: "final") }
+        if options.checkpointDirectory != nil && !skipFinalCheckpoint { saveCheckpoint(name: "final") }
         // The run is finished only when every checkpoint is on disk (or has failed).
         report(checkpoints.waitForAll())
-        if let record = pendingFinalRecord { events.write(record, at: record.context) }
+        if var record = pendingFinalRecord {
+            // Written after the final checkpoint's event: its time is now, so `seconds` never goes back.
+            record.context.seconds = max(record.context.seconds, seconds)
+            events.write(record, at: record.context)
+        }
         publisher.draft.state = .finished
         refreshStatistics()
         publish(force: true)
