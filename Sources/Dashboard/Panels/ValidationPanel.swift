@@ -20,7 +20,7 @@ struct ValidationPanel {
         if let best, snapshot.validation.count > 1, inner.width >= 32 { auc += " (best \(Format.fixed(best, 4)))" }
         var rows = [
             KeyValueRow("AUC", auc, style: .fg(.auc, .bold)),
-            KeyValueRow("logloss", Format.fixed(metrics.logloss, 4)),
+            KeyValueRow("logloss", Format.metric(metrics.logloss)),
             KeyValueRow("accuracy", Format.percent(metrics.accuracy, decimals: 2)),
             // Calibration: mean predicted probability against the observed positive rate.
             KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "

@@ -12,10 +12,28 @@ public struct ResolvedTheme: Sendable {
         name = theme.name
         self.tier = tier
         monochrome = forceMonochrome || theme.monochrome || tier == .none
-        roleColors = ColorRole.allCases.map { theme[$0].resolved(for: tier) }
-        gradientColors = ResolvedTheme.gradient(theme).map { color in
-            color.map { ThemeColor.rgb($0).resolved(for: tier) } ?? .default
+        let background = theme[.background].resolved(for: tier)
+        roleColors = ColorRole.allCases.map { role in
+            let color = theme[role].resolved(for: tier)
+            guard role != .background, tier == .palette8 else { return color }
+            return ResolvedTheme.visible(color, of: theme[role], against: background)
         }
+        gradientColors = ResolvedTheme.gradient(theme).map { color in
+            guard let color else { return .default }
+            let resolved = ThemeColor.rgb(color).resolved(for: tier)
+            return tier == .palette8 ? ResolvedTheme.visible(resolved, of: .rgb(color), against: background) : resolved
+        }
+    }
+
+    /// With 8 colours a dark grey border and a near-black background both become black: such a
+    /// colour takes another one, so no role vanishes into the background. A grey stays neutral
+    /// (white on black, black on white); a colour takes the nearest of the other seven.
+    static func visible(_ color: TerminalColor, of wanted: ThemeColor, against background: TerminalColor) -> TerminalColor {
+        guard color == background, case .indexed(let taken) = background, let rgb = wanted.rgbValue else { return color }
+        let channels = [rgb.red, rgb.green, rgb.blue]
+        let isGrey = Int(channels.max()!) - Int(channels.min()!) < 48
+        if isGrey && (taken == 0 || taken == 7) { return .indexed(taken == 0 ? 7 : 0) }
+        return .indexed(rgb.nearest8(excluding: taken))
     }
 
     /// The start → mid → end gradient in `ColorRef.gradientSteps` RGB steps (nil where a stop is

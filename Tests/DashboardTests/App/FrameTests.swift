@@ -15,7 +15,7 @@ final class FrameTests: XCTestCase {
         let text = lines.joined(separator: "\n")
         let expected = [
             "adult-demo", "RUNNING", "epoch 3/10", "ETA ~", "ex/s (last few s)",             // status bar
-            "logloss", "x: examples", "━ train EMA 0.600", "━ validation",                 // loss chart
+            "logloss", "x: examples", "━ train EMA 0.600", "◆ validation",                 // loss chart
             "validation", "AUC", "0.9012", "0.3120", "85.31%", "0.241 / 0.239",   // validation
             "wide · FTRL", "sparsity 73.0%", "education_x",                                // wide
             "deep · embeddings & layers", "native_c", "dense1 128→64",               // deep
@@ -100,6 +100,19 @@ final class FrameTests: XCTestCase {
         text = frame(snapshot, columns: 100, rows: 30).joined(separator: "\n")
         XCTAssertTrue(text.contains("PAUSED"))
         XCTAssertFalse(text.contains("ETA ~"))
+        XCTAssertTrue(text.contains("ETA — (paused)"), text)
+        XCTAssertFalse(text.contains("ex/s"), "no frozen rate while paused: \(text)")
+    }
+
+    /// The ETA uses the run's average training rate, not the last few seconds': 2,765,433
+    /// examples left at 1,234,567 / 61 s = 20,238.8 ex/s is 136.6 s, shown as 2m17s, although the
+    /// recent rate (40,000 ex/s) alone would say 1m09s.
+    func testETAUsesTheAverageRate() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.examplesPerSecond = 40_000
+        let text = frame(snapshot, columns: 120, rows: 40).joined(separator: "\n")
+        XCTAssertTrue(text.contains("ETA ~2m17s"), text)
+        XCTAssertTrue(text.contains("40,000 ex/s (last few s)"), text)
     }
 
     func testFinishedShowsFinalFigures() {
