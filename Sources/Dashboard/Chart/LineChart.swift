@@ -18,7 +18,8 @@ public struct ChartSeries: Sendable {
         case line
         /// Each point one braille dot, not joined (a scatter).
         case dots
-        /// Each point a whole cell showing this character (a few points that must stand out).
+        /// A line with this character on its points (at most one every three columns): points
+        /// that must stand out.
         case mark(Unicode.Scalar)
     }
 
@@ -187,20 +188,14 @@ public struct LineChart: Sendable {
         // markers' dots stay beside the curves.
         var curves = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
         for line in series {
-            if case .mark = line.style { continue }
             var layer = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
-            var previous: (x: Int, y: Int)?
-            for point in line.points {
-                guard point.x.isFinite, point.y.isFinite,
-                      geometry.xDomain.contains(point.x) else {
-                    previous = nil
-                    continue
+            if line.style == .dots {
+                for point in line.points where isShown(point, geometry) {
+                    layer.setDot(x: LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: width),
+                                 y: LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: height), color: line.color)
                 }
-                let dot = (x: LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: width),
-                           y: LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: height))
-                let from = line.style == .dots ? dot : previous ?? dot
-                layer.line(from: from, to: dot, color: line.color)
-                previous = dot
+            } else {
+                drawLine(line, geometry, on: &layer)
             }
             curves.overlay(layer, replacing: true)
         }
@@ -208,13 +203,53 @@ public struct LineChart: Sendable {
         return canvas
     }
 
-    /// Writes each `.mark` series' character in the cell of each of its points.
+    private func isShown(_ point: ChartPoint, _ geometry: Geometry) -> Bool {
+        point.x.isFinite && point.y.isFinite && geometry.xDomain.contains(point.x)
+    }
+
+    /// Joins the mean of each dot column's points: thousands of noisy points in one column would
+    /// otherwise light the column from their lowest to their highest value, a band, not a line.
+    /// A point that is not shown (non-finite) breaks the line.
+    private func drawLine(_ line: ChartSeries, _ geometry: Geometry, on layer: inout BrailleCanvas) {
+        var previous: (x: Int, y: Int)?
+        var column: Int?, sum = 0.0, count = 0
+        func flush() {
+            if let column, count > 0 {
+                let dot = (x: column, y: LineChart.dotY(sum / Double(count), domain: geometry.yDomain,
+                                                        dotHeight: layer.dotHeight))
+                layer.line(from: previous ?? dot, to: dot, color: line.color)
+                previous = dot
+            }
+            column = nil
+            sum = 0
+            count = 0
+        }
+        for point in line.points {
+            guard isShown(point, geometry) else {
+                flush()
+                previous = nil
+                continue
+            }
+            let x = LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: layer.dotWidth)
+            if x != column { flush() }
+            column = x
+            sum += point.y
+            count += 1
+        }
+        flush()
+    }
+
+    /// Writes each `.mark` series' character on its points, newest first and at least three
+    /// columns apart, so that frequent evaluations mark their line instead of hiding the chart.
     private func renderMarks(_ geometry: Geometry, buffer: inout CellBuffer) {
         let plot = geometry.plot
         for line in series {
             guard case .mark(let glyph) = line.style else { continue }
-            for point in line.points where point.x.isFinite && point.y.isFinite && geometry.xDomain.contains(point.x) {
+            var lastColumn = Int.max
+            for point in line.points.reversed() where isShown(point, geometry) {
                 let column = LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: plot.width * 2) / 2
+                guard lastColumn - column >= 3 else { continue }
+                lastColumn = column
                 let row = LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: plot.height * 4) / 4
                 // Monochrome keeps the role's look (bold for validation) through the style.
                 buffer.set(x: plot.x + column, y: plot.y + row, glyph, style: CellStyle(foreground: line.color))

@@ -16,7 +16,8 @@ struct ValidationPanel {
         }
         let metrics = last.metrics
         let best = snapshot.validation.map(\.metrics.auc).filter(\.isFinite).max()
-        var auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : "n/a (one class)"
+        let undefined = metrics.logloss.isFinite ? "n/a (one class)" : "n/a (NaN predictions)"
+        var auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : undefined
         if let best, snapshot.validation.count > 1, inner.width >= 32 { auc += " (best \(Format.fixed(best, 4)))" }
         var rows = [
             KeyValueRow("AUC", auc, style: .fg(.auc, .bold)),
@@ -33,15 +34,30 @@ struct ValidationPanel {
         let (table, chartArea) = inner.splitRows(topHeight: tableHeight)
         KeyValueTable(rows: rows, maxKeyWidth: 10).render(in: table, buffer: &buffer)
         guard chartArea.height >= 2 else { return }
-        let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
-        var chart = LineChart(series: [ChartSeries(points: points, color: .role(.auc))])
+        var chart = aucChart()
         chart.showXLabels = chartArea.height >= 5
         chart.emptyMessage = "AUC undefined (one class)"
         if chartArea.height >= 4 {
-            buffer.write("AUC over examples", in: chartArea.row(0), alignment: .right, style: .fg(.dimText))
+            let title = chart.series.count > 1 ? "AUC over examples · × undefined" : "AUC over examples"
+            buffer.write(title, in: chartArea.row(0), alignment: .right, style: .fg(.dimText))
             chart.render(in: chartArea.inset(top: 1), buffer: &buffer)
         } else {
             chart.render(in: chartArea, buffer: &buffer)
         }
+    }
+
+    /// AUC over examples. Evaluations whose AUC is undefined (a diverged model's NaN predictions)
+    /// are marked × at 0.5, a coin flip, and the range reaches down to it, so a fall shows as one
+    /// instead of leaving the chart to the good points' last decimals.
+    func aucChart() -> LineChart {
+        let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
+        let undefined = snapshot.validation.filter { !$0.metrics.auc.isFinite }
+            .map { ChartPoint(x: Double($0.examples), y: 0.5) }
+        guard !undefined.isEmpty else { return LineChart(series: [ChartSeries(points: points, color: .role(.auc))]) }
+        let finite = points.map(\.y).filter(\.isFinite)
+        let top = max(finite.max() ?? 0.5, 0.5)
+        return LineChart(series: [ChartSeries(points: points, color: .role(.auc)),
+                                  ChartSeries(points: undefined, color: .role(.bad), style: .mark("×"))],
+                         yRange: min(0.5, finite.min() ?? 0.5)...max(top, 0.51))
     }
 }

@@ -46,7 +46,8 @@ final class FrameTests: XCTestCase {
         // Taller: every hyperparameter on its own row with its valid range, the dense layers.
         XCTAssertTrue(text.contains("1e-9…100"), text)
         XCTAssertTrue(text.contains("dense2 64→32"), text)
-        XCTAssertTrue(text.contains("group_6"), text)
+        XCTAssertTrue(text.contains("group_5"), text)  // (one row states the bars' scale)
+        XCTAssertTrue(text.contains("bar = non-zero / touched"), text)
     }
 
     func testFrameAt200x60ShowsEvenMore() {
@@ -102,6 +103,35 @@ final class FrameTests: XCTestCase {
         XCTAssertFalse(text.contains("ETA ~"))
         XCTAssertTrue(text.contains("ETA — (paused)"), text)
         XCTAssertFalse(text.contains("ex/s"), "no frozen rate while paused: \(text)")
+    }
+
+    /// After a divergence the AUC is undefined (NaN predictions): the panel says why, and the chart
+    /// marks the evaluation × at 0.5 with the y range reaching it, instead of spanning only the
+    /// good evaluations' last decimals.
+    func testUndefinedAUCAfterADivergenceShowsAsAFall() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.state = .diverged
+        var broken = snapshot.validation[2]
+        broken.examples = 1_200_000
+        broken.metrics.auc = .nan
+        broken.metrics.logloss = .nan
+        snapshot.validation.append(broken)
+        let text = frame(snapshot, columns: 120, rows: 40).joined(separator: "\n")
+        XCTAssertTrue(text.contains("n/a (NaN predictions)"), text)
+        XCTAssertTrue(text.contains("AUC over examples · × undefined"), text)
+        XCTAssertTrue(text.contains("×"), text)
+        let geometry = ValidationPanel(snapshot: snapshot).aucChart().geometry(in: Rect(x: 0, y: 0, width: 30, height: 8))
+        XCTAssertEqual(geometry?.yDomain.lowerBound, 0.5, "the y range reaches a coin flip's 0.5")
+        XCTAssertEqual(geometry?.yDomain.upperBound, 0.9012, "and the best evaluation")
+    }
+
+    /// The wide bars have one stated scale (non-zero share of touched, 0–100%), and at 200
+    /// columns a long cross name is shown whole.
+    func testWideBarsHaveAStatedScaleAndRoomForNames() {
+        let wide = frame(SnapshotFixtures.running(), columns: 200, rows: 60).joined(separator: "\n")
+        XCTAssertTrue(wide.contains("groups · bar = non-zero / touched, 0–100%"), wide)
+        XCTAssertTrue(wide.contains("education_x_occupation_x_native_country "), wide)
+        XCTAssertTrue(wide.contains("0–100%"))
     }
 
     /// The ETA uses the run's average training rate, not the last few seconds': 2,765,433
