@@ -22,6 +22,9 @@ final class InputErrorMessageTests: XCTestCase {
         XCTAssertEqual(NameSuggestion.closest(to: "contry", in: ["age", "country", "education"]), "country")
         XCTAssertEqual(NameSuggestion.closest(to: "Educaton", in: ["age", "country", "education"]), "education")
         XCTAssertNil(NameSuggestion.closest(to: "xyz", in: ["age", "country", "education"]))
+        // Part of a longer name: "contry" is one edit from "country" inside "native_country".
+        XCTAssertEqual(NameSuggestion.closest(to: "contry", in: ["age", "native_country", "race"]), "native_country")
+        XCTAssertNil(NameSuggestion.closest(to: "gender", in: ["age", "native_country", "race"]))
         // kitten → sitting: substitute k→s, e→i, insert g.
         XCTAssertEqual(NameSuggestion.editDistance(Array("kitten"), Array("sitting")), 3)
     }
