@@ -268,6 +268,8 @@ fi
 RUN_TERM=dumb RUN_EPOCHS=1 start --seed 42
 wait_for 'cannot show the dashboard; training headless' "TERM=dumb says it trains headless" 20
 wait_for '^final: ' "TERM=dumb run ends with the headless summary" 60
+deadline=$((SECONDS + 10))
+while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do sleep 0.2; done
 status=$(cat "$TMP/status" 2>/dev/null)
 if [[ $status == 0 ]]; then pass "TERM=dumb run exits 0"; else fail "TERM=dumb exit status ${status:-none}"; fi
 

@@ -7,7 +7,7 @@ import WideDeep
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a Wide & Deep model (headless: one line per evaluation and a final summary).")
+        abstract: "Train a Wide & Deep model: the live dashboard in a terminal, else (or with --headless) a line per evaluation and a final summary.")
 
     @OptionGroup var runConfig: RunConfigOptions
 
