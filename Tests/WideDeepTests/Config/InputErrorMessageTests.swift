@@ -39,6 +39,26 @@ final class InputErrorMessageTests: XCTestCase {
         XCTAssertTrue(message.contains("the columns that can be crossed are: a, b, x"), message)
     }
 
+    /// In a config file the same mistake is reported at load time with the misspelt name's line.
+    func testCrossInAConfigFileNamesTheLine() {
+        let yaml = """
+            data:
+              label: y
+            features:
+              categorical: [native_country, race]
+              crosses:
+                - [race, native_country]
+                - [race,
+                   contry]
+            """
+        XCTAssertThrowsError(try RunConfigLoader.parse(yaml, file: "run.yaml")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("run.yaml:8: features.crosses: 'contry' is not a categorical or bucketized column "
+                                         + "(did you mean 'native_country'?)"), text)
+            XCTAssertTrue(text.hasSuffix("the columns that can be crossed are: native_country, race"), text)
+        }
+    }
+
     /// Criteo rows given where the config expects CSV: say so, instead of calling a data row the
     /// header.
     func testCriteoRowsForACSVConfigAreRecognized() throws {
