@@ -63,6 +63,7 @@ struct RunSetup {
         }
         if let checkpoint {
             setup.progress = RunProgress(resuming: checkpoint)
+            setup.model.stepsTrained = checkpoint.step
             setup.resumedFrom = checkpoint.path
             setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)"))
         } else if let warmStart = options.warmStart {
