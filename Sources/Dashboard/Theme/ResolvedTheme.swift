@@ -25,14 +25,20 @@ public struct ResolvedTheme: Sendable {
         }
     }
 
-    /// With 8 colours a dark grey border and a near-black background both become black: such a
-    /// colour takes another one, so no role vanishes into the background. A grey stays neutral
-    /// (white on black, black on white); a colour takes the nearest of the other seven.
+    /// A colour for an 8-colour terminal that keeps what the theme meant. A grey stays grey (black
+    /// or white, whichever is nearer): the nearest of the eight turned the default theme's grey raw
+    /// loss cyan, the validation's colour. No role takes the background's colour: a dark grey
+    /// border on a near-black background both became black and the panels melted together, so the
+    /// border turns white, and a colour takes the nearest of the other seven.
     static func visible(_ color: TerminalColor, of wanted: ThemeColor, against background: TerminalColor) -> TerminalColor {
-        guard color == background, case .indexed(let taken) = background, let rgb = wanted.rgbValue else { return color }
-        let channels = [rgb.red, rgb.green, rgb.blue]
-        let isGrey = Int(channels.max()!) - Int(channels.min()!) < 48
-        if isGrey && (taken == 0 || taken == 7) { return .indexed(taken == 0 ? 7 : 0) }
+        guard case .rgb(let rgb) = wanted else { return color }
+        let channels = [Int(rgb.red), Int(rgb.green), Int(rgb.blue)]
+        let taken: UInt8? = if case .indexed(let index) = background { index } else { nil }
+        if channels.max()! - channels.min()! < 48 {
+            let grey: UInt8 = channels.reduce(0, +) / 3 < 128 ? 0 : 7
+            return .indexed(grey == taken ? 7 - grey : grey)
+        }
+        guard color == background, let taken else { return color }
         return .indexed(rgb.nearest8(excluding: taken))
     }
 

@@ -97,7 +97,16 @@ final class StyledFrameTests: XCTestCase {
                                      + ["", "background palette index:"] + background, name: "running-8colour-80x24")
     }
 
-    /// The same for every bundled theme and both small tiers, role by role.
+    /// The loss chart's three series keep three colours in 8 colours (the grey raw loss once
+    /// became cyan, the validation's colour).
+    func testEightColourSeriesStayApart() {
+        let theme = ResolvedTheme(theme: themes.theme(named: "default").theme, tier: .palette8)
+        let colours = [ColorRole.trainRaw, .trainSmoothed, .validation].map { theme.color(.role($0)) }
+        XCTAssertEqual(Set(colours).count, 3, "\(colours)")
+        XCTAssertEqual(theme.color(.role(.trainRaw)), .indexed(7), "grey stays grey: white on black")
+    }
+
+    /// The same for every bundled theme, role by role.
     func testNoRoleMeltsIntoTheBackgroundWithFewColours() {
         for theme in themes.themes where !theme.monochrome {
             let resolved = ResolvedTheme(theme: theme, tier: .palette8)
