@@ -104,6 +104,12 @@ final class StyledFrameTests: XCTestCase {
         let colours = [ColorRole.trainRaw, .trainSmoothed, .validation].map { theme.color(.role($0)) }
         XCTAssertEqual(Set(colours).count, 3, "\(colours)")
         XCTAssertEqual(theme.color(.role(.trainRaw)), .indexed(7), "grey stays grey: white on black")
+        // A dark grey turned white is drawn dim; the light grey text is not.
+        XCTAssertEqual(theme.style(.fg(.trainRaw)).attributes, .dim)
+        XCTAssertEqual(theme.style(.fg(.border)).attributes, .dim)
+        XCTAssertEqual(theme.style(.fg(.text)).attributes, [])
+        let full = ResolvedTheme(theme: themes.theme(named: "default").theme, tier: .palette256)
+        XCTAssertEqual(full.style(.fg(.trainRaw)).attributes, [], "with 256 colours the grey itself shows")
     }
 
     /// The same for every bundled theme, role by role.
