@@ -22,6 +22,10 @@ SESSION="wdl-e2e-$$"
 PASSED=0
 FAILED=0
 export LC_ALL=C.UTF-8
+# A tmux server of this run's own (its socket under $TMP): other tmux users on the machine, or
+# other runs of this script, neither see nor end its sessions.
+export TMUX_TMPDIR="$TMP"
+unset TMUX
 
 if ! command -v tmux >/dev/null; then
     echo "e2e-dashboard: tmux is not installed"; exit 1
@@ -85,9 +89,16 @@ start() {
     local flags=${*:-"--checkpoint-dir $TMP/ckpt"}
     local command="$WDL train --config sample-data/adult/adult.yaml --epochs ${RUN_EPOCHS:-20000} \
 --metrics-out $TMP/m.jsonl $flags --theme default"
-    tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
-        "cd '$PWD' && LANG=C.UTF-8 TERM=${RUN_TERM:-tmux-256color} $command; s=\$?; stty -a > $TMP/stty; \
-echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600"
+    # Killing the only session ends the server; a new session started meanwhile can meet the
+    # server on its way out ("server exited unexpectedly"), so it is tried again.
+    local attempt
+    for attempt in 1 2 3; do
+        tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
+            "cd '$PWD' && LANG=C.UTF-8 TERM=${RUN_TERM:-tmux-256color} $command; s=\$?; stty -a > $TMP/stty; \
+echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "  (tmux could not start a session)"
 }
 
 # quit_with KEYS PROMPT WHAT: presses q (or the first of KEYS), waits for PROMPT, presses the rest.
