@@ -43,6 +43,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var lastCheckpointExamples = 0
     var paused: Bool
     var stopRequested = false
+    /// Asked to stop without writing `final` (the user chose to quit without saving).
+    var skipFinalCheckpoint = false
     /// Early stopping ended the run (its patience ran out).
     var earlyStopped = false
     /// A rollback moved the run back: the current epoch restarts from the kept position.
@@ -114,7 +116,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
-            if let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
+            if let path = options.metricsPath {
+                let log = try MetricsLog(path: path)
+                try log.write(RunRecord.Start(runName: options.runName, config: config))
+                events.metricsLog = log
+            }
             publisher.draft.state = .loading
             publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher] in publisher.publishLoading($0) }
@@ -188,11 +194,18 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             evaluate(final: true)
         }
         let ending = endOnBestState()
-        savePendingBest()
-        if options.checkpointDirectory != nil { saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress) }
+        // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
+        if !skipFinalCheckpoint { savePendingBest() }
+        if options.checkpointDirectory != nil && !skipFinalCheckpoint {
+            saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress)
+        }
         // The run is finished only when every checkpoint is on disk (or has failed).
         report(checkpoints.waitForAll())
-        if let record = pendingFinalRecord { events.write(record, at: record.context) }
+        if var record = pendingFinalRecord {
+            // Written after the final checkpoint's event: its time is now, so `seconds` never goes back.
+            record.context.seconds = max(record.context.seconds, seconds)
+            events.write(record, at: record.context)
+        }
         publisher.draft.state = .finished
         refreshStatistics()
         publish(force: true)
