@@ -16,8 +16,19 @@ extension RunConfig {
         guard model.hidden.allSatisfy({ $0 >= 1 && $0 <= 65_536 }) else {
             throw ConfigError("model.hidden: every layer needs 1…65536 units, got \(model.hidden)")
         }
+        guard train.earlyStop >= 0 else { throw ConfigError("train.early_stop must be 0 (off) or more, got \(train.earlyStop)") }
+        guard train.divergenceFactor == 0 || (train.divergenceFactor > 1 && train.divergenceFactor.isFinite) else {
+            throw ConfigError("train.divergence_factor must be 0 (off) or above 1, got \(train.divergenceFactor)")
+        }
         for parameter in Hyperparameter.allCases {
             if let message = parameter.validate(self) { throw ConfigError(message) }
         }
+    }
+}
+
+extension RunConfig {
+    /// The deep part's dropout and L2 as configured.
+    public var deepRegularization: DeepRegularization {
+        DeepRegularization(dropout: model.dropout, l2: optim.deep.l2, embeddingL2: optim.deep.embeddingL2)
     }
 }

@@ -38,13 +38,23 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var rollback: RollbackPoint
     var statistics: ModelStatisticsRefresher
     var curves: TrainingCurves
+    var divergence: DivergenceWatch
+    var best: BestModelKeeper
     var lastCheckpointExamples = 0
     var paused: Bool
     var stopRequested = false
-    /// The model holds non-finite values (until a rollback).
+    /// Asked to stop without writing `final` (the user chose to quit without saving).
+    var skipFinalCheckpoint = false
+    /// Early stopping ended the run (its patience ran out).
+    var earlyStopped = false
+    /// A rollback moved the run back: the current epoch restarts from the kept position.
+    var rewound = false
+    /// The model diverged (until a rollback).
     var diverged = false
     /// The final evaluation's record, written after the final checkpoint's event.
     var pendingFinalRecord: RunRecord.Evaluation?
+    /// A best model waiting for the checkpoint writer (`best.safetensors`).
+    var pendingBest: (state: ModelState, progress: RunProgress)?
 
     public init(config: RunConfig, options: SessionOptions = SessionOptions()) {
         self.config = config
@@ -63,6 +73,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         rollback = RollbackPoint(interval: options.goodStateInterval)
         statistics = ModelStatisticsRefresher(interval: options.statisticsInterval)
         curves = TrainingCurves(evaluateEvery: config.train.evalEvery)
+        divergence = DivergenceWatch(factor: config.train.divergenceFactor)
+        best = BestModelKeeper(metric: config.train.earlyStopMetric)
+        initial.bestMetric = config.train.earlyStopMetric
         paused = options.startPaused
     }
 
@@ -103,7 +116,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
-            if let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
+            if let path = options.metricsPath {
+                let log = try MetricsLog(path: path)
+                try log.write(RunRecord.Start(runName: options.runName, config: config))
+                events.metricsLog = log
+            }
             publisher.draft.state = .loading
             publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher] in publisher.publishLoading($0) }
@@ -150,13 +167,20 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         publisher.draft.state = paused ? .paused : .running
         publisher.draft.loading = nil
         refreshStatistics()
+        keepRollbackPoint()
         publish(force: true)
-        for epoch in progress.epoch..<config.train.epochs {
-            progress.beginEpoch(epoch)
-            guard try trainEpoch(loop, data: data) else { break }
-            progress.endEpoch()
-            if stream != nil { endStreamedPass() }
-            evaluate(final: progress.epoch == config.train.epochs)
+        epochs: while progress.epoch < config.train.epochs && !stopRequested {
+            progress.beginEpoch(progress.epoch)
+            switch try trainEpoch(loop, data: data) {
+            case .completed:
+                progress.endEpoch()
+                if stream != nil { endStreamedPass() }
+                evaluate(final: progress.epoch == config.train.epochs)
+            case .rewound:
+                continue
+            case .stopped:
+                break epochs
+            }
         }
         if diverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
@@ -165,22 +189,44 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             publish(force: true)
             return
         }
-        if stopRequested {
+        if stopRequested && !earlyStopped {
             note(.state, "stopped at step \(progress.step)")
             evaluate(final: true)
         }
-        if options.checkpointDirectory != nil { saveCheckpoint(name: "final") }
+        let ending = endOnBestState()
+        // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
+        if !skipFinalCheckpoint { savePendingBest() }
+        if options.checkpointDirectory != nil && !skipFinalCheckpoint {
+            saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress)
+        }
         // The run is finished only when every checkpoint is on disk (or has failed).
         report(checkpoints.waitForAll())
-        if let record = pendingFinalRecord { events.write(record, at: record.context) }
+        if var record = pendingFinalRecord {
+            // Written after the final checkpoint's event: its time is now, so `seconds` never goes back.
+            record.context.seconds = max(record.context.seconds, seconds)
+            events.write(record, at: record.context)
+        }
         publisher.draft.state = .finished
         refreshStatistics()
         publish(force: true)
     }
 
+    enum EpochOutcome { case completed, stopped, rewound }
+
     /// One epoch, in memory (a seeded permutation, or file order) or as a pass over a streamed
-    /// file; false when the run was stopped before its end.
-    private func trainEpoch(_ loop: TrainingLoop, data: RunData) throws -> Bool {
+    /// file.
+    private func trainEpoch(_ loop: TrainingLoop, data: RunData) throws -> EpochOutcome {
+        let completed = try trainEpochSteps(loop, data: data)
+        if completed { return .completed }
+        if rewound {
+            rewound = false
+            return .rewound
+        }
+        return .stopped
+    }
+
+    /// The epoch's minibatches; false when they were interrupted (a stop, a rollback).
+    private func trainEpochSteps(_ loop: TrainingLoop, data: RunData) throws -> Bool {
         guard stream != nil else {
             let order = InMemoryEpoch.order(count: data.train.count, shuffle: config.train.shuffle,
                                             generator: &progress.generator)
@@ -209,7 +255,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         updateTotals()
     }
 
-    /// Applies pending commands and waits while paused; false when a stop was asked for.
+    /// Applies pending commands and waits while paused; false when a stop was asked for or a
+    /// rollback moved the run back.
     func waitForNextStep() -> Bool {
         applyCommands()
         while paused && !stopRequested {
@@ -217,7 +264,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             inbox.wait(timeout: 0.1)
             applyCommands()
         }
-        return !stopRequested
+        return !stopRequested && !rewound
     }
 
     /// The bookkeeping after a minibatch: counters, loss history, evaluations every `eval_every`
@@ -232,10 +279,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             return
         }
         curves.addLoss(of: step, progress: progress)
-        if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
-        if let model, let bad = rollback.keepIfDue(model, progress: progress) {
-            diverge(cause: "\(bad) holds NaN or infinite values at step \(progress.step)")
+        if let cause = divergence.addTrainingLoss(step.loss / Double(step.count)) {
+            diverge(cause: "\(cause) at step \(progress.step)")
+            return
         }
+        if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
+        if !diverged && rollback.isDue(trainingSeconds: progress.trainingSeconds) { keepRollbackPoint() }
         if let every = options.checkpointEvery, progress.examples - lastCheckpointExamples >= every {
             saveCheckpoint()
         }
