@@ -77,6 +77,9 @@ struct Train: ParsableCommand {
         var options = SessionOptions()
         options.runName = config.name ?? URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent
         options.metricsPath = metricsOut
+        // The bundled demo (`wdl` alone) keeps its checkpoints, so its summary can point at the
+        // best model it found before overfitting.
+        let checkpointDir = self.checkpointDir ?? (CommandLine.arguments.count == 1 ? "runs/\(options.runName)" : nil)
         options.checkpointDirectory = checkpointDir
         options.checkpointEvery = checkpointEvery
         options.keep = keep
