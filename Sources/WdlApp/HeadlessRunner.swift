@@ -29,7 +29,7 @@ public struct HeadlessRunner {
             case .event(let event):
                 switch event.kind {
                 case .evaluation: break
-                default: out("[\(event.kind.rawValue)] \(event.message)")
+                default: out("[\(event.kind.rawValue)] \(TerminalSafe.escape(event.message, maxCharacters: 2000))")
                 }
             }
         }

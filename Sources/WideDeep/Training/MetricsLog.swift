@@ -6,6 +6,11 @@ import Foundation
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
+    /// The file existed before this run and was emptied (a run's log is its own; the session
+    /// says so in an event rather than refusing).
+    public let replacedExisting: Bool
+    /// Bytes of whole lines written; a failed write is cut back to it.
+    private var wholeBytes: UInt64 = 0
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -14,6 +19,7 @@ public final class MetricsLog: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
+        replacedExisting = FileManager.default.fileExists(atPath: path)
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw DataError(file: path, "cannot create the metrics file")
         }
@@ -25,11 +31,17 @@ public final class MetricsLog: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
-    /// Appends one record as one line (the line and its newline in one write, so a failing disk
-    /// leaves no half line behind a whole one). Throws when the write fails.
+    /// Appends one record as one line. When the write fails (a full disk may take part of the
+    /// line), the file is cut back to its last whole line and the error thrown.
     public func write(_ record: some Encodable) throws {
         var line = try encoder.encode(record)
         line.append(10)
-        try handle.write(contentsOf: line)
+        do {
+            try handle.write(contentsOf: line)
+        } catch {
+            try? handle.truncate(atOffset: wholeBytes)
+            throw DataError(file: path, "cannot write the metrics log: \(error.localizedDescription)")
+        }
+        wholeBytes += UInt64(line.count)
     }
 }

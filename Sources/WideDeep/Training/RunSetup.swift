@@ -55,6 +55,9 @@ struct RunSetup {
             }
         }
         if let checkpoint {
+            if setup.stream == nil, checkpoint.position.epochOffset > setup.data.train.count {
+                throw CheckpointError(path: checkpoint.path, "its data position (\(checkpoint.position.epochOffset) examples into epoch \(checkpoint.epoch + 1)) is past the \(setup.data.train.count) training rows; it was saved for other data")
+            }
             setup.progress = RunProgress(resuming: checkpoint)
             setup.resumedFrom = checkpoint.path
             setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)"))
@@ -88,7 +91,7 @@ struct RunSetup {
         return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))"
     }
 
-    private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \($0)" } ?? "" }
+    private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \(TerminalSafe.escape("\($0)"))" } ?? "" }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 }

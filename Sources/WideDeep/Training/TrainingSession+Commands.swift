@@ -106,16 +106,18 @@ extension TrainingSession {
     // MARK: - Checkpoints
 
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
-    func saveCheckpoint(name: String? = nil) {
-        guard let model, let data else { return }
+    /// Returns why a checkpoint named `name` was not saved, when that is known at once.
+    @discardableResult
+    func saveCheckpoint(name: String? = nil) -> String? {
+        guard let model, let data else { return "the run has no model" }
         guard let directory = options.checkpointDirectory else {
             note(.error, "cannot save: the run has no checkpoint folder")
-            return
+            return "the run has no checkpoint folder"
         }
         let state = model.captureState()
         if let bad = state.firstNonFiniteTensor {
             note(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
-            return
+            return "\(bad) holds NaN or infinite values"
         }
         let request = CheckpointRequest(directory: directory, name: name ?? "step-\(progress.step)", state: state,
                                         layout: data.layout, config: config, step: progress.step,
@@ -124,16 +126,21 @@ extension TrainingSession {
                                         hyperparameters: currentHyperparameters(),
                                         events: events.events, wideNames: data.train.wideNames)
         lastCheckpointExamples = progress.examples
-        report(checkpoints.submit(request, named: name))
+        let failure = report(checkpoints.submit(request, named: name))
         publish(force: true)
+        return failure
     }
 
-    /// Reports ended checkpoint writes: events, markers, the saved count.
-    func report(_ saves: [CheckpointWriter.Completed]) {
-        guard !saves.isEmpty else { return }
+    /// Reports ended checkpoint writes: events, markers, the saved count. Returns the error of a
+    /// failed final checkpoint, if one is among them.
+    @discardableResult
+    func report(_ saves: [CheckpointWriter.Completed]) -> String? {
+        guard !saves.isEmpty else { return nil }
+        var finalFailure: String?
         for save in saves {
             guard let path = save.path else {
                 note(.error, "checkpoint failed: \(save.error ?? "unknown error")")
+                if save.name == "final" { finalFailure = save.error ?? "unknown error" }
                 continue
             }
             publisher.draft.checkpointsSaved += 1
@@ -142,6 +149,7 @@ extension TrainingSession {
             note(.checkpoint, "checkpoint saved to \(path)", detail: .checkpoint(path: path, step: save.step))
         }
         publish(force: true)
+        return finalFailure
     }
 
     // MARK: - Evaluation, events, publication

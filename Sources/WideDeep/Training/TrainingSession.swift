@@ -103,7 +103,13 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
-            if let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
+            try MemoryEstimate(config: config, checkpointing: options.checkpointDirectory != nil)
+                .check(machineBytes: MemoryEstimate.machineBytes())
+            if let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
+            if let path = options.metricsPath {
+                events.metricsLog = try MetricsLog(path: path)
+                if events.metricsLog!.replacedExisting { note(.info, "metrics log \(TerminalSafe.escape(path)) existed; it is overwritten") }
+            }
             publisher.draft.state = .loading
             publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher] in publisher.publishLoading($0) }
@@ -169,10 +175,16 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             note(.state, "stopped at step \(progress.step)")
             evaluate(final: true)
         }
-        if options.checkpointDirectory != nil { saveCheckpoint(name: "final") }
-        // The run is finished only when every checkpoint is on disk (or has failed).
-        report(checkpoints.waitForAll())
+        var finalFailure = options.checkpointDirectory != nil ? saveCheckpoint(name: "final") : nil
+        // The run is finished only when every checkpoint is on disk; a lost final one fails it.
+        finalFailure = report(checkpoints.waitForAll()) ?? finalFailure
         if let record = pendingFinalRecord { events.write(record, at: record.context) }
+        if let finalFailure {
+            publisher.draft.state = .failed
+            publisher.draft.stateDetail = "the final checkpoint was not saved: \(finalFailure)"
+            publish(force: true)
+            return
+        }
         publisher.draft.state = .finished
         refreshStatistics()
         publish(force: true)
