@@ -44,15 +44,14 @@ public enum Checkpoint {
     /// Creates `directory` if needed and proves it writable with a probe file, so that a run
     /// learns at its start, not at its end, that its checkpoints cannot be saved.
     public static func prepareFolder(_ directory: String) throws {
-        let shown = TerminalSafe.escape(directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw CheckpointError(path: shown, "cannot create the checkpoint folder: \(error.localizedDescription)")
+            throw CheckpointError(path: directory, "cannot create the checkpoint folder: \(error.localizedDescription)")
         }
         let probe = URL(fileURLWithPath: directory).appendingPathComponent(".wdl-write-probe-\(getpid())").path
         guard FileManager.default.createFile(atPath: probe, contents: Data("probe".utf8)) else {
-            throw CheckpointError(path: shown, "the checkpoint folder is not writable")
+            throw CheckpointError(path: directory, "the checkpoint folder is not writable")
         }
         try? FileManager.default.removeItem(atPath: probe)
     }
@@ -146,7 +145,8 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
         self.path = path
         self.message = message
     }
-    public var description: String { "\(path): \(message)" }
+    /// One line, terminal-safe (`TerminalSafe`).
+    public var description: String { "\(TerminalSafe.escape(path)): \(TerminalSafe.escape(message, maxCharacters: 1000))" }
 
     /// A file the SafeTensors reader refused, said once (its message repeats the path) and,
     /// where the cause is plain, in the user's terms.

@@ -49,7 +49,7 @@ enum CheckpointIntegrity {
         }
         let actual = metadataChecksum(header.metadata)
         guard CRC32C.parseHex(stored) == actual else {
-            throw CheckpointError(path: path, "metadata checksum mismatch (stored \(TerminalSafe.escape(stored, maxCharacters: 16)), computed \(CRC32C.hex(actual))): the header is corrupt")
+            throw CheckpointError(path: path, "metadata checksum mismatch (stored \(stored), computed \(CRC32C.hex(actual))): the header is corrupt")
         }
     }
 
@@ -70,7 +70,7 @@ enum CheckpointIntegrity {
         for bucketizer in layout.bucketizers {
             let b = bucketizer.boundaries
             guard b.allSatisfy(\.isFinite), zip(b, b.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw CheckpointError(path: path, "the layout's bucket boundaries of '\(TerminalSafe.escape(bucketizer.name))' are not finite and strictly ascending")
+                throw CheckpointError(path: path, "the layout's bucket boundaries of '\(bucketizer.name)' are not finite and strictly ascending")
             }
         }
     }
@@ -96,7 +96,7 @@ enum CheckpointIntegrity {
     /// empty output line or a NaN metric reported as success.
     static func checkPredictions(_ logits: [Float], checkpoint path: String, dataPath: String) throws {
         if let bad = logits.firstIndex(where: { !$0.isFinite }) {
-            throw CheckpointError(path: TerminalSafe.escape(path), "its prediction for the \(bad + 1). parsed row of \(TerminalSafe.escape(dataPath)) is not finite; the model's weights are unusable")
+            throw CheckpointError(path: path, "its prediction for the \(bad + 1). parsed row of \(dataPath) is not finite; the model's weights are unusable")
         }
     }
 }

@@ -27,7 +27,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
     /// which only needs the config and layout, then overlaps the reading and checksumming of the
     /// tensors (most of a large checkpoint's load time otherwise).
     public static func load(path: String) throws -> LoadedCheckpoint {
-        if let problem = InputFile.problem(with: path) { throw CheckpointError(path: TerminalSafe.escape(path), problem) }
+        if let problem = InputFile.problem(with: path) { throw CheckpointError(path: path, problem) }
         let url = URL(fileURLWithPath: path)
         let header: SafeTensorsHeader
         do {

@@ -13,11 +13,13 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// One line, terminal-safe (`TerminalSafe`): a YAML error may quote a long or hostile line.
     public var description: String {
-        switch (file, line) {
-        case let (file?, line?): "\(file):\(line): \(message)"
-        case let (file?, nil): "\(file): \(message)"
-        default: message
+        let message = TerminalSafe.escape(self.message, maxCharacters: 1000)
+        switch (file.map { TerminalSafe.escape($0) }, line) {
+        case let (file?, line?): return "\(file):\(line): \(message)"
+        case let (file?, nil): return "\(file): \(message)"
+        default: return message
         }
     }
 }

@@ -67,7 +67,7 @@ extension RunConfig {
             throw ConfigError(key: "data.positive", "data.positive lists no value: every row would be read as negative or malformed")
         }
         if let negative = data.negative, let both = data.positive.first(where: negative.contains) {
-            throw ConfigError(key: "data.negative", "data.negative: '\(TerminalSafe.escape(both))' is listed as both positive and negative")
+            throw ConfigError(key: "data.negative", "data.negative: '\(both)' is listed as both positive and negative")
         }
     }
 }

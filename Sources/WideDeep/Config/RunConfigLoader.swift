@@ -19,7 +19,7 @@ public enum RunConfigLoader {
     /// Loads `path`; relative data paths in it are resolved against the file's folder.
     public static func load(path: String) throws -> RunConfig {
         if let problem = InputFile.problem(with: path) {
-            throw ConfigError(file: TerminalSafe.escape(path), problem == "file not found" ? "config file not found" : problem)
+            throw ConfigError(file: path, problem == "file not found" ? "config file not found" : problem)
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

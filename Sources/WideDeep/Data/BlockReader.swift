@@ -24,7 +24,7 @@ final class BlockReader {
     /// Opens a data file for reading: its descriptor and size, or an error naming the file
     /// (missing, not a regular file, unreadable; see `InputFile`).
     static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
-        try InputFile.open(path) { DataError(file: TerminalSafe.escape(path), $0) }
+        try InputFile.open(path) { DataError(file: path, $0) }
     }
 
     deinit { close() }

@@ -19,14 +19,15 @@ public final class MetricsLog: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        replacedExisting = FileManager.default.fileExists(atPath: path)
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw DataError(file: path, "cannot create the metrics file")
+        var info = stat()
+        replacedExisting = stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        // Opened in place (FileManager.createFile writes a new file and renames it over the path,
+        // which would replace a device such as /dev/full with a regular file).
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw DataError(file: path, "cannot create the metrics file: \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw DataError(file: path, "cannot open the metrics file for writing")
-        }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit { try? handle.close() }

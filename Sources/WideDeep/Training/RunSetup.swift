@@ -91,7 +91,7 @@ struct RunSetup {
         return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))"
     }
 
-    private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \(TerminalSafe.escape("\($0)"))" } ?? "" }
+    private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \($0)" } ?? "" }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 }

@@ -108,7 +108,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             if let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
             if let path = options.metricsPath {
                 events.metricsLog = try MetricsLog(path: path)
-                if events.metricsLog!.replacedExisting { note(.info, "metrics log \(TerminalSafe.escape(path)) existed; it is overwritten") }
+                if events.metricsLog!.replacedExisting { note(.info, "metrics log \(path) existed; it is overwritten") }
             }
             publisher.draft.state = .loading
             publish(force: true)
