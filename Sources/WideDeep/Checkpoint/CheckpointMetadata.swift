@@ -25,6 +25,10 @@ public enum CheckpointMetadata {
            let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
             config = config.applying(hyperparameters: values)
         }
+        // Checked here, before flags override it, so that the error names the checkpoint.
+        do { try config.validate() } catch let error as ConfigError {
+            throw CheckpointError(path: path, "the recorded config is invalid: \(error.message)")
+        }
         return config
     }
 }

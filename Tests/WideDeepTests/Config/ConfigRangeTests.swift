@@ -70,3 +70,18 @@ final class ConfigRangeTests: XCTestCase {
         assertContains(message, "--fit-rows must be 1…100000000")
     }
 }
+
+/// YAML errors name their line and quote neither the whole document nor a 200 KB line.
+final class ConfigYAMLErrorTests: XCTestCase {
+    func testDuplicateKeyNamesItsLineAndNotTheWholeConfig() {
+        let message = thrownDescription { _ = try RunConfigLoader.parse("name: x\ntrain:\n  epochs: 1\n  epochs: 2\n", file: "c.yaml") }
+        assertContains(message, "c.yaml:", "'epochs' twice")
+        XCTAssertFalse(message.contains("name: x"), message)
+    }
+
+    func testDeepNestingGivesAShortMessage() {
+        let message = thrownDescription { _ = try RunConfigLoader.parse("a: " + String(repeating: "[", count: 200_000), file: "c.yaml") }
+        assertContains(message, "c.yaml:1:", "not valid YAML")
+        XCTAssertLessThan(message.count, 1200)
+    }
+}

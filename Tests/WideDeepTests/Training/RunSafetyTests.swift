@@ -84,3 +84,18 @@ final class RunSafetyTests: XCTestCase {
         XCTAssertTrue(text.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
     }
 }
+
+/// A label setting that leaves one class only is an error, not "AUC nan" with success.
+final class SingleClassRunTests: XCTestCase {
+    func testANegativeValueTheFileNeverHasFailsTheRun() throws {
+        let folder = try TemporaryFolder()
+        var config = try SmallRun.config(in: folder)
+        config.data.negative = ["never"]
+        let session = TrainingSession(config: config, options: SessionOptions())
+        session.start()
+        session.waitUntilFinished()
+        XCTAssertEqual(session.snapshot.state, .failed)
+        assertContains(session.snapshot.stateDetail ?? "", config.data.train!, "training rows read are positive",
+                       "a run needs both classes", "data.negative [never]")
+    }
+}
