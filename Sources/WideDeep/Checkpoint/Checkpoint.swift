@@ -152,7 +152,10 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
     /// where the cause is plain, in the user's terms.
     static func unreadable(_ path: String, _ error: SafeTensorsError) -> CheckpointError {
         var reason = error.description
-        if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
+        for shown in [path, URL(fileURLWithPath: path).path] where reason.hasPrefix(shown + ": ") {
+            reason.removeFirst(shown.count + 2)
+            break
+        }
         switch error {
         case .offsetsOutOfBounds, .truncatedData:
             reason += " — the file is truncated or not a checkpoint"

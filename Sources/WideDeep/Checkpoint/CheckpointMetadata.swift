@@ -4,6 +4,7 @@ import SafeTensors
 /// Reads a checkpoint's metadata without loading its tensors (resuming, inspecting).
 public enum CheckpointMetadata {
     public static func header(of path: String) throws -> SafeTensorsHeader {
+        if let problem = InputFile.problem(with: path) { throw CheckpointError(path: path, problem) }
         do {
             return try SafeTensorsFile.readHeader(of: URL(fileURLWithPath: path))
         } catch let error as SafeTensorsError {

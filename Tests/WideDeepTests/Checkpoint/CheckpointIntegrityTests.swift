@@ -155,3 +155,16 @@ final class CheckpointIntegrityTests: XCTestCase {
         assertContains(session.snapshot.stateDetail ?? "", far, "past the 2000 training rows")
     }
 }
+
+/// `--resume train.csv`: said to be no safetensors file, once, before any header length.
+final class NotACheckpointTests: XCTestCase {
+    func testATextFileGivenAsACheckpointIsSaidToBeOne() throws {
+        let folder = try TemporaryFolder()
+        let csv = try folder.write("train.csv", "age,workclass,education\n39,State-gov,Bachelors\n")
+        let message = thrownDescription { _ = try CheckpointMetadata.config(of: csv) }
+        XCTAssertEqual(message, "\(csv): not a readable checkpoint: not a safetensors file (it starts with text, not a header length)")
+        let fifo = folder.path("pipe.safetensors")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        assertContains(thrownDescription { _ = try CheckpointMetadata.config(of: fifo) }, fifo, "named pipe")
+    }
+}
