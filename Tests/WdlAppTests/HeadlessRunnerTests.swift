@@ -37,13 +37,16 @@ final class HeadlessRunnerTests: XCTestCase {
 
         let finalEvaluation = try XCTUnwrap(output.lastIndex { $0.hasPrefix("epoch ") })
         let summary = Array(output[(finalEvaluation + 1)...])
-        XCTAssertEqual(summary.count, 2, summary.joined(separator: "\n"))
+        XCTAssertEqual(summary.count, 3, summary.joined(separator: "\n"))
         let last = try XCTUnwrap(snapshot.validation.last).metrics
         XCTAssertTrue(summary[0].hasPrefix("final: wide-deep mode, 1 epochs, 128 steps, 32561 examples in "), summary[0])
         XCTAssertTrue(summary[0].hasSuffix(String(format: "valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows 0",
                                                   last.auc, last.logloss, last.accuracy)), summary[0])
-        XCTAssertTrue(summary[1].hasPrefix("wide part: "), summary[1])
-        XCTAssertTrue(summary[1].hasSuffix("hash space 1048576"), summary[1])
+        let best = try XCTUnwrap(snapshot.validation.min { $0.metrics.logloss < $1.metrics.logloss })
+        XCTAssertTrue(summary[1].hasPrefix(String(format: "best by validation logloss: step %d (epoch %d), valid AUC %.4f, logloss %.4f",
+                                                  best.step, best.epoch, best.metrics.auc, best.metrics.logloss)), summary[1])
+        XCTAssertTrue(summary[2].hasPrefix("wide part: "), summary[2])
+        XCTAssertTrue(summary[2].hasSuffix("hash space 1048576"), summary[2])
     }
 
     /// A training file that does not exist: the run fails with a message naming it, and

@@ -94,6 +94,10 @@ extension DashboardApp {
             show("nothing to roll back: r works after the run has DIVERGED", .warning)
             return
         }
+        guard lastSnapshot.canRollBack else {
+            show("no good state was kept before the divergence: nothing to roll back to", .warning)
+            return
+        }
         control.send(.rollBack)
         show("rolling back to the last good state", .info)
     }

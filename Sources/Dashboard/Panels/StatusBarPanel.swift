@@ -50,7 +50,7 @@ struct StatusBarPanel {
         buffer.fill(row)
         if snapshot.state == .diverged || snapshot.state == .failed {
             let cause = snapshot.stateDetail ?? "no cause reported"
-            let hint = snapshot.state == .diverged ? " — press r to roll back to the last good state" : ""
+            let hint = snapshot.canRollBack ? " — press r to roll back to the last good state" : ""
             buffer.write(" \(snapshot.state.rawValue): \(cause)\(hint)", in: row,
                          style: .fg(.bad, .bold))
             return

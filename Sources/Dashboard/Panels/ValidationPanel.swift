@@ -15,9 +15,7 @@ struct ValidationPanel {
             return
         }
         let metrics = last.metrics
-        let best = snapshot.validation.map(\.metrics.auc).filter(\.isFinite).max()
-        var auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : "n/a (one class)"
-        if let best, snapshot.validation.count > 1, inner.width >= 32 { auc += " (best \(Format.fixed(best, 4)))" }
+        let auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : "n/a (one class)"
         var rows = [
             KeyValueRow("AUC", auc, style: .fg(.auc, .bold)),
             KeyValueRow("logloss", Format.fixed(metrics.logloss, 4)),
@@ -26,6 +24,14 @@ struct ValidationPanel {
             KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "
                 + Format.fixed(metrics.positiveRate, 3)),
         ]
+        // The best evaluation by the run's metric (what early stopping and best.safetensors keep),
+        // when it is not the last one shown above.
+        if let best = snapshot.best, best.step != last.step || snapshot.restoredBest {
+            let metric = snapshot.bestMetric
+            let kept = snapshot.restoredBest ? " kept" : ""
+            rows.insert(KeyValueRow("best", "\(metric.rawValue) \(Format.fixed(metric.value(in: best.metrics), 4)) "
+                                    + "@\(Format.count(best.step))\(kept)", style: .fg(.good)), at: 2)
+        }
         if inner.height >= 12 {
             rows.append(KeyValueRow("evaluated", "\(Format.count(metrics.count)) ex at step \(Format.count(last.step))"))
         }
@@ -34,7 +40,11 @@ struct ValidationPanel {
         KeyValueTable(rows: rows, maxKeyWidth: 10).render(in: table, buffer: &buffer)
         guard chartArea.height >= 2 else { return }
         let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
-        var chart = LineChart(series: [ChartSeries(points: points, color: .role(.auc))])
+        var series = [ChartSeries(points: points, color: .role(.auc))]
+        // The best point, drawn last in its own colour so it stands out on the curve.
+        if let best = snapshot.best { series.append(ChartSeries(points: [ChartPoint(x: Double(best.examples), y: best.metrics.auc)],
+                                                                color: .role(.good))) }
+        var chart = LineChart(series: series)
         chart.showXLabels = chartArea.height >= 5
         chart.emptyMessage = "AUC undefined (one class)"
         if chartArea.height >= 4 {

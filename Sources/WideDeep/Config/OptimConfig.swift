@@ -78,11 +78,15 @@ public struct DeepOptimConfig: Sendable, Equatable, Codable {
     public var beta2: Double = 0.999
     /// AdaGrad's and Adam's ε.
     public var epsilon: Double = 1e-7
+    /// L2 on the dense weights and on the embedding rows a step touches (`DeepRegularization`).
+    public var l2: Double = 0
+    public var embeddingL2: Double = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, lr, initialAccumulator = "initial_accumulator", beta1, beta2, epsilon
+        case name, lr, initialAccumulator = "initial_accumulator", beta1, beta2, epsilon, l2
+        case embeddingL2 = "embedding_l2"
     }
 
     public init(from decoder: Decoder) throws {
@@ -93,6 +97,8 @@ public struct DeepOptimConfig: Sendable, Equatable, Codable {
         beta1 = try c.decodeIfPresent(Double.self, forKey: .beta1) ?? 0.9
         beta2 = try c.decodeIfPresent(Double.self, forKey: .beta2) ?? 0.999
         epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-7
+        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? 0
+        embeddingL2 = try c.decodeIfPresent(Double.self, forKey: .embeddingL2) ?? 0
     }
 
     /// The named optimizer with its keys.

@@ -16,6 +16,7 @@ extension RunConfig {
         IntegerRange(key: "train.batch_size", flag: "--batch-size", range: 1...65_536) { $0.train.batchSize },
         IntegerRange(key: "train.threads", flag: "--threads", range: 1...256) { $0.train.threads },
         IntegerRange(key: "train.eval_every", flag: "--eval-every", range: 0...(1 << 40)) { $0.train.evalEvery },
+        IntegerRange(key: "train.early_stop", flag: "--early-stop", range: 0...1_000_000) { $0.train.earlyStop },
         IntegerRange(key: "model.embedding_dim", flag: "--embedding-dim", range: 1...1024) { $0.model.embeddingDim },
         IntegerRange(key: "features.hash_buckets", flag: "--hash-buckets", range: 1...(1 << 30)) { $0.features.hashBuckets },
         IntegerRange(key: "features.embedding_buckets", flag: nil, range: 1...(1 << 26)) { $0.features.embeddingBuckets },
@@ -38,6 +39,9 @@ extension RunConfig {
         guard model.hidden.count <= Self.maxHiddenLayers,
               model.hidden.allSatisfy({ Self.hiddenUnits.contains($0) }) else {
             throw ConfigError(key: "model.hidden", "model.hidden: at most \(Self.maxHiddenLayers) layers of 1…65536 units each, got \(model.hidden)")
+        }
+        guard train.divergenceFactor == 0 || (train.divergenceFactor > 1 && train.divergenceFactor <= 1e6) else {
+            throw ConfigError(key: "train.divergence_factor", "train.divergence_factor must be 0 (off) or in (1, 1e6], got \(train.divergenceFactor)")
         }
         for parameter in Hyperparameter.allCases {
             if let message = parameter.validate(self) { throw ConfigError(key: parameter.configPath, message) }
@@ -69,5 +73,12 @@ extension RunConfig {
         if let negative = data.negative, let both = data.positive.first(where: negative.contains) {
             throw ConfigError(key: "data.negative", "data.negative: '\(both)' is listed as both positive and negative")
         }
+    }
+}
+
+extension RunConfig {
+    /// The deep part's dropout and L2 as configured.
+    public var deepRegularization: DeepRegularization {
+        DeepRegularization(dropout: model.dropout, l2: optim.deep.l2, embeddingL2: optim.deep.embeddingL2)
     }
 }

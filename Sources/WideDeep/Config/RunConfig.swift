@@ -114,11 +114,13 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var mode: ModelMode = .wideDeep
     public var embeddingDim: Int = 8
     public var hidden: [Int] = [100, 50]
+    /// Dropout rate of the hidden layers' outputs in training (`DeepRegularization.dropout`).
+    public var dropout: Double = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case mode, embeddingDim = "embedding_dim", hidden
+        case mode, embeddingDim = "embedding_dim", hidden, dropout
     }
 
     public init(from decoder: Decoder) throws {
@@ -126,6 +128,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         mode = try c.decodeIfPresent(ModelMode.self, forKey: .mode) ?? .wideDeep
         embeddingDim = try c.decodeIfPresent(Int.self, forKey: .embeddingDim) ?? 8
         hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? [100, 50]
+        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
     }
 }
 
@@ -142,11 +145,19 @@ public struct TrainConfig: Sendable, Equatable, Codable {
     public var shuffle: Bool = true
     /// Stop at the first malformed row instead of skipping and counting it.
     public var strict: Bool = false
+    /// Early stopping: end the run after this many evaluations without improvement of
+    /// `earlyStopMetric`, with the best state restored; 0 trains every epoch.
+    public var earlyStop: Int = 0
+    public var earlyStopMetric: ValidationMetric = .logloss
+    /// Divergence beyond NaN: the run diverges when its smoothed training loss (or its validation
+    /// logloss) climbs past this multiple of the lowest it has been; 0 turns the rule off.
+    public var divergenceFactor: Double = 5
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, batchSize = "batch_size", evalEvery = "eval_every", seed, threads, shuffle, strict
+        case earlyStop = "early_stop", earlyStopMetric = "early_stop_metric", divergenceFactor = "divergence_factor"
     }
 
     public init(from decoder: Decoder) throws {
@@ -158,5 +169,30 @@ public struct TrainConfig: Sendable, Equatable, Codable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 2
         shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
         strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false
+        earlyStop = try c.decodeIfPresent(Int.self, forKey: .earlyStop) ?? 0
+        earlyStopMetric = try c.decodeIfPresent(ValidationMetric.self, forKey: .earlyStopMetric) ?? .logloss
+        divergenceFactor = try c.decodeIfPresent(Double.self, forKey: .divergenceFactor) ?? 5
+    }
+}
+
+/// A validation figure a run can be judged by (early stopping, the best checkpoint).
+public enum ValidationMetric: String, Sendable, Codable, CaseIterable {
+    case logloss
+    case auc
+
+    /// The metric's value in `metrics`.
+    public func value(in metrics: EvaluationMetrics) -> Double {
+        switch self {
+        case .logloss: metrics.logloss
+        case .auc: metrics.auc
+        }
+    }
+
+    /// Whether `candidate` is strictly better than `best` (lower logloss, higher AUC); a NaN
+    /// candidate never is, anything finite beats a NaN best.
+    public func improves(_ candidate: Double, on best: Double) -> Bool {
+        guard !candidate.isNaN else { return false }
+        guard !best.isNaN else { return true }
+        return self == .logloss ? candidate < best : candidate > best
     }
 }

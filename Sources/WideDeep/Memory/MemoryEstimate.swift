@@ -8,9 +8,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var wideBytes: Double
     public var embeddingBytes: Double
     public var denseBytes: Double
-    /// The copies of the model's state a run holds: the rollback point's always, a checkpoint
-    /// save's too when the run saves (z, n and group per wide coordinate, the deep tensors with
-    /// their optimizer state).
+    /// The copies of the model's state a run may hold at once (z, n and group per wide
+    /// coordinate, the deep tensors with their optimizer state): the rollback point's always; the
+    /// best state's with early stopping or checkpoints; a save's in flight with checkpoints.
     public var stateCopyBytes: Double
 
     public init(config: RunConfig, checkpointing: Bool) {
@@ -26,7 +26,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
         denseBytes = mode.hasDeep ? parameters * perValue : 0
         let copy = (mode.hasWide ? 10 * coordinates : 0) + embeddingBytes + denseBytes
-        stateCopyBytes = copy * (checkpointing ? 2 : 1)
+        let keepsBest = config.train.earlyStop > 0 || checkpointing
+        stateCopyBytes = copy * (1 + (keepsBest ? 1 : 0) + (checkpointing ? 1 : 0))
     }
 
     public var totalBytes: Double { wideBytes + embeddingBytes + denseBytes + stateCopyBytes }

@@ -119,6 +119,11 @@ public final class DenseLayer: @unchecked Sendable {
         }
     }
 
+    /// L2 on the weights: adds λ·W to the last weight gradient (the gradient of λ/2·‖W‖²).
+    func addWeightDecay(_ lambda: Float) {
+        for i in weightGradient.indices { weightGradient[i] += lambda * weight[i] }
+    }
+
     /// Frobenius norms of the weights and of the last weight gradient.
     public var weightNorm: Double { Self.norm(weight) }
     public var gradientNorm: Double { Self.norm(weightGradient) }

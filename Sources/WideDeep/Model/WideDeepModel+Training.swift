@@ -9,7 +9,8 @@ extension WideDeepModel {
     public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
         let batch = rows.count
         profile?.beginStep()
-        forward(data, rows: rows, threads: threads)
+        defer { stepsTrained += 1 }
+        forward(data, rows: rows, threads: threads, training: true)
         profile?.lap(.denseForward)
         // dL/dlogit = σ(z) − y for each example (summed loss).
         var loss = 0.0
@@ -28,7 +29,11 @@ extension WideDeepModel {
             return loss
         }
         // dx of every layer from the pre-update weights, then every update.
+        let dropout = regularization.dropout
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            if dropout > 0 && layers[l].relu {
+                Dropout.scaleGradient(workspace.gradients[l + 1], count: batch * layers[l].outputs, rate: dropout)
+            }
             layers[l].backward(x: workspace.activations[l], y: workspace.activations[l + 1], dy: workspace.gradients[l + 1],
                                dx: workspace.gradients[l], batch: batch, threads: threads)
         }
@@ -95,6 +100,7 @@ extension WideDeepModel {
 
     private func updateDense(layer l: Int) {
         let layer = layers[l]
+        if regularization.l2 > 0 { layer.addWeightDecay(Float(regularization.l2)) }
         layer.weightGradient.withUnsafeBufferPointer { g in
             layer.weight.withUnsafeMutableBufferPointer { w in
                 deepOptimizer.update(slot: layerSlots[l].weight, offset: 0, values: w.baseAddress!, grads: g.baseAddress!,
@@ -167,6 +173,13 @@ extension WideDeepModel {
                 for row in touchedRows {
                     slotOfRow[Int(row)] = -1
                     touched[Int(row)] = 1
+                }
+            }
+            if regularization.embeddingL2 > 0 {
+                let lambda = Float(regularization.embeddingL2)
+                for (slot, row) in touchedRows.enumerated() {
+                    let values = table.pointer + Int(row) * d, gradient = gradients + slot * d
+                    for k in 0..<d { gradient[k] += lambda * values[k] }
                 }
             }
             touchedRows.withUnsafeBufferPointer { touchedRows in

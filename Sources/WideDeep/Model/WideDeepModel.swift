@@ -27,6 +27,12 @@ public final class WideDeepModel: @unchecked Sendable {
     var workspace: Workspace
     /// When set, `trainStep` charges its time to the profile's phases.
     public var profile: StepProfile?
+    /// Dropout and L2 of the deep part (live: read at every step).
+    public var regularization: DeepRegularization
+    /// Minibatches trained so far (a resumed model is told its run's step count): with
+    /// `dropoutSeed`, it picks each step's dropout masks.
+    public var stepsTrained = 0
+    let dropoutSeed: UInt64
     /// The step's parameter updates (`updateTasks`), fixed by the model's shape.
     var stepTasks: [UpdateTask] = []
     /// Each table's values, for the forward pass's reads (fixed for the table's life).
@@ -74,6 +80,8 @@ public final class WideDeepModel: @unchecked Sendable {
     public init(layout: FeatureLayout, config: RunConfig, randomInit: Bool = true) {
         self.layout = layout
         mode = config.model.mode
+        regularization = config.deepRegularization
+        dropoutSeed = StableHash.fmix64(config.train.seed ^ 0xD509_0D0D)
         var generator = SeededGenerator(seed: config.train.seed)
         var tableGenerator: SeededGenerator? = randomInit ? generator : nil
         wide = mode.hasWide ? WideLinear(size: layout.hashBuckets, optimizer: config.optim.wide.settings) : nil
@@ -137,14 +145,20 @@ public final class WideDeepModel: @unchecked Sendable {
         workspace.ensure(batch: batch, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
     }
 
-    func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+    /// The forward pass; `training` applies dropout to the hidden layers' outputs.
+    func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int, training: Bool = false) {
         let batch = rows.count
         ensureCapacity(batch)
         gatherInputs(data, rows: rows, threads: threads)
         profile?.lap(.gather)
         if mode.hasDeep {
+            let dropout = training ? regularization.dropout : 0
             for (l, layer) in layers.enumerated() {
                 layer.forward(workspace.activations[l], workspace.activations[l + 1], batch: batch, threads: threads)
+                if dropout > 0 && layer.relu {
+                    Dropout.apply(workspace.activations[l + 1], batch: batch, units: layer.outputs, rate: dropout,
+                                  seed: dropoutSeed, step: stepsTrained, layer: l, threads: threads)
+                }
             }
         }
         for b in 0..<batch {

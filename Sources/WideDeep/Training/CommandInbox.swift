@@ -8,7 +8,8 @@ final class CommandInbox: Sendable {
     private let pending = Mutex<[TrainingCommand]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
     private let scheduled: [(step: Int, command: TrainingCommand)]
-    /// The step whose scheduled commands were last handed out (the pause loop asks repeatedly).
+    /// The last step whose scheduled commands were handed out: the pause loop asks repeatedly at
+    /// one step, and a rollback brings the run back to steps whose commands have happened.
     private let scheduledTakenAt = Mutex(-1)
 
     init(scheduled: [(step: Int, command: TrainingCommand)]) { self.scheduled = scheduled }
@@ -23,11 +24,11 @@ final class CommandInbox: Sendable {
     /// Sleeps until woken or `timeout` seconds have passed.
     func wait(timeout: Double) { _ = wakeUp.wait(timeout: .now() + timeout) }
 
-    /// The commands to apply before minibatch `step`: its scheduled ones (once per step), then
-    /// those sent, in order.
+    /// The commands to apply before minibatch `step`: its scheduled ones (once, the first time the
+    /// run reaches the step), then those sent, in order.
     func take(beforeStep step: Int) -> [TrainingCommand] {
         let due = scheduledTakenAt.withLock { taken -> [TrainingCommand] in
-            guard taken != step else { return [] }
+            guard step > taken else { return [] }
             taken = step
             return scheduled.filter { $0.step == step }.map(\.command)
         }

@@ -60,7 +60,7 @@ public struct Hyperparameter: Sendable, Hashable, RawRepresentable, Codable, Cus
 extension Hyperparameter {
     /// The table, in the order screens list them.
     public static let allCases: [Hyperparameter] = [
-        deepLearningRate, ftrlAlpha, ftrlBeta, ftrlL1, ftrlL2, wideLearningRate,
+        deepLearningRate, dropout, deepL2, embeddingL2, ftrlAlpha, ftrlBeta, ftrlL1, ftrlL2, wideLearningRate,
     ]
 
     public static let deepLearningRate = Hyperparameter(
@@ -68,6 +68,14 @@ extension Hyperparameter {
         configPath: "optim.deep.lr", requirement: "a deep part", config: \.optim.deep.lr,
         read: { $0.mode.hasDeep ? $0.deepOptimizer.learningRate : nil },
         write: { model, value in if model.mode.hasDeep { model.deepOptimizer.learningRate = value } })
+
+    public static let dropout = regularization(
+        "dropout", label: "dropout", symbol: "p", range: 0...0.9, \.dropout, \.model.dropout, configPath: "model.dropout")
+    public static let deepL2 = regularization(
+        "deep_l2", label: "deep L2", symbol: "λ", range: 0...1e3, \.l2, \.optim.deep.l2, configPath: "optim.deep.l2")
+    public static let embeddingL2 = regularization(
+        "embedding_l2", label: "emb L2", symbol: "λe", range: 0...1e3, \.embeddingL2, \.optim.deep.embeddingL2,
+        configPath: "optim.deep.embedding_l2")
 
     public static let ftrlAlpha = ftrl("alpha", "α", range: 1e-9...100, \.alpha, \.optim.wide.alpha)
     public static let ftrlBeta = ftrl("beta", "β", range: 0...1e6, \.beta, \.optim.wide.beta)
@@ -80,6 +88,18 @@ extension Hyperparameter {
         configPath: "optim.wide.lr", requirement: "an AdaGrad or SGD wide part", config: \.optim.wide.lr,
         read: { $0.wide?.learningRate },
         write: { model, value in model.wide?.learningRate = value })
+
+    /// A setting of the deep part's `DeepRegularization`.
+    private static func regularization(_ key: String, label: String, symbol: String, range: ClosedRange<Double>,
+                                       _ setting: WritableKeyPath<DeepRegularization, Double> & Sendable,
+                                       _ config: WritableKeyPath<RunConfig, Double> & Sendable,
+                                       configPath: String) -> Hyperparameter {
+        Hyperparameter(
+            rawValue: key, label: label, symbol: symbol, part: .deep, validRange: range, configPath: configPath,
+            requirement: "a deep part", config: config,
+            read: { $0.mode.hasDeep ? $0.regularization[keyPath: setting] : nil },
+            write: { model, value in if model.mode.hasDeep { model.regularization[keyPath: setting] = value } })
+    }
 
     /// FTRL's setting `name` (the config's key): on a model, it lives in the wide part's
     /// `FTRLProximal`.

@@ -1,30 +1,43 @@
-/// The last good state of the model, copied in memory every few seconds of training, so that a
-/// diverged run can go back to it.
+/// The last good state of the run, copied in memory every few seconds of training (and once at
+/// the start), so that a diverged run can go back to it: the model and everything that says where
+/// the run was — counters, data position, loss curve, divergence watch — so a rollback rewinds
+/// the run, not only its weights.
 struct RollbackPoint {
+    /// What is kept besides the model.
+    struct RunState {
+        var progress: RunProgress
+        var curves: TrainingCurves
+        var divergence: DivergenceWatch
+        /// Validation points recorded by then.
+        var validationCount: Int
+    }
+
     /// Training seconds between copies.
     let interval: Double
-    private(set) var kept: (state: ModelState, step: Int, examples: Int)?
-    private var keptAt = 0.0
+    private(set) var kept: (state: ModelState, run: RunState)?
+    private var keptAt = -Double.infinity
 
     init(interval: Double) { self.interval = interval }
 
-    /// Copies the model's state when `interval` training seconds have passed since the last copy.
-    /// Returns the name of a tensor holding NaN or infinity when the state is not good (nothing
-    /// is kept then).
-    mutating func keepIfDue(_ model: WideDeepModel, progress: RunProgress) -> String? {
-        guard progress.trainingSeconds - keptAt >= interval else { return nil }
-        keptAt = progress.trainingSeconds
+    /// Whether a copy is due at `trainingSeconds`.
+    func isDue(trainingSeconds: Double) -> Bool { trainingSeconds - keptAt >= interval }
+
+    /// Copies the model's state. Returns the name of a tensor holding NaN or infinity when the
+    /// state is not good (nothing is kept then).
+    mutating func keep(_ model: WideDeepModel, run: RunState) -> String? {
+        keptAt = run.progress.trainingSeconds
         let state = model.captureState()
         if let bad = state.firstNonFiniteTensor { return bad }
-        kept = (state, progress.step, progress.examples)
+        kept = (state, run)
         return nil
     }
 
-    /// Puts the kept state back into `model`; returns the step it was kept at, nil when nothing
-    /// is kept yet.
-    func restore(into model: WideDeepModel) throws -> Int? {
+    /// Puts the kept model state back into `model`; returns the run state to go back to, nil when
+    /// nothing is kept.
+    func restore(into model: WideDeepModel) throws -> RunState? {
         guard let kept else { return nil }
         try model.restoreState(kept.state)
-        return kept.step
+        model.stepsTrained = kept.run.progress.step
+        return kept.run
     }
 }

@@ -28,6 +28,9 @@ public enum RunRecord: Sendable {
         public var wideTotal: Int
         public var skippedRows: Int
         public var hyperparameters: [HyperparameterValue]
+        /// The best evaluation so far (this one included) by `bestMetric`.
+        public var best: ValidationPoint?
+        public var bestMetric: ValidationMetric
         /// The run's last evaluation.
         public var final: Bool
 
@@ -51,6 +54,12 @@ public enum RunRecord: Sendable {
             try c.encode(wideTotal, forKey: "wide_total")
             try c.encode(skippedRows, forKey: "skipped_rows")
             for value in hyperparameters { try c.encode(value.value, JSONKey(value.parameter.rawValue)) }
+            if let best {
+                try c.encode(best.metrics.auc, "best_valid_auc")
+                try c.encode(best.metrics.logloss, "best_valid_logloss")
+                try c.encode(best.step, forKey: "best_step")
+                try c.encode(bestMetric.rawValue, forKey: "best_metric")
+            }
             if final { try c.encode(true, forKey: "final") }
         }
     }

@@ -63,6 +63,7 @@ struct RunSetup {
                 throw CheckpointError(path: checkpoint.path, "its data position (\(checkpoint.position.epochOffset) examples into epoch \(checkpoint.epoch + 1)) is past the \(setup.data.train.count) training rows; it was saved for other data")
             }
             setup.progress = RunProgress(resuming: checkpoint)
+            setup.model.stepsTrained = checkpoint.step
             setup.resumedFrom = checkpoint.path
             setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)"))
         } else if let warmStart = options.warmStart {

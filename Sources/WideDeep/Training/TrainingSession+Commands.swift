@@ -6,6 +6,7 @@ import Foundation
 extension TrainingSession {
     func applyCommands() {
         report(checkpoints.takeCompleted())
+        if checkpoints.inFlight == 0 { savePendingBest() }
         for command in inbox.take(beforeStep: progress.step) { apply(command) }
     }
 
@@ -52,6 +53,7 @@ extension TrainingSession {
             return
         }
         parameter.set(value, in: model)
+        publisher.draft.lastChanged = parameter
         publisher.draft.markers.append(RunMarker(examples: progress.examples, step: progress.step, kind: .hyperparameter))
         note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
              detail: .hyperparameter(parameter, from: old, to: value))
@@ -81,22 +83,46 @@ extension TrainingSession {
         publish(force: true)
     }
 
+    /// Keeps the run's current state as the one a rollback returns to; a state that is not finite
+    /// is a divergence instead.
+    func keepRollbackPoint() {
+        guard let model else { return }
+        let run = RollbackPoint.RunState(progress: progress, curves: curves, divergence: divergence,
+                                         validationCount: publisher.draft.validation.count)
+        if let bad = rollback.keep(model, run: run) {
+            diverge(cause: "\(bad) holds NaN or infinite values at step \(progress.step)")
+        }
+    }
+
+    /// Goes back to the kept good state: the model, the counters and data position (the current
+    /// epoch restarts there), the loss curve and the validation points after it. Stays paused.
     private func rollBack() {
         guard let model else { return }
-        let step: Int
+        let run: RollbackPoint.RunState
         do {
             guard let kept = try rollback.restore(into: model) else {
                 note(.error, "no good state kept yet to roll back to")
                 return
             }
-            step = kept
+            run = kept
         } catch {
             note(.error, "rollback failed: \(error)")
             return
         }
+        let from = progress.step
+        progress = run.progress
+        // The epoch is drawn again from its start generator and resumed at the kept offset
+        // (a streamed pass restarts at the beginning of its file, as a resumed one does).
+        progress.generator = progress.epochStartGenerator
+        progress.resumeOffset = stream == nil ? progress.epochOffset : 0
+        curves = run.curves
+        divergence = run.divergence
+        publisher.draft.validation.removeLast(publisher.draft.validation.count - run.validationCount)
         publisher.draft.markers.append(RunMarker(examples: progress.examples, step: progress.step, kind: .rollback))
         diverged = false
-        note(.rollback, "rolled back to the state of step \(step); paused (hyperparameters kept as they are)")
+        rewound = true
+        let changed = publisher.draft.lastChanged.map { "; \($0.label) is still \(Self.format($0.value(in: model) ?? .nan))" } ?? ""
+        note(.rollback, "rolled back from step \(from) to step \(progress.step); paused\(changed)")
         publisher.draft.state = .paused
         publisher.draft.stateDetail = nil
         paused = true
@@ -106,26 +132,29 @@ extension TrainingSession {
     // MARK: - Checkpoints
 
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
-    /// Returns why a checkpoint named `name` was not saved, when that is known at once.
+    /// `state` and `at` save a state copied earlier (the best one) with the progress it belongs
+    /// to, instead of the model as it is now. Returns why a checkpoint named `name` was not saved,
+    /// when that is known at once.
     @discardableResult
-    func saveCheckpoint(name: String? = nil) -> String? {
+    func saveCheckpoint(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil) -> String? {
         guard let model, let data else { return "the run has no model" }
         guard let directory = options.checkpointDirectory else {
             note(.error, "cannot save: the run has no checkpoint folder")
             return "the run has no checkpoint folder"
         }
-        let state = model.captureState()
+        let state = given ?? model.captureState()
         if let bad = state.firstNonFiniteTensor {
             note(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
             return "\(bad) holds NaN or infinite values"
         }
-        let request = CheckpointRequest(directory: directory, name: name ?? "step-\(progress.step)", state: state,
-                                        layout: data.layout, config: config, step: progress.step,
-                                        epoch: progress.epoch, examples: progress.examples,
-                                        generator: progress.generator, position: progress.position,
+        let at = position ?? progress
+        let request = CheckpointRequest(directory: directory, name: name ?? "step-\(at.step)", state: state,
+                                        layout: data.layout, config: config, step: at.step,
+                                        epoch: at.epoch, examples: at.examples,
+                                        generator: at.generator, position: at.position,
                                         hyperparameters: currentHyperparameters(),
                                         events: events.events, wideNames: data.train.wideNames)
-        lastCheckpointExamples = progress.examples
+        if name == nil { lastCheckpointExamples = progress.examples }
         let failure = report(checkpoints.submit(request, named: name))
         publish(force: true)
         return failure
@@ -139,8 +168,14 @@ extension TrainingSession {
         var finalFailure: String?
         for save in saves {
             guard let path = save.path else {
-                note(.error, "checkpoint failed: \(save.error ?? "unknown error")")
+                note(.error, "checkpoint \(save.name ?? "step-\(save.step)") failed: \(save.error ?? "unknown error")")
                 if save.name == "final" { finalFailure = save.error ?? "unknown error" }
+                continue
+            }
+            if save.name == Self.bestName {
+                // The best model: not the run's progress, so neither counted nor marked.
+                publisher.draft.bestCheckpoint = path
+                note(.checkpoint, "best model (step \(save.step)) saved to \(path)", detail: .checkpoint(path: path, step: save.step))
                 continue
             }
             publisher.draft.checkpointsSaved += 1
@@ -152,31 +187,7 @@ extension TrainingSession {
         return finalFailure
     }
 
-    // MARK: - Evaluation, events, publication
-
-    func evaluate(final: Bool) {
-        guard let data, let model else { return }
-        let previous = publisher.draft.state
-        publisher.draft.state = .evaluating
-        publish(force: true)
-        let logits = model.predictAll(data.valid, threads: config.train.threads)
-        let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
-        publisher.draft.state = previous
-        publisher.draft.validation.append(ValidationPoint(step: progress.step, epoch: progress.epoch,
-                                                          examples: progress.examples, metrics: metrics))
-        refreshStatistics()
-        let wide = publisher.draft.wide
-        let record = RunRecord.Evaluation(context: context, examplesPerSecond: progress.examplesPerSecond,
-                                          trainLoss: curves.takeMeanLoss(), metrics: metrics, wideNonzero: wide?.nonzero ?? 0,
-                                          wideTouched: wide?.touched ?? 0, wideTotal: wide?.total ?? 0,
-                                          skippedRows: publisher.draft.skippedRows,
-                                          hyperparameters: currentHyperparameters(), final: final)
-        events.add(record, deferred: final)
-        if final { pendingFinalRecord = record }
-        note(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),
-             logged: false)
-        publish(force: true)
-    }
+    // MARK: - Statistics, events, publication
 
     func refreshStatistics() {
         guard let model, let data else { return }
@@ -200,6 +211,7 @@ extension TrainingSession {
         publisher.draft.trainLoss = curves.lossHistory.points
         publisher.draft.events = events.events
         publisher.draft.hyperparameters = currentHyperparameters()
+        publisher.draft.canRollBack = diverged && rollback.kept != nil
         publisher.publish(at: now, saving: checkpoints.inFlight > 0)
     }
 }

@@ -38,13 +38,21 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var rollback: RollbackPoint
     var statistics: ModelStatisticsRefresher
     var curves: TrainingCurves
+    var divergence: DivergenceWatch
+    var best: BestModelKeeper
     var lastCheckpointExamples = 0
     var paused: Bool
     var stopRequested = false
-    /// The model holds non-finite values (until a rollback).
+    /// Early stopping ended the run (its patience ran out).
+    var earlyStopped = false
+    /// A rollback moved the run back: the current epoch restarts from the kept position.
+    var rewound = false
+    /// The model diverged (until a rollback).
     var diverged = false
     /// The final evaluation's record, written after the final checkpoint's event.
     var pendingFinalRecord: RunRecord.Evaluation?
+    /// A best model waiting for the checkpoint writer (`best.safetensors`).
+    var pendingBest: (state: ModelState, progress: RunProgress)?
 
     public init(config: RunConfig, options: SessionOptions = SessionOptions()) {
         self.config = config
@@ -63,6 +71,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         rollback = RollbackPoint(interval: options.goodStateInterval)
         statistics = ModelStatisticsRefresher(interval: options.statisticsInterval)
         curves = TrainingCurves(evaluateEvery: config.train.evalEvery)
+        divergence = DivergenceWatch(factor: config.train.divergenceFactor)
+        best = BestModelKeeper(metric: config.train.earlyStopMetric)
+        initial.bestMetric = config.train.earlyStopMetric
         paused = options.startPaused
     }
 
@@ -156,13 +167,20 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         publisher.draft.state = paused ? .paused : .running
         publisher.draft.loading = nil
         refreshStatistics()
+        keepRollbackPoint()
         publish(force: true)
-        for epoch in progress.epoch..<config.train.epochs {
-            progress.beginEpoch(epoch)
-            guard try trainEpoch(loop, data: data) else { break }
-            progress.endEpoch()
-            if stream != nil { endStreamedPass() }
-            evaluate(final: progress.epoch == config.train.epochs)
+        epochs: while progress.epoch < config.train.epochs && !stopRequested {
+            progress.beginEpoch(progress.epoch)
+            switch try trainEpoch(loop, data: data) {
+            case .completed:
+                progress.endEpoch()
+                if stream != nil { endStreamedPass() }
+                evaluate(final: progress.epoch == config.train.epochs)
+            case .rewound:
+                continue
+            case .stopped:
+                break epochs
+            }
         }
         if diverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
@@ -171,11 +189,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             publish(force: true)
             return
         }
-        if stopRequested {
+        if stopRequested && !earlyStopped {
             note(.state, "stopped at step \(progress.step)")
             evaluate(final: true)
         }
-        var finalFailure = options.checkpointDirectory != nil ? saveCheckpoint(name: "final") : nil
+        let ending = endOnBestState()
+        savePendingBest()
+        var finalFailure = options.checkpointDirectory != nil
+            ? saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress) : nil
         // The run is finished only when every checkpoint is on disk; a lost final one fails it.
         finalFailure = report(checkpoints.waitForAll()) ?? finalFailure
         if let record = pendingFinalRecord { events.write(record, at: record.context) }
@@ -190,9 +211,22 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         publish(force: true)
     }
 
+    enum EpochOutcome { case completed, stopped, rewound }
+
     /// One epoch, in memory (a seeded permutation, or file order) or as a pass over a streamed
-    /// file; false when the run was stopped before its end.
-    private func trainEpoch(_ loop: TrainingLoop, data: RunData) throws -> Bool {
+    /// file.
+    private func trainEpoch(_ loop: TrainingLoop, data: RunData) throws -> EpochOutcome {
+        let completed = try trainEpochSteps(loop, data: data)
+        if completed { return .completed }
+        if rewound {
+            rewound = false
+            return .rewound
+        }
+        return .stopped
+    }
+
+    /// The epoch's minibatches; false when they were interrupted (a stop, a rollback).
+    private func trainEpochSteps(_ loop: TrainingLoop, data: RunData) throws -> Bool {
         guard stream != nil else {
             let order = InMemoryEpoch.order(count: data.train.count, shuffle: config.train.shuffle,
                                             generator: &progress.generator)
@@ -221,7 +255,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         updateTotals()
     }
 
-    /// Applies pending commands and waits while paused; false when a stop was asked for.
+    /// Applies pending commands and waits while paused; false when a stop was asked for or a
+    /// rollback moved the run back.
     func waitForNextStep() -> Bool {
         applyCommands()
         while paused && !stopRequested {
@@ -229,7 +264,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             inbox.wait(timeout: 0.1)
             applyCommands()
         }
-        return !stopRequested
+        return !stopRequested && !rewound
     }
 
     /// The bookkeeping after a minibatch: counters, loss history, evaluations every `eval_every`
@@ -244,10 +279,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             return
         }
         curves.addLoss(of: step, progress: progress)
-        if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
-        if let model, let bad = rollback.keepIfDue(model, progress: progress) {
-            diverge(cause: "\(bad) holds NaN or infinite values at step \(progress.step)")
+        if let cause = divergence.addTrainingLoss(step.loss / Double(step.count)) {
+            diverge(cause: "\(cause) at step \(progress.step)")
+            return
         }
+        if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
+        if !diverged && rollback.isDue(trainingSeconds: progress.trainingSeconds) { keepRollbackPoint() }
         if let every = options.checkpointEvery, progress.examples - lastCheckpointExamples >= every {
             saveCheckpoint()
         }

@@ -64,6 +64,18 @@ public struct TrainingSnapshot: Sendable {
     public var hasUnsavedProgress: Bool = false
     public var checkpointDirectory: String?
 
+    /// The best evaluation so far by `bestMetric` (early stopping's and `best.safetensors`' measure).
+    public var best: ValidationPoint?
+    public var bestMetric: ValidationMetric = .logloss
+    /// Where the best model was last saved (`best.safetensors`), once it has been.
+    public var bestCheckpoint: String?
+    /// The run ended on its best state (early stopping) rather than its last.
+    public var restoredBest = false
+    /// A rollback is possible: the run diverged and a good state is kept.
+    public var canRollBack = false
+    /// The hyperparameter changed last (highlighted after a rollback: it may be what diverged).
+    public var lastChanged: Hyperparameter?
+
     public init() {}
 
     /// The live value of one hyperparameter, if the model has it.

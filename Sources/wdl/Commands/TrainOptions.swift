@@ -58,6 +58,24 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Training examples between validation passes, 0 for epoch ends only (default: the config's, else 20000).")
     var evalEvery: Int?
 
+    @Option(name: .long, help: "Dropout rate of the deep part's hidden layers in training, 0…0.9 (default: the config's model.dropout, else 0).")
+    var dropout: Double?
+
+    @Option(name: .long, help: "L2 on the deep part's dense weights (default: the config's optim.deep.l2, else 0).")
+    var deepL2: Double?
+
+    @Option(name: .long, help: "L2 on the embedding rows each step touches (default: the config's optim.deep.embedding_l2, else 0).")
+    var embeddingL2: Double?
+
+    @Option(name: .long, help: "Stop after N evaluations without improvement and end on the best state; 0 is off (default: the config's train.early_stop, else 0).")
+    var earlyStop: Int?
+
+    @Option(name: .long, help: "What early stopping and best.safetensors judge by: logloss | auc (default: the config's, else logloss).")
+    var earlyStopMetric: ValidationMetric?
+
+    @Option(name: .long, help: "The run diverges when its smoothed training loss or validation logloss climbs past this multiple of its best (and past ln 2); 0 is off (default: the config's train.divergence_factor, else 5).")
+    var divergenceFactor: Double?
+
     @Option(name: .long, help: "Threads (default: the config's, else 2).")
     var threads: Int?
 
@@ -105,6 +123,12 @@ struct RunConfigOptions: ParsableArguments {
         if let ftrlL2 { config.optim.wide.l2 = ftrlL2 }
         if let deepLr { config.optim.deep.lr = deepLr }
         if let evalEvery { config.train.evalEvery = evalEvery }
+        if let dropout { config.model.dropout = dropout }
+        if let deepL2 { config.optim.deep.l2 = deepL2 }
+        if let embeddingL2 { config.optim.deep.embeddingL2 = embeddingL2 }
+        if let earlyStop { config.train.earlyStop = earlyStop }
+        if let earlyStopMetric { config.train.earlyStopMetric = earlyStopMetric }
+        if let divergenceFactor { config.train.divergenceFactor = divergenceFactor }
         if let threads { config.train.threads = threads }
         if strict { config.train.strict = true }
     }
@@ -133,6 +157,7 @@ struct RunConfigOptions: ParsableArguments {
         let integers: [(flag: String, value: Int?)] = [
             ("--epochs", epochs), ("--batch-size", batchSize), ("--embedding-dim", embeddingDim),
             ("--hash-buckets", hashBuckets), ("--threads", threads), ("--eval-every", evalEvery),
+            ("--early-stop", earlyStop),
         ]
         for (flag, value) in integers {
             guard let value, let entry = RunConfig.integerRanges.first(where: { $0.flag == flag }) else { continue }
@@ -145,7 +170,8 @@ struct RunConfigOptions: ParsableArguments {
         }
         let rates: [(flag: String, value: Double?, parameter: Hyperparameter)] = [
             ("--ftrl-alpha", ftrlAlpha, .ftrlAlpha), ("--ftrl-beta", ftrlBeta, .ftrlBeta), ("--ftrl-l1", ftrlL1, .ftrlL1),
-            ("--ftrl-l2", ftrlL2, .ftrlL2), ("--deep-lr", deepLr, .deepLearningRate),
+            ("--ftrl-l2", ftrlL2, .ftrlL2), ("--deep-lr", deepLr, .deepLearningRate), ("--dropout", dropout, .dropout),
+            ("--deep-l2", deepL2, .deepL2),
         ]
         for (flag, value, parameter) in rates {
             if let value, let message = parameter.validate(value) { throw ValidationError("\(flag): \(message)") }
@@ -157,6 +183,7 @@ extension DataFormat: ExpressibleByArgument {}
 extension ModelMode: ExpressibleByArgument {}
 
 extension DeepOptimizerName: ExpressibleByArgument {}
+extension ValidationMetric: ExpressibleByArgument {}
 
 struct HiddenLayers: ExpressibleByArgument {
     var sizes: [Int]

@@ -30,6 +30,23 @@ final class FrameTests: XCTestCase {
                       "no braille in the frame", file: file, line: line)
     }
 
+    /// When the best evaluation is not the last (an overfitting run), the validation panel shows
+    /// both, says which one the run kept, and the status bar offers a rollback only when possible.
+    func testBestEvaluationIsShownApartFromTheLast() {
+        var s = SnapshotFixtures.running()
+        s.validation[2].metrics.logloss = 0.5
+        s.best = s.validation[1]
+        s.restoredBest = true
+        let text = frame(s, columns: 120, rows: 40).joined(separator: "\n")
+        XCTAssertTrue(text.contains("best       logloss 0.3400 @8,000 kept"), text)
+        XCTAssertTrue(text.contains("logloss    0.5000"), "the last evaluation's figures stay on top\n\(text)")
+        s.state = .diverged
+        s.stateDetail = "the smoothed training loss climbed to 12, over 5× its lowest (0.3) at step 99"
+        XCTAssertFalse(frame(s, columns: 120, rows: 40).joined().contains("press r"), "nothing kept to roll back to")
+        s.canRollBack = true
+        XCTAssertTrue(frame(s, columns: 120, rows: 40).joined().contains("press r to roll back"))
+    }
+
     func testFrameAt80x24HasEveryPanel() {
         let lines = frame(SnapshotFixtures.running(), columns: 80, rows: 24)
         XCTAssertEqual(lines.count, 24)
@@ -93,6 +110,7 @@ final class FrameTests: XCTestCase {
         var snapshot = SnapshotFixtures.running()
         snapshot.state = .diverged
         snapshot.stateDetail = "loss became NaN at step 12,345"
+        snapshot.canRollBack = true
         var text = frame(snapshot, columns: 100, rows: 30).joined(separator: "\n")
         XCTAssertTrue(text.contains("DIVERGED: loss became NaN at step 12,345"), text)
         XCTAssertTrue(text.contains("press r to roll back"), text)

@@ -165,6 +165,10 @@ final class KeyHandlingTests: XCTestCase {
         XCTAssertEqual(control.commands.count, 2, "r does nothing unless DIVERGED")
         control.snapshot.state = .diverged
         press(.character("r"))
+        XCTAssertEqual(control.commands.count, 2, "nor when no good state was kept")
+        XCTAssertTrue(screen.contains("nothing to roll back to"), screen)
+        control.snapshot.canRollBack = true
+        press(.character("r"))
         XCTAssertEqual(control.commands.last, .rollBack)
     }
 

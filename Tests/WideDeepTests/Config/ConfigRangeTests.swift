@@ -16,7 +16,7 @@ final class ConfigRangeTests: XCTestCase {
     func testEveryIntegerKeyRefusesJustOutsideItsRangeAndAcceptsItsBounds() throws {
         let documented: [(String, String, Int, Int)] = [
             ("train", "epochs", 1, 1_000_000), ("train", "batch_size", 1, 65_536), ("train", "threads", 1, 256),
-            ("train", "eval_every", 0, 1 << 40), ("model", "embedding_dim", 1, 1024),
+            ("train", "eval_every", 0, 1 << 40), ("train", "early_stop", 0, 1_000_000), ("model", "embedding_dim", 1, 1024),
             ("features", "hash_buckets", 1, 1 << 30), ("features", "embedding_buckets", 1, 1 << 26),
         ]
         for (section, key, low, high) in documented {

@@ -31,7 +31,8 @@ final class OptimConfigTests: XCTestCase {
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RunConfig())) as! [String: Any]
         let optim = encoded["optim"] as! [String: [String: Any]]
         XCTAssertEqual(Set(optim["wide"]!.keys), ["name", "alpha", "beta", "l1", "l2", "lr", "initial_accumulator", "epsilon"])
-        XCTAssertEqual(Set(optim["deep"]!.keys), ["name", "lr", "initial_accumulator", "beta1", "beta2", "epsilon"])
+        XCTAssertEqual(Set(optim["deep"]!.keys), ["name", "lr", "initial_accumulator", "beta1", "beta2", "epsilon", "l2",
+                                                  "embedding_l2"])
         XCTAssertEqual(optim["wide"]!["name"] as? String, "ftrl")
         XCTAssertEqual(optim["deep"]!["name"] as? String, "adagrad")
     }

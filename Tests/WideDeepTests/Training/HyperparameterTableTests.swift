@@ -10,7 +10,8 @@ final class HyperparameterTableTests: XCTestCase {
 
     func testEachEntryRoundTripsThroughTheConfig() throws {
         XCTAssertEqual(Hyperparameter.allCases.map(\.rawValue),
-                       ["deep_lr", "ftrl_alpha", "ftrl_beta", "ftrl_l1", "ftrl_l2", "wide_lr"])
+                       ["deep_lr", "dropout", "deep_l2", "embedding_l2", "ftrl_alpha", "ftrl_beta", "ftrl_l1", "ftrl_l2",
+                        "wide_lr"])
         let defaults = RunConfig()
         for p in Hyperparameter.allCases {
             var config = defaults
@@ -33,8 +34,9 @@ final class HyperparameterTableTests: XCTestCase {
         // Which models have which entries, by the optimizers they were built with.
         let models: [(String, RunConfig, has: Set<String>)] = [
             ("wide-deep, FTRL wide", TinyModel.config(wide: .ftrl, deep: .adagrad),
-             ["deep_lr", "ftrl_alpha", "ftrl_beta", "ftrl_l1", "ftrl_l2"]),
-            ("wide-deep, AdaGrad wide", TinyModel.config(wide: .adagrad, deep: .adam), ["deep_lr", "wide_lr"]),
+             ["deep_lr", "dropout", "deep_l2", "embedding_l2", "ftrl_alpha", "ftrl_beta", "ftrl_l1", "ftrl_l2"]),
+            ("wide-deep, AdaGrad wide", TinyModel.config(wide: .adagrad, deep: .adam),
+             ["deep_lr", "dropout", "deep_l2", "embedding_l2", "wide_lr"]),
             ("wide only, SGD wide", TinyModel.config(wide: .sgd, deep: .adagrad, mode: .wide), ["wide_lr"]),
         ]
         for (name, base, has) in models {
@@ -43,24 +45,27 @@ final class HyperparameterTableTests: XCTestCase {
                 var config = base
                 p.set(probe, in: &config)
                 let model = WideDeepModel(layout: layout, config: config)
-                let before = (model.wide?.optimizer, model.deepOptimizer.settings)
+                let before = (model.wide?.optimizer, model.deepOptimizer.settings, model.regularization)
                 let initial = p.value(in: model)
                 p.set(0.5, in: model)
                 guard has.contains(p.rawValue) else {
                     XCTAssertFalse(p.applies(to: model), "\(name): \(p)")
                     XCTAssertNil(p.value(in: model), "\(name): \(p)")
-                    XCTAssertTrue(before == (model.wide?.optimizer, model.deepOptimizer.settings), "\(name): \(p) changes nothing")
+                    XCTAssertTrue(before == (model.wide?.optimizer, model.deepOptimizer.settings, model.regularization),
+                                  "\(name): \(p) changes nothing")
                     continue
                 }
                 XCTAssertTrue(p.applies(to: model), "\(name): \(p)")
                 XCTAssertEqual(initial, probe, "\(name): \(p) is read from where the config put it")
                 XCTAssertEqual(p.value(in: model), 0.5, "\(name): \(p)")
-                XCTAssertFalse(before == (model.wide?.optimizer, model.deepOptimizer.settings), "\(name): \(p) changed")
+                XCTAssertFalse(before == (model.wide?.optimizer, model.deepOptimizer.settings, model.regularization),
+                               "\(name): \(p) changed")
                 // Set on the model, the optimizers are those a config with the value builds.
                 p.set(0.5, in: &config)
                 let built = WideDeepModel(layout: layout, config: config)
                 XCTAssertEqual(model.wide?.optimizer, built.wide?.optimizer, "\(name): \(p)")
                 XCTAssertEqual(model.deepOptimizer.settings, built.deepOptimizer.settings, "\(name): \(p)")
+                XCTAssertEqual(model.regularization, built.regularization, "\(name): \(p)")
             }
         }
     }
