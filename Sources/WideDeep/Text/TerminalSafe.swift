@@ -23,11 +23,6 @@ public enum TerminalSafe {
         return out
     }
 
-    /// True when `escape` would change nothing but the length.
-    public static func isPlain(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.allSatisfy { visible($0).unicodeScalars.count == 1 }
-    }
-
     private static func visible(_ scalar: Unicode.Scalar) -> String {
         switch scalar.value {
         case 0x1B: return "\\e"

@@ -10,8 +10,6 @@ final class TerminalSafeTests: XCTestCase {
         XCTAssertEqual(TerminalSafe.escape("abc\u{202E}def"), "abc\\u{202E}def")  // RTL override
         XCTAssertEqual(TerminalSafe.escape("a\nb\tc\r\u{7F}"), "a\\nb\\tc\\r\\u{7F}")
         XCTAssertEqual(TerminalSafe.escape("Bachelors-São Paulo"), "Bachelors-São Paulo")
-        XCTAssertTrue(TerminalSafe.isPlain("plain é"))
-        XCTAssertFalse(TerminalSafe.isPlain("a\u{1B}"))
     }
 
     func testLongValuesAreCut() {
