@@ -8,8 +8,10 @@
 # Checks: panels with braille curves appear; space shows PAUSED and the examples counter stops;
 # typing a new deep learning rate shows it on screen and in the metrics log (JSON Lines, "event"
 # records); `s` writes DIR/step-<step>.safetensors that `wdl eval` loads; `t` changes the theme;
-# resizing to 80×24 re-lays out and to 60×15 shows the "enlarge" message; `q` (then `y`) exits
-# with status 0 and the terminal restored; SIGTERM exits with the terminal restored.
+# resizing to 80×24 re-lays out and to 60×15 shows the "enlarge" message; `q` then `d` (quit
+# without saving) exits with status 0, the terminal restored and no final checkpoint; `q` then `s`
+# (save and quit) writes final.safetensors; a second Ctrl-C quits; without a checkpoint folder `q`
+# asks y/N; SIGTERM exits with the terminal restored; TERM=dumb trains headless with a notice.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,10 @@ SESSION="wdl-e2e-$$"
 PASSED=0
 FAILED=0
 export LC_ALL=C.UTF-8
+# A tmux server of this run's own (its socket under $TMP): other tmux users on the machine, or
+# other runs of this script, neither see nor end its sessions.
+export TMUX_TMPDIR="$TMP"
+unset TMUX
 
 if ! command -v tmux >/dev/null; then
     echo "e2e-dashboard: tmux is not installed"; exit 1
@@ -72,18 +78,34 @@ wait_for_file() {
 # The examples counter from the status bar ("examples 1,234" or, when narrow, "ex 1.23k").
 examples() { local text; text=$(screen); grep -oE '(examples|ex) [0-9][0-9.,kMG]*' <<<"${text%%$'\n'*}" | head -n 1; }
 
-# start NAME: runs wdl in a fresh 120×40 tmux session. The wrapper records the exit status and
+# start [FLAGS...]: runs wdl in a fresh 120×40 tmux session (TERM from $RUN_TERM, default
+# tmux-256color; FLAGS replace the checkpoint folder flag). The wrapper records the exit status and
 # the terminal modes after wdl returns, then keeps the pane open for inspection. The run must
 # outlast every check (they end it with q or SIGTERM): Adult trains at up to ~800k ex/s here,
 # 200 epochs took 15 s, so it asks for far more epochs than a check sequence can see.
 start() {
     tmux kill-session -t "$SESSION" 2>/dev/null
-    rm -f "$TMP/status" "$TMP/stty"
-    local command="$WDL train --config sample-data/adult/adult.yaml --epochs 20000 \
---metrics-out $TMP/m.jsonl --checkpoint-dir $TMP/ckpt --theme default"
-    tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
-        "cd '$PWD' && LANG=C.UTF-8 TERM=tmux-256color $command; s=\$?; stty -a > $TMP/stty; \
-echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600"
+    rm -rf "$TMP/status" "$TMP/stty" "$TMP/ckpt"
+    local flags=${*:-"--checkpoint-dir $TMP/ckpt"}
+    local command="$WDL train --config sample-data/adult/adult.yaml --epochs ${RUN_EPOCHS:-20000} \
+--metrics-out $TMP/m.jsonl $flags --theme default"
+    # Killing the only session ends the server; a new session started meanwhile can meet the
+    # server on its way out ("server exited unexpectedly"), so it is tried again.
+    local attempt
+    for attempt in 1 2 3; do
+        tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
+            "cd '$PWD' && LANG=C.UTF-8 TERM=${RUN_TERM:-tmux-256color} $command; s=\$?; stty -a > $TMP/stty; \
+echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "  (tmux could not start a session)"
+}
+
+# quit_with KEYS PROMPT WHAT: presses q (or the first of KEYS), waits for PROMPT, presses the rest.
+quit_with() {
+    local first=$1 answer=$2 prompt=$3 what=$4
+    tmux send-keys -t "$SESSION" "$first"
+    wait_for "$prompt" "$what: the quit question" 10 && tmux send-keys -t "$SESSION" "$answer"
 }
 
 # assert_restored: wdl has exited, the alternate screen is gone, the cursor is visible and the
@@ -178,7 +200,7 @@ fi
 # ---- 5. t changes the theme ---------------------------------------------------------------------
 colours_before=$(tmux capture-pane -t "$SESSION" -p -e | head -n 1)
 tmux send-keys -t "$SESSION" t
-wait_for 'theme changed to [a-z-]+' "t changes the theme"
+wait_for '^ theme: (?!default)[a-z-]+' "t changes the theme (said in the footer)"
 colours_after=$(tmux capture-pane -t "$SESSION" -p -e | head -n 1)
 if [[ $colours_before != "$colours_after" ]]; then pass "status bar colours changed"; else fail "same colours after t"; fi
 
@@ -207,20 +229,38 @@ wait_for 'current size: 60×15' "message names the current size" 10
 tmux resize-window -t "$SESSION" -x 120 -y 40
 wait_for 'hyperparameters' "back to 120×40: panels return" 10
 
-# ---- 7. q (and y) exits 0 with the terminal restored -------------------------------------------
-tmux send-keys -t "$SESSION" q
-deadline=$((SECONDS + 10))
-while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do
-    text=$(screen)
-    if grep -q 'quit without saving? y/N' <<<"$text"; then tmux send-keys -t "$SESSION" y; break; fi
-    sleep 0.2
-done
-assert_restored "q"
+# ---- 7. q, d: quit without saving exits 0, terminal restored, no final checkpoint ----------------
+quit_with q d 's save and quit · d quit without saving · Esc cancel' "q"
+assert_restored "q d"
 status=$(cat "$TMP/status" 2>/dev/null)
 if [[ $status == 0 ]]; then pass "q exits with status 0"; else fail "q exit status ${status:-none}"; fi
 text=$(screen)
 if ! grep -q 'hyperparameters' <<<"$text"; then pass "no dashboard left on the normal screen"
 else fail "dashboard text left on the normal screen"; fi
+if [[ ! -e $TMP/ckpt/final.safetensors ]]; then pass "quit without saving wrote no final checkpoint"
+else fail "quit without saving wrote $TMP/ckpt/final.safetensors"; fi
+
+# ---- 7b. q, s: save and quit writes final.safetensors --------------------------------------------
+start
+wait_for ' RUNNING ' "run for save and quit started"
+quit_with q s 's save and quit' "q s"
+assert_restored "q s"
+if [[ -s $TMP/ckpt/final.safetensors ]]; then pass "save and quit wrote final.safetensors"
+else fail "save and quit wrote no final checkpoint"; fi
+
+# ---- 7c. a second Ctrl-C quits (without saving) --------------------------------------------------
+start
+wait_for ' RUNNING ' "run for Ctrl-C started"
+quit_with C-c C-c 's save and quit' "Ctrl-C"
+assert_restored "Ctrl-C Ctrl-C"
+if [[ ! -e $TMP/ckpt/final.safetensors ]]; then pass "second Ctrl-C quit without saving"
+else fail "second Ctrl-C wrote a final checkpoint"; fi
+
+# ---- 7d. without a checkpoint folder the question is y/N -----------------------------------------
+start --seed 42
+wait_for ' RUNNING ' "run without a checkpoint folder started"
+quit_with q y 'quit\? unsaved progress is lost \(nothing can be saved\): y quit · N cancel' "no folder"
+assert_restored "no folder, q y"
 
 # ---- 8. SIGTERM leaves at once, terminal restored ------------------------------------------------
 start
@@ -235,7 +275,16 @@ else
     fail "could not find the wdl process under pane $pane_pid"
 fi
 
-# ---- 9. SIGHUP (terminal closed, pane killed) is taken as SIGTERM -------------------------------
+# ---- 9. TERM=dumb: headless output with a one-line notice -----------------------------------------
+RUN_TERM=dumb RUN_EPOCHS=1 start --seed 42
+wait_for 'cannot show the dashboard; training headless' "TERM=dumb says it trains headless" 20
+wait_for '^final: ' "TERM=dumb run ends with the headless summary" 60
+deadline=$((SECONDS + 10))
+while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do sleep 0.2; done
+status=$(cat "$TMP/status" 2>/dev/null)
+if [[ $status == 0 ]]; then pass "TERM=dumb run exits 0"; else fail "TERM=dumb exit status ${status:-none}"; fi
+
+# ---- 10. SIGHUP (terminal closed, pane killed) is taken as SIGTERM -------------------------------
 start
 wait_for ' RUNNING ' "third run started"
 pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')

@@ -21,6 +21,20 @@ public struct BenchSuite {
 
     public init(options: Options) { self.options = options }
 
+    /// A measured figure as the table prints it: `1,234,567` from 1000 on (digits past the units
+    /// of a rate that large are noise), `12.3` below.
+    public static func figure(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        guard abs(value) >= 1000 else { return String(format: "%.1f", value) }
+        let digits = String(Int(abs(value).rounded()))
+        var grouped = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+
     /// Runs every figure, writing the table a line at a time to `log`, and returns the report.
     public func run(log: LineSink) throws -> BenchReport {
         let runs = options.runs, threads = options.threads, batchSize = options.batchSize
@@ -46,8 +60,9 @@ public struct BenchSuite {
             figures.append(figure)
             let name = figure.name.padding(toLength: 40, withPad: " ", startingAt: 0)
             let unit = figure.unit.padding(toLength: 11, withPad: " ", startingAt: 0)
-            log(name + String(format: " %12.1f ", figure.median) + unit
-                + String(format: " (min %.1f, max %.1f)", figure.min, figure.max) + note)
+            let spread = figure.runs > 1
+                ? " (min \(BenchSuite.figure(figure.min)), max \(BenchSuite.figure(figure.max)))" : ""
+            log(name + " " + BenchSuite.figure(figure.median).leftPadded(to: 12) + " " + unit + spread + note)
         }
         record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
         if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
@@ -107,5 +122,11 @@ public struct BenchSuite {
         return BenchReport(cpu: cpu.model, features: cpu.features, threads: threads, batchSize: batchSize,
                            trainRows: trainRaw.count, validRows: validRaw.count, figures: figures,
                            stepMicrosecondsByPhase: phases, peakResidentMB: peak)
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

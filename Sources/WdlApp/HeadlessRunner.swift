@@ -20,15 +20,26 @@ public struct HeadlessRunner {
     /// written only when the run finished.
     public func run() -> Outcome {
         let out = output
+        let session = session
+        let held = HeldError()
         session.onRecord = { record in
+            // An error is printed when the run goes on after it; the one that ends the run is the
+            // failure the caller prints, once.
+            if let error = held.take() { out(error) }
             switch record {
             case .evaluation(let e):
-                out(String(format: "epoch %2d  step %6d  examples %9d  train loss %.4f  valid loss %.4f  AUC %.4f  acc %.4f  pred %.3f / pos %.3f  %.0f ex/s%@",
-                           e.epoch, e.step, e.examples, e.trainLoss, e.metrics.logloss, e.metrics.auc, e.metrics.accuracy,
-                           e.metrics.meanPrediction, e.metrics.positiveRate, e.examplesPerSecond, e.final ? "  (final)" : ""))
+                let s = session.snapshot
+                let perEpoch = s.totalExamplesIsEstimate || s.totalEpochs == 0 ? nil : s.totalExamples / s.totalEpochs
+                let epoch = HeadlessRunner.currentEpoch(completed: e.epoch, examples: e.examples,
+                                                        examplesPerEpoch: perEpoch, totalEpochs: s.totalEpochs)
+                out(String(format: "epoch %2d/%d  step %6d  examples %9d  train loss %.4f  valid loss %.4f  AUC %.4f  acc %.4f  pred %.3f / pos %.3f  %.0f ex/s  %.1f s%@",
+                           epoch, s.totalEpochs, e.step, e.examples, e.trainLoss, e.metrics.logloss, e.metrics.auc,
+                           e.metrics.accuracy, e.metrics.meanPrediction, e.metrics.positiveRate, e.examplesPerSecond,
+                           e.seconds, e.final ? "  (final)" : ""))
             case .event(let event):
                 switch event.kind {
                 case .evaluation: break
+                case .error: held.hold("[error] \(TerminalSafe.escape(event.message, maxCharacters: 2000))")
                 default: out("[\(event.kind.rawValue)] \(TerminalSafe.escape(event.message, maxCharacters: 2000))")
                 }
             }
@@ -37,10 +48,31 @@ public struct HeadlessRunner {
         session.waitUntilFinished()
         let s = session.snapshot
         if s.state == .failed { return .failed(s.stateDetail ?? "training failed") }
+        if let error = held.take() { out(error) }
         if s.state == .diverged {
             return .failed("training diverged: \(s.stateDetail ?? "non-finite values"); lower the learning rates (nothing was saved after the divergence)")
         }
         for line in RunSummary.lines(of: s) { out(line) }
         return .finished
     }
+
+    /// The epoch an evaluation belongs to, from 1: the one under way, or at an epoch's end the one
+    /// that just ended (`completed` already counts it). Without an exact epoch length (a streamed
+    /// run's first pass) the one under way.
+    static func currentEpoch(completed: Int, examples: Int, examplesPerEpoch: Int?, totalEpochs: Int) -> Int {
+        if let perEpoch = examplesPerEpoch, perEpoch > 0, completed > 0, examples <= completed * perEpoch {
+            return completed
+        }
+        return min(max(1, totalEpochs), completed + 1)
+    }
+}
+
+/// The last `[error]` line not printed yet (set and taken on the session's queue; read at the end
+/// after the run has finished).
+private final class HeldError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var line: String?
+
+    func hold(_ text: String) { lock.withLock { line = text } }
+    func take() -> String? { lock.withLock { defer { line = nil }; return line } }
 }

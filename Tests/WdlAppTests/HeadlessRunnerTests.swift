@@ -1,6 +1,6 @@
 import Foundation
 import WDLTestSupport
-import WdlApp
+@testable import WdlApp
 import WideDeep
 import XCTest
 
@@ -47,6 +47,39 @@ final class HeadlessRunnerTests: XCTestCase {
                                                   best.step, best.epoch, best.metrics.auc, best.metrics.logloss)), summary[1])
         XCTAssertTrue(summary[2].hasPrefix("wide part: "), summary[2])
         XCTAssertTrue(summary[2].hasSuffix("hash space 1048576"), summary[2])
+    }
+
+    /// 1,000 examples an epoch: mid-way through the first epoch is epoch 1 (0 completed), its end
+    /// is still epoch 1 (1 completed, every example of it seen), mid-way through the second is 2.
+    func testEpochIsTheCurrentOneCountedFromOne() {
+        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 0, examples: 400, examplesPerEpoch: 1000, totalEpochs: 3), 1)
+        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 1, examples: 1000, examplesPerEpoch: 1000, totalEpochs: 3), 1)
+        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 1, examples: 1400, examplesPerEpoch: 1000, totalEpochs: 3), 2)
+        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 3, examples: 3000, examplesPerEpoch: 1000, totalEpochs: 3), 3)
+        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 0, examples: 400, examplesPerEpoch: nil, totalEpochs: 3), 1,
+                       "without an exact epoch length: the one under way")
+    }
+
+    /// A failed run's error reaches the user once: as the failure the caller prints, not also as
+    /// an `[error]` line.
+    func testFailureIsNotAlsoPrintedAsAnErrorLine() {
+        var config = RunConfig()
+        config.data.train = "/nonexistent-wdl-folder/missing-train.csv"
+        config.data.label = "y"
+        config.features.categorical = ["a"]
+        let lines = LineCollector()
+        let outcome = HeadlessRunner(session: TrainingSession(config: config), output: lines.append).run()
+        guard case .failed(let message) = outcome else { return XCTFail("expected a failure, got \(outcome)") }
+        XCTAssertTrue(message.contains("data.train in the config, or --train"), message)
+        XCTAssertFalse(lines.lines.contains { $0.hasPrefix("[error]") }, "\(lines.lines)")
+    }
+
+    /// Figures of 1000 and more print grouped without decimals, smaller ones with one decimal.
+    func testBenchFiguresAreReadable() {
+        XCTAssertEqual(BenchSuite.figure(1_234_567.4), "1,234,567")
+        XCTAssertEqual(BenchSuite.figure(1000), "1,000")
+        XCTAssertEqual(BenchSuite.figure(12.34), "12.3")
+        XCTAssertEqual(BenchSuite.figure(.nan), "n/a")
     }
 
     /// A training file that does not exist: the run fails with a message naming it, and

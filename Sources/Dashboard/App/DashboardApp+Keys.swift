@@ -11,13 +11,8 @@ extension DashboardApp {
             return
         }
         switch view.mode {
-        case .confirmQuit:
-            view.mode = .normal
-            if key == .character("y") || key == .character("Y") {
-                finishByUser()
-            } else {
-                show("quit cancelled", .info)
-            }
+        case .confirmQuit(let canSave):
+            answerQuit(key, canSave: canSave)
         case .help:
             view.mode = .normal
         case .editing(let row, let text):
@@ -39,13 +34,17 @@ extension DashboardApp {
             if runCanChange(selectedRow) { view.mode = .editing(selectedRow, text: "") }
         case .saveCheckpoint:
             control.send(.saveCheckpoint)
-            show("saving a checkpoint…", .info)
+            show("saving a checkpoint…", until: [.checkpoint, .error])
         case .evaluateNow:
             control.send(.evaluateNow)
-            show("evaluating on the validation data…", .info)
+            show("evaluating on the validation data…", until: [.evaluation, .error])
         case .nextTheme: nextTheme()
         case .rollBack: rollBack()
         case .showHelp: view.mode = .help
+        case .scrollEvents(let lines):
+            let count = EventLog.lines(EventsPanel(snapshot: lastSnapshot, view: view).events).count
+            view.eventsScroll = min(max(0, view.eventsScroll + lines), count)
+        case .scrollEventsToNewest: view.eventsScroll = 0
         case .quit: requestQuit()
         }
     }
@@ -54,10 +53,10 @@ extension DashboardApp {
         switch lastSnapshot.state {
         case .paused:
             control.send(.resume)
-            show("resuming", .info)
+            show("resuming…", until: [.state, .info])
         case .running, .evaluating, .saving:
             control.send(.pause)
-            show("pausing after this minibatch", .info)
+            show("pausing after this minibatch…", until: [.state])
         case .loading:
             show("still loading data; pause once training has started", .warning)
         case .diverged:
@@ -81,11 +80,28 @@ extension DashboardApp {
         }
     }
 
+    /// Quits at once when nothing would be lost; otherwise asks. A run that has ended without a
+    /// checkpoint folder quits at once too: there is nothing left to decide.
     func requestQuit() {
-        if lastSnapshot.hasUnsavedProgress {
-            view.mode = .confirmQuit
-        } else {
+        let s = lastSnapshot
+        let canSave = s.checkpointDirectory != nil && [.running, .paused, .evaluating, .saving].contains(s.state)
+        let ended = [.finished, .failed].contains(s.state)
+        if !s.hasUnsavedProgress || (ended && !canSave) {
             finishByUser()
+        } else {
+            view.mode = .confirmQuit(canSave: canSave)
+        }
+    }
+
+    /// With a checkpoint folder: s saves and quits, d quits without saving. Without one: y quits.
+    /// Anything else cancels.
+    private func answerQuit(_ key: Key, canSave: Bool) {
+        view.mode = .normal
+        let answer = if case .character(let character) = key { character.lowercased() } else { "" }
+        switch (answer, canSave) {
+        case ("s", true): finishByUser(saving: true)
+        case ("d", true), ("y", false): finishByUser(saving: false)
+        default: show("quit cancelled", .info)
         }
     }
 
@@ -99,14 +115,14 @@ extension DashboardApp {
             return
         }
         control.send(.rollBack)
-        show("rolling back to the last good state", .info)
+        show("rolling back to the last good state…", until: [.rollback, .error])
     }
 
     private func nextTheme() {
         let theme = themes.theme(after: view.themeName)
         setTheme(theme)
+        // A display setting, not something the run did: the footer says it, the events panel not.
         let note = options.noColor ? " (NO_COLOR: shown without colour)" : ""
-        addLocalEvent("theme changed to \(theme.name)\(note)", kind: .info)
         show("theme: \(theme.name)\(note)", .info)
     }
 
@@ -184,7 +200,8 @@ extension DashboardApp {
             }
             control.send(.set(parameter, value))
             view.pending[parameter] = PendingValue(value: value, sentAt: clock())
-            show("\(parameter.label) → \(Format.number(value)) (applies at the next minibatch)", .info)
+            show("\(parameter.label) → \(Format.number(value)) (applies at the next minibatch)",
+                 until: [.hyperparameter, .error])
         }
     }
 }

@@ -104,11 +104,10 @@ public final class DashboardApp {
             outcome = DashboardOutcome(reason: .terminated, finalSnapshot: control.snapshot)
         case .interrupt:
             lastSnapshot = control.snapshot
-            // Like q from any mode: an open value line or help closes; while the quit question
-            // is up it counts as "anything else" and cancels.
-            if view.mode == .confirmQuit {
-                view.mode = .normal
-                show("quit cancelled", .info)
+            // Like q from any mode: an open value line or help closes. A second Ctrl-C while the
+            // quit question is up quits without saving, as terminal programs do.
+            if case .confirmQuit = view.mode {
+                finishByUser(saving: false)
             } else {
                 view.mode = .normal
                 requestQuit()
@@ -120,8 +119,9 @@ public final class DashboardApp {
         }
     }
 
-    func finishByUser() {
-        control.send(.stop)
+    /// Ends the dashboard; the session stops and writes `final` only when `saving`.
+    func finishByUser(saving: Bool = true) {
+        control.send(saving ? .stop : .stopWithoutSaving)
         outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
     }
 
@@ -129,6 +129,13 @@ public final class DashboardApp {
 
     func show(_ text: String, _ severity: StatusMessage.Severity, seconds: Double = 5) {
         view.message = StatusMessage(text: text, severity: severity, expires: clock() + seconds)
+    }
+
+    /// Shows `text` until the run reports an event of one of `kinds` (at most a minute), then
+    /// that event's message instead.
+    func show(_ text: String, until kinds: [RunEvent.Kind]) {
+        show(text, .info, seconds: 60)
+        view.awaiting = AwaitedOutcome(kinds: kinds, since: lastSnapshot.elapsedSeconds)
     }
 
     func addLocalEvent(_ message: String, kind: RunEvent.Kind) {
@@ -141,7 +148,16 @@ public final class DashboardApp {
     /// Drops expired messages and pending values the session has applied (or ignored for 3 s).
     private func expireTransientState(_ snapshot: TrainingSnapshot) {
         let now = clock()
-        if let message = view.message, now >= message.expires { view.message = nil }
+        if let awaited = view.awaiting,
+           let answer = snapshot.events.first(where: { $0.seconds > awaited.since && awaited.kinds.contains($0.kind) }) {
+            let failed = answer.kind == .error || answer.kind == .divergence
+            show(answer.message, failed ? .error : .info, seconds: failed ? 10 : 5)
+            view.awaiting = nil
+        }
+        if let message = view.message, now >= message.expires {
+            view.message = nil
+            view.awaiting = nil
+        }
         for (parameter, pending) in view.pending {
             let live = snapshot.value(of: parameter)
             let applied = live.map { abs($0 - pending.value) <= 1e-12 * max(1, abs(pending.value)) } ?? false

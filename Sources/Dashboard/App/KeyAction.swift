@@ -12,5 +12,8 @@ enum KeyAction: Equatable, Sendable {
     case nextTheme
     case rollBack
     case showHelp
+    /// Scrolls the events panel back (positive) or forward by this many lines.
+    case scrollEvents(by: Int)
+    case scrollEventsToNewest
     case quit
 }

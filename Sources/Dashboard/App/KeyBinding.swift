@@ -69,13 +69,17 @@ struct KeyBinding: Sendable {
         KeyBinding([.character("r")], .rollBack,
                    help: ("r", "roll back to the last good state (after DIVERGED)"),
                    footer: FooterLabel(keys: "r", action: "rollback", priority: .ifRoom)),
+        KeyBinding([([.pageUp], .scrollEvents(by: 5)), ([.pageDown], .scrollEvents(by: -5)),
+                    ([.end], .scrollEventsToNewest)],
+                   help: ("PgUp PgDn, End", "scroll the events back / forward, to the newest"),
+                   footer: nil),
         KeyBinding([.character("?")], .showHelp,
                    help: ("?", "this help"),
                    footer: FooterLabel(keys: "?", action: "help", priority: .always)),
         // Ctrl-C is not listed among the keys: it interrupts in every mode, not just the normal
         // one (`DashboardApp.handle(_:)`), though the help names it beside q.
         KeyBinding([.character("q"), .character("Q")], .quit,
-                   help: ("q, Ctrl-C", "quit (asks first when progress is unsaved)"),
+                   help: ("q, Ctrl-C", "quit (asks to save or discard unsaved progress)"),
                    footer: FooterLabel(keys: "q", action: "quit", priority: .always)),
     ]
 }

@@ -33,7 +33,9 @@ public enum InteractionMode: Equatable, Sendable {
     case normal
     case help
     case editing(EditableRow, text: String)
-    case confirmQuit
+    /// "Save and quit / quit without saving / cancel" when a final checkpoint can be written;
+    /// "quit and lose the unsaved progress? y/N" when it cannot.
+    case confirmQuit(canSave: Bool)
 }
 
 /// A line shown in the footer until it expires or the next key.
@@ -51,6 +53,15 @@ public struct StatusMessage: Equatable, Sendable {
     }
 }
 
+/// A command whose result the footer waits for: the first later event of one of `kinds` replaces
+/// the "saving…" kind of message with what happened (a failure included).
+public struct AwaitedOutcome: Equatable, Sendable {
+    public var kinds: [RunEvent.Kind]
+    /// The run's clock (`TrainingSnapshot.elapsedSeconds`) when the command was sent: only later
+    /// events answer it.
+    public var since: Double
+}
+
 /// A value sent with `.set` that the snapshot does not show yet.
 public struct PendingValue: Equatable, Sendable {
     public var value: Double
@@ -65,6 +76,9 @@ public struct ViewState: Sendable {
     public var pending: [Hyperparameter: PendingValue] = [:]
     public var mode: InteractionMode = .normal
     public var message: StatusMessage?
+    public var awaiting: AwaitedOutcome?
+    /// Lines the events panel is scrolled back from its newest line.
+    public var eventsScroll = 0
     public var themeName: String
     /// Events from the dashboard itself (theme changes, theme file problems).
     public var localEvents: [RunEvent] = []

@@ -45,6 +45,17 @@ public struct BrailleCanvas: Sendable {
         }
     }
 
+    /// Puts `layer`'s lit cells over this canvas's, in `layer`'s colour. `replacing` drops this
+    /// canvas's dots in those cells, so a line drawn over a scatter stays a thin line instead of
+    /// merging into a band; otherwise the dots of both stay.
+    public mutating func overlay(_ layer: BrailleCanvas, replacing: Bool) {
+        precondition(layer.columns == columns && layer.rows == rows, "overlay needs a canvas of the same size")
+        for index in bits.indices where layer.bits[index] != 0 {
+            bits[index] = replacing ? layer.bits[index] : bits[index] | layer.bits[index]
+            colors[index] = layer.colors[index]
+        }
+    }
+
     /// The dot bits of cell (column, row).
     public func pattern(column: Int, row: Int) -> UInt8 { bits[row * columns + column] }
 

@@ -10,13 +10,31 @@ public struct ChartPoint: Equatable, Sendable {
     }
 }
 
-/// One line of a chart. Points are joined in order; a non-finite y breaks the line.
+/// One series of a chart, drawn in its own glyph as well as its colour so that series stay apart
+/// without colour (monochrome, `NO_COLOR`).
 public struct ChartSeries: Sendable {
+    public enum Style: Sendable, Equatable {
+        /// Points joined in order; a non-finite y breaks the line.
+        case line
+        /// Each point one braille dot, not joined (a scatter).
+        case dots
+        /// A line with this character on its points (at most one every three columns): points
+        /// that must stand out.
+        case mark(Unicode.Scalar)
+    }
+
     public var points: [ChartPoint]
     public var color: ColorRef
-    public init(points: [ChartPoint], color: ColorRef) {
+    public var style: Style
+    /// When true, `LineChart.upperQuantile` never cuts this series off: the y range reaches its
+    /// highest point (validation loss climbing past the training loss must show).
+    public var keptInRange: Bool
+
+    public init(points: [ChartPoint], color: ColorRef, style: Style = .line, keptInRange: Bool = false) {
         self.points = points
         self.color = color
+        self.style = style
+        self.keptInRange = keptInRange
     }
 }
 
@@ -83,7 +101,9 @@ public struct LineChart: Sendable {
         guard yLow <= yHigh || yRange != nil else { return nil }
         var clipped = false
         if yRange == nil, let quantile = upperQuantile, yLow < yHigh {
-            let cut = quantileValue(quantile)
+            let kept = series.filter(\.keptInRange).flatMap(\.points)
+                .filter { $0.x.isFinite && $0.y.isFinite }.map(\.y).max() ?? -Double.infinity
+            let cut = max(quantileValue(quantile), kept)
             if cut > yLow && cut < yHigh {
                 yHigh = cut
                 clipped = true
@@ -164,21 +184,77 @@ public struct LineChart: Sendable {
                 canvas.setDot(x: column, y: row, color: marker.color)
             }
         }
+        // Each series on a layer of its own: a later one replaces the cells it crosses. The
+        // markers' dots stay beside the curves.
+        var curves = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
         for line in series {
-            var previous: (x: Int, y: Int)?
-            for point in line.points {
-                guard point.x.isFinite, point.y.isFinite,
-                      geometry.xDomain.contains(point.x) else {
-                    previous = nil
-                    continue
+            var layer = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
+            if line.style == .dots {
+                for point in line.points where isShown(point, geometry) {
+                    layer.setDot(x: LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: width),
+                                 y: LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: height), color: line.color)
                 }
-                let dot = (x: LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: width),
-                           y: LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: height))
-                canvas.line(from: previous ?? dot, to: dot, color: line.color)
+            } else {
+                drawLine(line, geometry, on: &layer)
+            }
+            curves.overlay(layer, replacing: true)
+        }
+        canvas.overlay(curves, replacing: false)
+        return canvas
+    }
+
+    private func isShown(_ point: ChartPoint, _ geometry: Geometry) -> Bool {
+        point.x.isFinite && point.y.isFinite && geometry.xDomain.contains(point.x)
+    }
+
+    /// Joins the mean of each dot column's points: thousands of noisy points in one column would
+    /// otherwise light the column from their lowest to their highest value, a band, not a line.
+    /// A point that is not shown (non-finite) breaks the line.
+    private func drawLine(_ line: ChartSeries, _ geometry: Geometry, on layer: inout BrailleCanvas) {
+        var previous: (x: Int, y: Int)?
+        var column: Int?, sum = 0.0, count = 0
+        func flush() {
+            if let column, count > 0 {
+                let dot = (x: column, y: LineChart.dotY(sum / Double(count), domain: geometry.yDomain,
+                                                        dotHeight: layer.dotHeight))
+                layer.line(from: previous ?? dot, to: dot, color: line.color)
                 previous = dot
             }
+            column = nil
+            sum = 0
+            count = 0
         }
-        return canvas
+        for point in line.points {
+            guard isShown(point, geometry) else {
+                flush()
+                previous = nil
+                continue
+            }
+            let x = LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: layer.dotWidth)
+            if x != column { flush() }
+            column = x
+            sum += point.y
+            count += 1
+        }
+        flush()
+    }
+
+    /// Writes each `.mark` series' character on its points, newest first and at least three
+    /// columns apart, so that frequent evaluations mark their line instead of hiding the chart.
+    private func renderMarks(_ geometry: Geometry, buffer: inout CellBuffer) {
+        let plot = geometry.plot
+        for line in series {
+            guard case .mark(let glyph) = line.style else { continue }
+            var lastColumn = Int.max
+            for point in line.points.reversed() where isShown(point, geometry) {
+                let column = LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: plot.width * 2) / 2
+                guard lastColumn - column >= 3 else { continue }
+                lastColumn = column
+                let row = LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: plot.height * 4) / 4
+                // Monochrome keeps the role's look (bold for validation) through the style.
+                buffer.set(x: plot.x + column, y: plot.y + row, glyph, style: CellStyle(foreground: line.color))
+            }
+        }
     }
 
     public func render(in area: Rect, buffer: inout CellBuffer) {
@@ -191,6 +267,7 @@ public struct LineChart: Sendable {
         }
         let plot = geometry.plot
         canvas(for: geometry).render(into: &buffer, x: plot.x, y: plot.y)
+        renderMarks(geometry, buffer: &buffer)
         if geometry.labelWidth > 0 { renderYAxis(geometry, buffer: &buffer) }
         if let labels = geometry.xLabels { renderXLabels(geometry, in: labels, buffer: &buffer) }
     }

@@ -43,6 +43,15 @@ public enum Format {
         return scientific(value, digits: significant - 1)
     }
 
+    /// A loss or metric: 4 decimals (`0.3123`) while that reads well, a compact scientific form
+    /// past 10^5 or below 10^-3 (`8.85e10`, `3.05e7`), so a diverging run does not print 17 digits.
+    public static func metric(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
+        let magnitude = abs(value)
+        if magnitude == 0 || (magnitude >= 1e-3 && magnitude < 1e5) { return fixed(value, 4) }
+        return scientific(value, digits: 2)
+    }
+
     /// `0.7291` → `72.9%`.
     public static func percent(_ fraction: Double, decimals: Int = 1) -> String {
         guard fraction.isFinite else { return "n/a" }

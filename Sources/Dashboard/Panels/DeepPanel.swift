@@ -66,10 +66,18 @@ struct DeepPanel {
         guard !area.isEmpty else { return }
         let layers = snapshot.dense
         let hidden = layers.count > area.height ? layers.count - area.height + 1 : 0
+        // Each part padded to its widest in any row, so the columns line up whatever the values.
+        let cells = layers.map { layer in
+            ["\(layer.name) \(layer.inputs)→\(layer.outputs)", Format.number(layer.weightNorm, significant: 3),
+             Format.number(layer.gradientNorm, significant: 3), layer.deadFraction.map { Format.percent($0) } ?? ""]
+        }
+        let widths = (0..<4).map { column in cells.map { $0[column].count }.max() ?? 0 }
         for (offset, layer) in layers.prefix(layers.count - hidden).enumerated() {
-            var text = "\(layer.name) \(layer.inputs)→\(layer.outputs)  ‖W‖ \(Format.number(layer.weightNorm, significant: 3))"
-                + "  ‖∇W‖ \(Format.number(layer.gradientNorm, significant: 3))"
-            if let dead = layer.deadFraction { text += "  dead ReLU \(Format.percent(dead))" }
+            let row = cells[offset]
+            var text = TerminalText.pad(row[0], to: widths[0])
+                + "  ‖W‖ " + TerminalText.pad(row[1], to: widths[1], alignRight: true)
+                + "  ‖∇W‖ " + TerminalText.pad(row[2], to: widths[2], alignRight: true)
+            if !row[3].isEmpty { text += "  dead ReLU " + TerminalText.pad(row[3], to: widths[3], alignRight: true) }
             let style: CellStyle = (layer.deadFraction ?? 0) > 0.5 ? .fg(.warning) : .plain
             buffer.write(text, in: area.row(offset), style: style)
         }

@@ -10,15 +10,19 @@ struct FooterPanel {
             TextInputLine(prompt: " \(target.label) =", text: text,
                           hint: "⏎ apply · Esc cancel ").render(in: row, buffer: &buffer)
             return
-        case .confirmQuit:
+        case .confirmQuit(let canSave):
             let style = CellStyle(foreground: .role(.background), background: .role(.warning), attributes: .bold)
-            buffer.write(" quit without saving? y/N ", x: row.x, y: row.y, style: style)
+            let question = canSave
+                ? " unsaved progress: s save and quit · d quit without saving · Esc cancel "
+                : " quit? unsaved progress is lost (nothing can be saved): y quit · N cancel "
+            buffer.write(question, in: row, style: style)
             return
         case .normal, .help:
             break
         }
+        // A message takes the whole row: a failure should be read in full.
         let theme = "theme: \(view.themeName) "
-        let themeWidth = row.width >= 100 ? theme.count : 0
+        let themeWidth = row.width >= 100 && view.message == nil ? theme.count : 0
         let room = Rect(x: row.x, y: row.y, width: row.width - themeWidth, height: 1)
         if themeWidth > 0 {
             buffer.write(theme, x: row.maxX - themeWidth, y: row.y, style: .fg(.dimText))

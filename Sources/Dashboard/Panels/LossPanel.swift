@@ -6,6 +6,8 @@ struct LossPanel {
     let snapshot: TrainingSnapshot
     let smoothing: Double
 
+    static let validationMark: Unicode.Scalar = "◆"
+
     func chart() -> LineChart {
         let raw = snapshot.trainLoss.map { ChartPoint(x: Double($0.examples), y: $0.loss) }
         let smoothed = Smoothing.debiasedEMA(snapshot.trainLoss.map(\.loss), weight: smoothing)
@@ -14,10 +16,13 @@ struct LossPanel {
             ChartPoint(x: Double($0.examples), y: $0.metrics.logloss)
         }
         let markers = snapshot.markers.map { ChartMarker(x: Double($0.examples), color: .role(.marker)) }
+        // Three glyphs as well as three colours: raw as loose dots, the EMA as a line over them,
+        // validation as marks that the y range always reaches (overfitting must show).
         var chart = LineChart(series: [
-            ChartSeries(points: raw, color: .role(.trainRaw)),
+            ChartSeries(points: raw, color: .role(.trainRaw), style: .dots),
             ChartSeries(points: smoothedPoints, color: .role(.trainSmoothed)),
-            ChartSeries(points: validation, color: .role(.validation)),
+            ChartSeries(points: validation, color: .role(.validation), style: .mark(LossPanel.validationMark),
+                        keptInRange: true),
         ], markers: markers)
         chart.emptyMessage = snapshot.state == .loading ? "waiting for data to load" : "no loss recorded yet"
         chart.upperQuantile = 0.95
@@ -32,7 +37,7 @@ struct LossPanel {
         // Most important first: a short title row keeps the first notes that fit whole.
         var notes = ["x: examples"]
         if clipped { notes.append("y top = p95") }
-        if let last = snapshot.trainLoss.last { notes.append("last \(Format.fixed(last.loss, 4))") }
+        if let last = snapshot.trainLoss.last { notes.append("last \(Format.metric(last.loss))") }
         var box = Box(title: "logloss")
         let room = box.rightTitleRoom(width: area.width)
         while notes.joined(separator: " · ").count > room, !notes.isEmpty { notes.removeLast() }
@@ -46,8 +51,8 @@ struct LossPanel {
     private func renderLegend(in row: Rect, buffer: inout CellBuffer) {
         let entries: [(String, ColorRole)] = [
             ("━ train EMA \(Format.fixed(smoothing, 3))", .trainSmoothed),
-            ("━ raw", .trainRaw),
-            ("━ validation", .validation),
+            ("⠂ raw", .trainRaw),
+            ("\(LossPanel.validationMark) validation", .validation),
             ("┊ change/save", .marker),
         ]
         var x = row.x

@@ -46,6 +46,14 @@ struct StatusBarPanel {
         buffer.write(counters, x: x, y: row.y, maxWidth: row.maxX - x, style: bar)
     }
 
+    /// Time left at the run's average training rate once it has trained a few seconds (the rate of
+    /// the last few seconds jumps with every evaluation and save), at the recent rate before.
+    static func secondsLeft(_ snapshot: TrainingSnapshot) -> Double? {
+        let rate = snapshot.trainingSeconds >= 5 ? snapshot.averageExamplesPerSecond : snapshot.examplesPerSecond
+        guard snapshot.totalExamples > 0, rate > 0 else { return nil }
+        return Double(max(0, snapshot.totalExamples - snapshot.examplesSeen)) / rate
+    }
+
     private func renderProgress(in row: Rect, buffer: inout CellBuffer) {
         buffer.fill(row)
         if snapshot.state == .diverged || snapshot.state == .failed {
@@ -73,14 +81,14 @@ struct StatusBarPanel {
         var parts: [String] = []
         switch snapshot.state {
         case .running, .evaluating, .saving:
-            if let left = snapshot.estimatedSecondsLeft { parts.append("ETA ~\(Format.duration(left))") }
+            if let left = StatusBarPanel.secondsLeft(snapshot) { parts.append("ETA ~\(Format.duration(left))") }
+            parts.append("\(Format.count(Int(snapshot.examplesPerSecond.rounded()))) ex/s (last few s)")
         case .finished:
             parts.append("done")
+            parts.append("\(Format.count(Int(snapshot.averageExamplesPerSecond.rounded()))) ex/s (average)")
         default:
+            // No rate while nothing trains: the last one would read as if it still held.
             parts.append("ETA — (\(snapshot.state.rawValue.lowercased()))")
-        }
-        if snapshot.state == .running || snapshot.examplesPerSecond > 0 {
-            parts.append("\(Format.count(Int(snapshot.examplesPerSecond.rounded()))) ex/s (last few s)")
         }
         parts.append("elapsed \(Format.duration(snapshot.elapsedSeconds))")
         if row.width >= 110 { parts.append("training \(Format.duration(snapshot.trainingSeconds))") }

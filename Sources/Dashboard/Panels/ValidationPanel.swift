@@ -15,10 +15,11 @@ struct ValidationPanel {
             return
         }
         let metrics = last.metrics
-        let auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : "n/a (one class)"
+        let undefined = metrics.logloss.isFinite ? "n/a (one class)" : "n/a (NaN predictions)"
+        let auc = metrics.auc.isFinite ? Format.fixed(metrics.auc, 4) : undefined
         var rows = [
             KeyValueRow("AUC", auc, style: .fg(.auc, .bold)),
-            KeyValueRow("logloss", Format.fixed(metrics.logloss, 4)),
+            KeyValueRow("logloss", Format.metric(metrics.logloss)),
             KeyValueRow("accuracy", Format.percent(metrics.accuracy, decimals: 2)),
             // Calibration: mean predicted probability against the observed positive rate.
             KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "
@@ -39,19 +40,34 @@ struct ValidationPanel {
         let (table, chartArea) = inner.splitRows(topHeight: tableHeight)
         KeyValueTable(rows: rows, maxKeyWidth: 10).render(in: table, buffer: &buffer)
         guard chartArea.height >= 2 else { return }
-        let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
-        var series = [ChartSeries(points: points, color: .role(.auc))]
-        // The best point, drawn last in its own colour so it stands out on the curve.
-        if let best = snapshot.best { series.append(ChartSeries(points: [ChartPoint(x: Double(best.examples), y: best.metrics.auc)],
-                                                                color: .role(.good))) }
-        var chart = LineChart(series: series)
+        var chart = aucChart()
         chart.showXLabels = chartArea.height >= 5
         chart.emptyMessage = "AUC undefined (one class)"
         if chartArea.height >= 4 {
-            buffer.write("AUC over examples", in: chartArea.row(0), alignment: .right, style: .fg(.dimText))
+            let title = hasUndefinedAUC ? "AUC over examples · × undefined" : "AUC over examples"
+            buffer.write(title, in: chartArea.row(0), alignment: .right, style: .fg(.dimText))
             chart.render(in: chartArea.inset(top: 1), buffer: &buffer)
         } else {
             chart.render(in: chartArea, buffer: &buffer)
         }
+    }
+
+    private var hasUndefinedAUC: Bool { snapshot.validation.contains { !$0.metrics.auc.isFinite } }
+
+    /// AUC over examples, the best point drawn last in its own colour so it stands out on the
+    /// curve. Evaluations whose AUC is undefined (a diverged model's NaN predictions) are marked
+    /// × at 0.5, a coin flip, and the range reaches down to it, so a fall shows as one instead of
+    /// leaving the chart to the good points' last decimals.
+    func aucChart() -> LineChart {
+        let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
+        var series = [ChartSeries(points: points, color: .role(.auc))]
+        if let best = snapshot.best {
+            series.append(ChartSeries(points: [ChartPoint(x: Double(best.examples), y: best.metrics.auc)], color: .role(.good)))
+        }
+        guard hasUndefinedAUC else { return LineChart(series: series) }
+        let undefined = snapshot.validation.filter { !$0.metrics.auc.isFinite }.map { ChartPoint(x: Double($0.examples), y: 0.5) }
+        series.append(ChartSeries(points: undefined, color: .role(.bad), style: .mark("×")))
+        let finite = points.map(\.y).filter(\.isFinite)
+        return LineChart(series: series, yRange: min(0.5, finite.min() ?? 0.5)...max(finite.max() ?? 0.5, 0.51))
     }
 }

@@ -26,8 +26,11 @@ struct WidePanel {
         if y < inner.height {
             let label = "sparsity \(Format.percent(wide.sparsity)) "
             let used = buffer.write(label, x: inner.x, y: inner.y + y, style: .fg(.text, .bold))
-            let history = Rect(x: inner.x + used, y: inner.y + y, width: inner.width - used, height: 1)
+            // The sparkline's scale is fixed, and said when there is room: 0 at the bottom, 100% at the top.
+            let scale = inner.width - used >= 24 ? " 0–100%" : ""
+            let history = Rect(x: inner.x + used, y: inner.y + y, width: inner.width - used - scale.count, height: 1)
             Sparkline(values: wide.sparsityHistory, range: 0...1).render(in: history, buffer: &buffer)
+            buffer.write(scale, x: history.maxX, y: history.y, style: .fg(.dimText))
             y += 1
         }
         if y < inner.height {
@@ -38,15 +41,25 @@ struct WidePanel {
             y += 1
         }
         guard y < inner.height else { return }
+        // One stated scale whatever the screen shows: each bar is its group's non-zero share of
+        // the coordinates it touched (the figures after it), 0 to 100%.
         let items = wide.groups.map {
-            BarItem(label: $0.name, value: Double($0.nonzero),
+            BarItem(label: $0.name, value: $0.touched > 0 ? Double($0.nonzero) / Double($0.touched) : 0,
                     valueText: "\(Format.compact($0.nonzero))/\(Format.compact($0.touched))")
+        }
+        if !items.isEmpty, inner.height - y >= 4 {
+            buffer.write("groups · bar = non-zero / touched, 0–100%", in: inner.row(y), style: .fg(.dimText))
+            y += 1
         }
         let bars = inner.inset(top: y)
         if items.isEmpty {
             buffer.write("no feature groups reported", in: bars.row(0), style: .fg(.dimText))
         } else {
-            BarList(items: items, labelWidth: min(18, bars.width / 3)).render(in: bars, buffer: &buffer)
+            // Names get the width the bars can spare (bars keep 20 columns), so long crosses show whole.
+            let longest = items.map(\.label.count).max() ?? 0
+            let valueWidth = items.map(\.valueText.count).max() ?? 0
+            let width = min(longest, max(min(18, bars.width / 3), bars.width - valueWidth - 22))
+            BarList(items: items, maxValue: 1, labelWidth: width).render(in: bars, buffer: &buffer)
         }
     }
 

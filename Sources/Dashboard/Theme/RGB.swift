@@ -85,11 +85,14 @@ public struct RGB: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The closest of the 8 basic ANSI colours (by xterm's default values).
-    public var nearest8: UInt8 {
-        var best = 0
-        for index in 1..<8 where distance(to: RGB.base16[index]) < distance(to: RGB.base16[best]) {
-            best = index
+    public var nearest8: UInt8 { nearest8(excluding: nil) }
+
+    /// The closest of the 8 basic ANSI colours other than `excluded`.
+    public func nearest8(excluding excluded: UInt8?) -> UInt8 {
+        var best: Int?
+        for index in 0..<8 where index != excluded.map(Int.init) {
+            if best.map({ distance(to: RGB.base16[index]) < distance(to: RGB.base16[$0]) }) ?? true { best = index }
         }
-        return UInt8(best)
+        return UInt8(best ?? 0)
     }
 }

@@ -33,7 +33,7 @@ public struct BarList: Sendable {
         let hidden = items.count > area.height ? items.count - area.height + 1 : 0
         let shown = items.prefix(items.count - hidden)
         let longest = shown.map { $0.label.count }.max() ?? 0
-        let nameWidth = min(labelWidth ?? longest, max(4, area.width / 3))
+        let nameWidth = labelWidth ?? min(longest, max(4, area.width / 3))
         let valueWidth = shown.map { $0.valueText.count }.max() ?? 0
         let barWidth = area.width - nameWidth - valueWidth - 2
         let scale = maxValue ?? shown.map(\.value).filter(\.isFinite).max() ?? 0

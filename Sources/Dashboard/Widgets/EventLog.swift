@@ -3,9 +3,17 @@ import WideDeep
 /// The latest run events, newest at the bottom: `mm:ss  step  message`, coloured by kind.
 public struct EventLog: Sendable {
     public var events: [RunEvent]
+    /// Lines scrolled back from the newest (clamped to what there is).
+    public var scroll: Int
 
-    public init(events: [RunEvent]) {
+    public init(events: [RunEvent], scroll: Int = 0) {
         self.events = events
+        self.scroll = scroll
+    }
+
+    /// The scroll offset actually used for `lineCount` lines in `height` rows.
+    static func clampedScroll(_ scroll: Int, lineCount: Int, height: Int) -> Int {
+        min(max(0, scroll), max(0, lineCount - height))
     }
 
     static func color(for kind: RunEvent.Kind) -> ColorRole {
@@ -45,7 +53,9 @@ public struct EventLog: Sendable {
             buffer.write("no events yet", in: area.row(0), style: .fg(.dimText))
             return
         }
-        let shown = Self.lines(events).suffix(area.height)
+        let lines = Self.lines(events)
+        let back = Self.clampedScroll(scroll, lineCount: lines.count, height: area.height)
+        let shown = lines.dropLast(back).suffix(area.height)
         let stepWidth = min(9, shown.map { String($0.step).count }.max() ?? 1)
         for (offset, event) in shown.enumerated() {
             let y = area.y + offset

@@ -46,11 +46,14 @@ public enum RunConfigLoader {
             throw ConfigError(file: file, line: node.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
         }
         try checkKeys(node, section: "", file: file)
+        let config: RunConfig
         do {
-            return try YAMLDecoder().decode(RunConfig.self, from: node)
+            config = try YAMLDecoder().decode(RunConfig.self, from: node)
         } catch let error as DecodingError {
             throw describe(error, root: node, file: file)
         }
+        try checkCrosses(config, root: node, file: file)
+        return config
     }
 
     private static func resolve(_ path: String, against folder: URL) -> String {

@@ -54,6 +54,11 @@ struct ColumnLayout: Sendable {
         for name in names where !seen.insert(name).inserted {
             throw DataError(file: file, line: 1, column: name, "the header names this column twice")
         }
+        // A data row where a header belongs: most likely Criteo TSV given to a CSV model or config.
+        if schema.delimiter != 9, names.count == 1, header.contains(9) {
+            throw DataError(file: file, line: 1, "this looks like Criteo TSV (tab-separated, no header row), "
+                            + "but CSV with a header row is expected here (the model's or the config's data format)")
+        }
         func index(of column: String, role: String) throws -> Int {
             guard let i = names.firstIndex(of: column) else {
                 throw DataError(file: file, line: 1,

@@ -95,7 +95,10 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
                 if schema.numeric.contains(name) {
                     throw ConfigError("features.crosses: numeric column '\(name)' must be bucketized (features.buckets) to be crossed")
                 }
-                throw ConfigError("features.crosses: '\(name)' is not a categorical or bucketized column")
+                let usable = schema.allCategorical + bucketizers.map(\.name)
+                let suggestion = NameSuggestion.closest(to: name, in: usable).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ConfigError("features.crosses (or --cross): '\(name)' is not a categorical or bucketized column"
+                                  + "\(suggestion); the columns that can be crossed are: \(usable.joined(separator: ", "))")
             }
             return Cross(name: group.joined(separator: " x "), components: components)
         }

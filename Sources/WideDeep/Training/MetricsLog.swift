@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes the run's metrics as JSON Lines (`--metrics-out`): one object per evaluation and one per
 /// event (`RunRecord`), keys sorted, each line written whole as soon as it is made, so a crash
-/// loses nothing already logged.
+/// loses nothing already logged. Every line carries the run's id (`run_id`, to tell runs apart
+/// in collected logs) and its wall-clock time (`time`, ISO 8601 UTC).
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
@@ -11,6 +12,13 @@ public final class MetricsLog: @unchecked Sendable {
     public let replacedExisting: Bool
     /// Bytes of whole lines written; a failed write is cut back to it.
     private var wholeBytes: UInt64 = 0
+    /// A random id of this run's log (not derived from the seed: two runs of one config differ).
+    public let runID = UUID().uuidString.lowercased()
+    private let clock: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }()
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -35,7 +43,7 @@ public final class MetricsLog: @unchecked Sendable {
     /// Appends one record as one line. When the write fails (a full disk may take part of the
     /// line), the file is cut back to its last whole line and the error thrown.
     public func write(_ record: some Encodable) throws {
-        var line = try encoder.encode(record)
+        var line = try encoder.encode(Stamped(record: record, runID: runID, time: clock.string(from: Date())))
         line.append(10)
         do {
             try handle.write(contentsOf: line)
@@ -44,5 +52,19 @@ public final class MetricsLog: @unchecked Sendable {
             throw DataError(file: path, "cannot write the metrics log: \(error.localizedDescription)")
         }
         wholeBytes += UInt64(line.count)
+    }
+}
+
+/// A record with the log's `run_id` and `time` keys added to its own.
+private struct Stamped<Record: Encodable>: Encodable {
+    var record: Record
+    var runID: String
+    var time: String
+
+    func encode(to encoder: Encoder) throws {
+        try record.encode(to: encoder)
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.encode(runID, forKey: "run_id")
+        try c.encode(time, forKey: "time")
     }
 }

@@ -64,6 +64,20 @@ public enum RunRecord: Sendable {
         }
     }
 
+    /// The metrics log's first line: the run's name and its resolved config (every default filled
+    /// in), so a log says which settings made it.
+    struct Start: Encodable {
+        var runName: String
+        var config: RunConfig
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode("start", forKey: "event")
+            try c.encode(runName, forKey: "run")
+            try c.encode(config, forKey: "config")
+        }
+    }
+
     /// An event as the metrics log writes it: what happened, where, and its details.
     struct EventLine: Encodable {
         var event: RunEvent

@@ -26,6 +26,13 @@ struct RunSetup {
         if options.resumePath != nil && options.warmStart != nil {
             throw ConfigError("a resumed run continues its own model: warm start cannot be combined with resuming")
         }
+        // Name where a missing file came from: a mistyped path is then fixed in the right place.
+        for (path, source) in [(config.data.train, "data.train in the config, or --train"),
+                               (config.data.valid, "data.valid in the config, or --valid")] {
+            if let path, !FileManager.default.fileExists(atPath: path) {
+                throw DataError(file: path, "file not found (set by \(source))")
+            }
+        }
         let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
         let loadingProgress: @Sendable (RunData.Phase, LoadingProgress) -> Void = { _, progress in report(progress) }
         var setup: RunSetup

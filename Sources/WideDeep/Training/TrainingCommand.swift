@@ -13,8 +13,11 @@ public enum TrainingCommand: Sendable, Equatable {
     case saveCheckpoint
     /// After a divergence: restores the last good in-memory state and stays paused.
     case rollBack
-    /// Ends the run after the current minibatch.
+    /// Ends the run after the current minibatch (saving `final` when there is a checkpoint folder).
     case stop
+    /// Ends the run after the current minibatch without the final checkpoint: the dashboard's
+    /// "quit without saving".
+    case stopWithoutSaving
 }
 
 /// Anything that runs training and can be steered: the real `TrainingSession`, or a fake in tests.

@@ -38,6 +38,9 @@ extension TrainingSession {
             rollBack()
         case .stop:
             stopRequested = true
+        case .stopWithoutSaving:
+            stopRequested = true
+            skipFinalCheckpoint = true
         }
         publish(force: true)
     }

@@ -43,6 +43,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     var lastCheckpointExamples = 0
     var paused: Bool
     var stopRequested = false
+    /// Asked to stop without writing `final` (the user chose to quit without saving).
+    var skipFinalCheckpoint = false
     /// Early stopping ended the run (its patience ran out).
     var earlyStopped = false
     /// A rollback moved the run back: the current epoch restarts from the kept position.
@@ -118,8 +120,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 .check(machineBytes: MemoryEstimate.machineBytes())
             if let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
             if let path = options.metricsPath {
-                events.metricsLog = try MetricsLog(path: path)
-                if events.metricsLog!.replacedExisting { note(.info, "metrics log \(path) existed; it is overwritten") }
+                let log = try MetricsLog(path: path)
+                events.metricsLog = log
+                // A failing write (a full disk) is one error event and the log stops; training goes on.
+                events.write(RunRecord.Start(runName: options.runName, config: config), at: context)
+                if log.replacedExisting { note(.info, "metrics log \(path) existed; it is overwritten") }
             }
             publisher.draft.state = .loading
             publish(force: true)
@@ -194,12 +199,17 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             evaluate(final: true)
         }
         let ending = endOnBestState()
-        savePendingBest()
-        var finalFailure = options.checkpointDirectory != nil
+        // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
+        if !skipFinalCheckpoint { savePendingBest() }
+        var finalFailure = options.checkpointDirectory != nil && !skipFinalCheckpoint
             ? saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress) : nil
         // The run is finished only when every checkpoint is on disk; a lost final one fails it.
         finalFailure = report(checkpoints.waitForAll()) ?? finalFailure
-        if let record = pendingFinalRecord { events.write(record, at: record.context) }
+        if var record = pendingFinalRecord {
+            // Written after the final checkpoint's event: its time is now, so `seconds` never goes back.
+            record.context.seconds = max(record.context.seconds, seconds)
+            events.write(record, at: record.context)
+        }
         if let finalFailure {
             publisher.draft.state = .failed
             publisher.draft.stateDetail = "the final checkpoint was not saved: \(finalFailure)"

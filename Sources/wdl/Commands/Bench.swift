@@ -11,22 +11,22 @@ struct Bench: ParsableCommand {
         figure is the median of --runs runs (min and max shown). Build with -c release.
         """)
 
-    @Option(name: .long, help: "Generated training rows (default 200000).")
+    @Option(name: .long, parsing: .unconditional, help: "Generated training rows.")
     var rows = 200_000
 
-    @Option(name: .long, help: "Generated validation rows (default 50000).")
+    @Option(name: .long, parsing: .unconditional, help: "Generated validation rows.")
     var validRows = 50_000
 
     @Option(name: .long, help: "A Criteo TSV file to use instead of generated data (its last 10% validates).")
     var data: String?
 
-    @Option(name: .long, help: "Runs per figure (default 3).")
+    @Option(name: .long, parsing: .unconditional, help: "Runs per figure.")
     var runs = 3
 
-    @Option(name: .long, help: "Threads (default 2).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads.")
     var threads = 2
 
-    @Option(name: .long, help: "Minibatch size (default 512).")
+    @Option(name: .long, parsing: .unconditional, help: "Minibatch size.")
     var batchSize = 512
 
     @Flag(name: .long, help: "Print JSON instead of a table.")

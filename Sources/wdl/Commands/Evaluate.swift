@@ -15,7 +15,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
     var format: DataFormat?
 
-    @Option(name: .long, help: "Threads (default 2).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads.")
     var threads: Int = 2
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -37,7 +37,7 @@ struct Evaluate: ParsableCommand {
             let bytes = try JSONSerialization.data(withJSONObject: object.mapValues { v -> Any in
                 if let d = v as? Double, !d.isFinite { return NSNull() }
                 return v
-            }, options: [.sortedKeys])
+            }, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
             print(TerminalSafe.escape("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(result.skippedRows) skipped", maxCharacters: .max))

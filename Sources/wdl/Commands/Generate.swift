@@ -15,13 +15,13 @@ struct Generate: ParsableCommand {
         train and validation files share a --model-seed and differ in --seed.
         """)
 
-    @Option(name: .long, help: "Number of rows.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of rows.")
     var rows: Int
 
-    @Option(name: .long, help: "Seed of the rows (default 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the rows.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Seed of the planted model (default 2016).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the planted model.")
     var modelSeed: UInt64 = 2016
 
     @Option(name: .long, help: "Output file (written atomically).")

@@ -14,7 +14,7 @@ struct Inspect: ParsableCommand {
     @Argument(help: "Checkpoint file (.safetensors).")
     var file: String
 
-    @Option(name: .long, help: "How many of the strongest wide weights to list (default 20).")
+    @Option(name: .long, parsing: .unconditional, help: "How many of the strongest wide weights to list.")
     var top: Int = 20
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")

@@ -25,7 +25,7 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
     var format: DataFormat?
 
-    @Option(name: .long, help: "Threads (default 2).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads.")
     var threads: Int = 2
 
     func validate() throws {

@@ -7,14 +7,14 @@ import WideDeep
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a Wide & Deep model (headless: one line per evaluation and a final summary).")
+        abstract: "Train a Wide & Deep model: the live dashboard in a terminal, else (or with --headless) a line per evaluation and a final summary.")
 
     @OptionGroup var runConfig: RunConfigOptions
 
     @Flag(name: .long, help: "Plain-text output instead of the dashboard (also when stdout is not a terminal).")
     var headless = false
 
-    @Option(name: .long, help: "Dashboard theme: a name from themes/ (default, light, high-contrast, monochrome, nord).")
+    @Option(name: .long, help: "Dashboard theme: a name from themes/ (light, high-contrast, monochrome, nord, or the default one).")
     var theme = "default"
 
     @Option(name: .long, help: "Write one JSON object per evaluation and per event to this file (JSON Lines).")
@@ -23,10 +23,10 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Folder for checkpoints (the dashboard's s key, --checkpoint-every, final.safetensors).")
     var checkpointDir: String?
 
-    @Option(name: .long, help: "Save DIR/step-<step>.safetensors every N training examples (needs --checkpoint-dir).")
+    @Option(name: .long, parsing: .unconditional, help: "Save DIR/step-<step>.safetensors every N training examples (needs --checkpoint-dir).")
     var checkpointEvery: Int?
 
-    @Option(name: .long, help: "Keep only the newest K step checkpoints.")
+    @Option(name: .long, parsing: .unconditional, help: "Keep only the newest K step checkpoints.")
     var keep: Int?
 
     @Option(name: .long, help: "Continue the run saved in this checkpoint, with its config; --epochs stays the run's total.")
@@ -44,10 +44,10 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "Stream the training file from disk, one pass per epoch, in bounded memory (needs a validation file, kept in memory; resuming restarts the saved epoch).")
     var stream = false
 
-    @Option(name: .long, help: "With --stream: shuffle through a seeded buffer of N rows (default 0: file order).")
+    @Option(name: .long, parsing: .unconditional, help: "With --stream: shuffle through a seeded buffer of N rows (default 0: file order).")
     var shuffleBuffer: Int?
 
-    @Option(name: .long, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
+    @Option(name: .long, parsing: .unconditional, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
     var fitRows: Int?
 
     func validate() throws {
@@ -94,7 +94,13 @@ struct Train: ParsableCommand {
         }
         // Before anything runs: the folder (and the dashboard's log in it) must be writable.
         if let checkpointDir { try Checkpoint.prepareFolder(checkpointDir) }
-        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        var interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if interactive && (term.isEmpty || term == "dumb") {
+            // curses cannot draw on such a terminal: a frozen first frame would hide the whole run.
+            StandardOutput.errorLine("wdl: TERM=\(term.isEmpty ? "(unset)" : term) cannot show the dashboard; training headless (as --headless)")
+            interactive = false
+        }
         guard interactive else {
             options.stopOnDivergence = true
             let session = TrainingSession(config: config, options: options)

@@ -19,13 +19,13 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Which parts train: wide | deep | wide-deep (default: the config's, else wide-deep).")
     var mode: ModelMode?
 
-    @Option(name: .long, help: "Total epochs of the run (default: the config's, else 10).")
+    @Option(name: .long, parsing: .unconditional, help: "Total epochs of the run (default: the config's, else 10).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Minibatch size (default: the config's, else 256).")
+    @Option(name: .long, parsing: .unconditional, help: "Minibatch size (default: the config's, else 256).")
     var batchSize: Int?
 
-    @Option(name: .long, help: "Embedding dimension (default: the config's, else 8; 16 for criteo without a config).")
+    @Option(name: .long, parsing: .unconditional, help: "Embedding dimension (default: the config's, else 8; 16 for criteo without a config).")
     var embeddingDim: Int?
 
     @Option(name: .long, help: "Hidden layer sizes, comma-separated, e.g. 256,128 (default: the config's, else 100,50).")
@@ -34,52 +34,52 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "A cross of two or more fields joined by ':', e.g. C5:C8 (repeatable; replaces the config's crosses).")
     var cross: [CrossSpec] = []
 
-    @Option(name: .long, help: "Size of the hashed wide space (default: the config's, else 1048576).")
+    @Option(name: .long, parsing: .unconditional, help: "Size of the hashed wide space (default: the config's, else 1048576).")
     var hashBuckets: Int?
 
-    @Option(name: .long, help: "FTRL α, the wide learning rate (default: the config's, else 0.05).")
+    @Option(name: .long, parsing: .unconditional, help: "FTRL α, the wide learning rate (default: the config's, else 0.05).")
     var ftrlAlpha: Double?
 
-    @Option(name: .long, help: "FTRL β (default: the config's, else 1.0).")
+    @Option(name: .long, parsing: .unconditional, help: "FTRL β (default: the config's, else 1.0).")
     var ftrlBeta: Double?
 
-    @Option(name: .long, help: "FTRL λ1, L1 strength (default: the config's, else 0.1).")
+    @Option(name: .long, parsing: .unconditional, help: "FTRL λ1, L1 strength (default: the config's, else 0.1).")
     var ftrlL1: Double?
 
-    @Option(name: .long, help: "FTRL λ2, L2 strength (default: the config's, else 1.0).")
+    @Option(name: .long, parsing: .unconditional, help: "FTRL λ2, L2 strength (default: the config's, else 1.0).")
     var ftrlL2: Double?
 
-    @Option(name: .long, help: "Deep part learning rate (default: the config's, else 0.05).")
+    @Option(name: .long, parsing: .unconditional, help: "Deep part learning rate (default: the config's, else 0.05).")
     var deepLr: Double?
 
     @Option(name: .long, help: "Deep optimizer: adagrad | adam | sgd (default: the config's, else adagrad).")
     var deepOptimizer: DeepOptimizerName?
 
-    @Option(name: .long, help: "Training examples between validation passes, 0 for epoch ends only (default: the config's, else 20000).")
+    @Option(name: .long, parsing: .unconditional, help: "Training examples between validation passes, 0 for epoch ends only (default: the config's, else 20000).")
     var evalEvery: Int?
 
-    @Option(name: .long, help: "Dropout rate of the deep part's hidden layers in training, 0…0.9 (default: the config's model.dropout, else 0).")
+    @Option(name: .long, parsing: .unconditional, help: "Dropout rate of the deep part's hidden layers in training, 0…0.9 (default: the config's model.dropout, else 0).")
     var dropout: Double?
 
-    @Option(name: .long, help: "L2 on the deep part's dense weights (default: the config's optim.deep.l2, else 0).")
+    @Option(name: .long, parsing: .unconditional, help: "L2 on the deep part's dense weights (default: the config's optim.deep.l2, else 0).")
     var deepL2: Double?
 
-    @Option(name: .long, help: "L2 on the embedding rows each step touches (default: the config's optim.deep.embedding_l2, else 0).")
+    @Option(name: .long, parsing: .unconditional, help: "L2 on the embedding rows each step touches (default: the config's optim.deep.embedding_l2, else 0).")
     var embeddingL2: Double?
 
-    @Option(name: .long, help: "Stop after N evaluations without improvement and end on the best state; 0 is off (default: the config's train.early_stop, else 0).")
+    @Option(name: .long, parsing: .unconditional, help: "Stop after N evaluations without improvement and end on the best state; 0 is off (default: the config's train.early_stop, else 0).")
     var earlyStop: Int?
 
     @Option(name: .long, help: "What early stopping and best.safetensors judge by: logloss | auc (default: the config's, else logloss).")
     var earlyStopMetric: ValidationMetric?
 
-    @Option(name: .long, help: "The run diverges when its smoothed training loss or validation logloss climbs past this multiple of its best (and past ln 2); 0 is off (default: the config's train.divergence_factor, else 5).")
+    @Option(name: .long, parsing: .unconditional, help: "The run diverges when its smoothed training loss or validation logloss climbs past this multiple of its best (and past ln 2); 0 is off (default: the config's train.divergence_factor, else 5).")
     var divergenceFactor: Double?
 
-    @Option(name: .long, help: "Threads (default: the config's, else 2).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads (default: the config's, else 2).")
     var threads: Int?
 
-    @Option(name: .long, help: "Random seed (default: the config's, else 42).")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed (default: the config's, else 42).")
     var seed: UInt64?
 
     @Flag(name: .long, help: "Stop at the first malformed row instead of skipping and counting it.")

@@ -15,7 +15,7 @@ final class FrameTests: XCTestCase {
         let text = lines.joined(separator: "\n")
         let expected = [
             "adult-demo", "RUNNING", "epoch 3/10", "ETA ~", "ex/s (last few s)",             // status bar
-            "logloss", "x: examples", "━ train EMA 0.600", "━ validation",                 // loss chart
+            "logloss", "x: examples", "━ train EMA 0.600", "◆ validation",                 // loss chart
             "validation", "AUC", "0.9012", "0.3120", "85.31%", "0.241 / 0.239",   // validation
             "wide · FTRL", "sparsity 73.0%", "education_x",                                // wide
             "deep · embeddings & layers", "native_c", "dense1 128→64",               // deep
@@ -63,7 +63,8 @@ final class FrameTests: XCTestCase {
         // Taller: every hyperparameter on its own row with its valid range, the dense layers.
         XCTAssertTrue(text.contains("1e-9…100"), text)
         XCTAssertTrue(text.contains("dense2 64→32"), text)
-        XCTAssertTrue(text.contains("group_6"), text)
+        XCTAssertTrue(text.contains("group_5"), text)  // (one row states the bars' scale)
+        XCTAssertTrue(text.contains("bar = non-zero / touched"), text)
     }
 
     func testFrameAt200x60ShowsEvenMore() {
@@ -118,6 +119,48 @@ final class FrameTests: XCTestCase {
         text = frame(snapshot, columns: 100, rows: 30).joined(separator: "\n")
         XCTAssertTrue(text.contains("PAUSED"))
         XCTAssertFalse(text.contains("ETA ~"))
+        XCTAssertTrue(text.contains("ETA — (paused)"), text)
+        XCTAssertFalse(text.contains("ex/s"), "no frozen rate while paused: \(text)")
+    }
+
+    /// After a divergence the AUC is undefined (NaN predictions): the panel says why, and the chart
+    /// marks the evaluation × at 0.5 with the y range reaching it, instead of spanning only the
+    /// good evaluations' last decimals.
+    func testUndefinedAUCAfterADivergenceShowsAsAFall() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.state = .diverged
+        var broken = snapshot.validation[2]
+        broken.examples = 1_200_000
+        broken.metrics.auc = .nan
+        broken.metrics.logloss = .nan
+        snapshot.validation.append(broken)
+        let text = frame(snapshot, columns: 120, rows: 40).joined(separator: "\n")
+        XCTAssertTrue(text.contains("n/a (NaN predictions)"), text)
+        XCTAssertTrue(text.contains("AUC over examples · × undefined"), text)
+        XCTAssertTrue(text.contains("×"), text)
+        let geometry = ValidationPanel(snapshot: snapshot).aucChart().geometry(in: Rect(x: 0, y: 0, width: 30, height: 8))
+        XCTAssertEqual(geometry?.yDomain.lowerBound, 0.5, "the y range reaches a coin flip's 0.5")
+        XCTAssertEqual(geometry?.yDomain.upperBound, 0.9012, "and the best evaluation")
+    }
+
+    /// The wide bars have one stated scale (non-zero share of touched, 0–100%), and at 200
+    /// columns a long cross name is shown whole.
+    func testWideBarsHaveAStatedScaleAndRoomForNames() {
+        let wide = frame(SnapshotFixtures.running(), columns: 200, rows: 60).joined(separator: "\n")
+        XCTAssertTrue(wide.contains("groups · bar = non-zero / touched, 0–100%"), wide)
+        XCTAssertTrue(wide.contains("education_x_occupation_x_native_country "), wide)
+        XCTAssertTrue(wide.contains("0–100%"))
+    }
+
+    /// The ETA uses the run's average training rate, not the last few seconds': 2,765,433
+    /// examples left at 1,234,567 / 61 s = 20,238.8 ex/s is 136.6 s, shown as 2m17s, although the
+    /// recent rate (40,000 ex/s) alone would say 1m09s.
+    func testETAUsesTheAverageRate() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.examplesPerSecond = 40_000
+        let text = frame(snapshot, columns: 120, rows: 40).joined(separator: "\n")
+        XCTAssertTrue(text.contains("ETA ~2m17s"), text)
+        XCTAssertTrue(text.contains("40,000 ex/s (last few s)"), text)
     }
 
     func testFinishedShowsFinalFigures() {

@@ -172,12 +172,14 @@ final class KeyHandlingTests: XCTestCase {
         XCTAssertEqual(control.commands.last, .rollBack)
     }
 
-    func testThemeKeyCyclesAndLogsAnEvent() {
+    func testThemeKeyCyclesWithoutAddingATrainingEvent() {
         XCTAssertEqual(app.view.themeName, "default")
         let before = terminal.style(x: 0, y: 0)
         press(.character("t"))
         XCTAssertEqual(app.view.themeName, "high-contrast")
-        XCTAssertTrue(screen.contains("theme changed to high-contrast"), screen)
+        XCTAssertTrue(screen.contains(" theme: high-contrast"), screen)
+        XCTAssertTrue(app.view.localEvents.isEmpty, "a theme is a display setting, not a training event")
+        XCTAssertFalse(screen.contains("theme changed"), screen)
         XCTAssertTrue(terminal.lastDrawWasFull, "a theme change redraws every cell")
         XCTAssertNotEqual(terminal.style(x: 0, y: 0), before)
         XCTAssertEqual(control.commands, [])
@@ -191,18 +193,51 @@ final class KeyHandlingTests: XCTestCase {
         XCTAssertEqual(control.commands, [])
     }
 
-    func testQuitWithUnsavedProgressAsks() {
+    func testQuitWithACheckpointFolderOffersSaveDiscardOrCancel() {
         press(.character("q"))
         XCTAssertNil(app.outcome)
-        XCTAssertTrue(screen.contains("quit without saving? y/N"), screen)
+        XCTAssertTrue(screen.contains("s save and quit · d quit without saving · Esc cancel"), screen)
         press(.character("n"))
         XCTAssertNil(app.outcome)
         XCTAssertTrue(screen.contains("quit cancelled"))
         press(.character("q"), .enter)
-        XCTAssertNil(app.outcome, "anything but y cancels")
+        XCTAssertNil(app.outcome, "anything but s or d cancels")
+        press(.character("q"), .character("y"))
+        XCTAssertNil(app.outcome, "y is no answer when saving is possible: the choice must be explicit")
+        press(.character("q"), .character("s"))
+        XCTAssertEqual(app.outcome?.reason, .userQuit)
+        XCTAssertEqual(control.commands, [.stop], "save and quit: the session writes final")
+    }
+
+    func testQuitWithoutSavingSendsTheStopThatSkipsTheFinalCheckpoint() {
+        press(.character("q"), .character("d"))
+        XCTAssertEqual(app.outcome?.reason, .userQuit)
+        XCTAssertEqual(control.commands, [.stopWithoutSaving])
+    }
+
+    func testQuitWithoutACheckpointFolderAsksYesOrNo() {
+        control.snapshot.checkpointDirectory = nil
+        press(.character("q"))
+        XCTAssertTrue(screen.contains("quit? unsaved progress is lost (nothing can be saved): y quit · N cancel"), screen)
+        XCTAssertFalse(screen.contains("save and quit"))
+        press(.character("s"))
+        XCTAssertNil(app.outcome, "s cannot save without a folder: it cancels")
         press(.character("q"), .character("y"))
         XCTAssertEqual(app.outcome?.reason, .userQuit)
-        XCTAssertEqual(control.commands, [.stop])
+        XCTAssertEqual(control.commands, [.stopWithoutSaving])
+    }
+
+    func testFinishedRunWithoutACheckpointFolderQuitsWithoutAsking() {
+        control.snapshot.checkpointDirectory = nil
+        control.snapshot.state = .finished
+        press(.character("q"))
+        XCTAssertEqual(app.outcome?.reason, .userQuit, "nothing can be saved any more: no question")
+    }
+
+    func testDivergedRunCannotBeSavedSoTheQuestionIsYesOrNo() {
+        control.snapshot.state = .diverged
+        press(.character("q"))
+        XCTAssertTrue(screen.contains("y quit · N cancel"), screen)
     }
 
     func testQuitWithoutUnsavedProgressQuitsAtOnce() {
@@ -215,27 +250,26 @@ final class KeyHandlingTests: XCTestCase {
     func testCtrlCBehavesLikeQ() {
         terminal.pendingEvents.append(.interrupt)
         app.step()
-        XCTAssertTrue(screen.contains("quit without saving? y/N"))
-        press(.character("y"))
+        XCTAssertTrue(screen.contains("s save and quit"))
+        press(.character("s"))
         XCTAssertEqual(app.outcome?.reason, .userQuit)
-        control.snapshot.hasUnsavedProgress = false
         setUp()
         control.snapshot.hasUnsavedProgress = false
         press(Key.controlC)
         XCTAssertEqual(app.outcome?.reason, .userQuit)
     }
 
-    func testCtrlCWhileTypingAValueAsksToQuitInsteadOfTyping() {
+    func testSecondCtrlCQuitsWithoutSaving() {
         press(.enter)
         type("0.0")
         terminal.pendingEvents.append(.interrupt)
         app.step()
-        XCTAssertEqual(app.view.mode, .confirmQuit)
+        XCTAssertEqual(app.view.mode, .confirmQuit(canSave: true), "Ctrl-C while typing asks to quit")
+        XCTAssertNil(app.outcome)
         terminal.pendingEvents.append(.interrupt)
         app.step()
-        XCTAssertEqual(app.view.mode, .normal, "a second Ctrl-C answers the question with 'not y'")
-        XCTAssertNil(app.outcome)
-        XCTAssertEqual(control.commands, [])
+        XCTAssertEqual(app.outcome?.reason, .userQuit, "a second Ctrl-C quits")
+        XCTAssertEqual(control.commands, [.stopWithoutSaving])
     }
 
     func testSigtermEndsAtOnceSendingNothing() {
@@ -283,11 +317,67 @@ final class KeyHandlingTests: XCTestCase {
     }
 
     func testMessagesExpire() {
-        press(.character("s"))
-        XCTAssertTrue(screen.contains("saving a checkpoint"))
-        now += 10
+        press(.character("e"), .character("x"))
+        XCTAssertFalse(screen.contains("evaluating"), "a key clears the message")
+        press(.character("+"))
+        XCTAssertTrue(screen.contains("applies at the next minibatch"))
+        now += 61
         app.render()
-        XCTAssertFalse(screen.contains("saving a checkpoint"))
+        XCTAssertFalse(screen.contains("applies at the next minibatch"), "no outcome within a minute: dropped")
+        press(.character("t"))
+        XCTAssertEqual(app.view.message?.text, "theme: high-contrast")
+        now += 6
+        app.render()
+        XCTAssertNil(app.view.message)
+    }
+
+    /// "saving a checkpoint…" stays until the run says how the save ended, then says that: a
+    /// failure in full (the events panel cuts long lines), a success as the saved path.
+    func testFooterShowsTheOutcomeOfASave() {
+        control.snapshot.elapsedSeconds = 65
+        press(.character("s"))
+        XCTAssertTrue(screen.contains("saving a checkpoint…"))
+        now += 4
+        control.snapshot.events.append(RunEvent(step: 12_345, seconds: 64, kind: .error, message: "an older error"))
+        app.render()
+        XCTAssertTrue(screen.contains("saving a checkpoint…"), "an event from before the key answers nothing")
+        let failure = "checkpoint failed: cannot create /nonexistent/ckpt/step-12345.safetensors (--checkpoint-dir DIR is not writable)"
+        control.snapshot.events.append(RunEvent(step: 12_345, seconds: 66, kind: .error, message: failure))
+        app.render()
+        XCTAssertFalse(screen.contains("saving a checkpoint…"), screen)
+        XCTAssertTrue(screen.contains(failure), screen)
+    }
+
+    func testFooterShowsARefusedRollback() {
+        control.snapshot.state = .diverged
+        control.snapshot.canRollBack = true
+        control.snapshot.elapsedSeconds = 65
+        press(.character("r"))
+        XCTAssertTrue(screen.contains("rolling back"))
+        control.snapshot.events.append(RunEvent(step: 12_345, seconds: 66, kind: .error, message: "no good state kept yet to roll back to"))
+        app.render()
+        XCTAssertFalse(screen.contains("rolling back"), screen)
+        XCTAssertTrue(screen.contains("no good state kept yet to roll back to"))
+    }
+
+    /// 30 events in a panel of 6 rows (120×40): PgUp shows older ones, PgDn and End come back.
+    func testEventsPanelScrolls() {
+        control.snapshot.events = (1...30).map { RunEvent(step: $0, seconds: Double($0), kind: .info, message: "event number \($0)") }
+        app.render()
+        XCTAssertTrue(screen.contains("event number 30"))
+        XCTAssertFalse(screen.contains("event number 20 "), screen)
+        XCTAssertTrue(screen.contains("PgUp older"))
+        press(.pageUp, .pageUp)
+        XCTAssertFalse(screen.contains("event number 30"), screen)
+        XCTAssertTrue(screen.contains("event number 20"), screen)
+        XCTAssertTrue(screen.contains("10 newer below"), screen)
+        press(.pageDown)
+        XCTAssertTrue(screen.contains("5 newer below"), screen)
+        press(.end)
+        XCTAssertTrue(screen.contains("event number 30"))
+        for _ in 0..<20 { press(.pageUp) }
+        XCTAssertTrue(screen.contains("event number 1 "), "scrolling stops at the oldest: \(screen)")
+        XCTAssertEqual(control.commands, [])
     }
 
     func testBrokenThemeFileIsReportedOnScreen() throws {

@@ -133,6 +133,43 @@ final class BrailleChartTests: XCTestCase {
         XCTAssertEqual(lines, [braille(0x01 | 0x04 | 0x08) + braille(0x09)])
     }
 
+    /// The 95th percentile cuts a training spike off, but never a series kept in range: a
+    /// validation point at 0.64 above training losses of 0.3…0.4 widens the range to reach it.
+    func testSeriesKeptInRangeIsNeverClipped() throws {
+        let train = (0..<100).map { ChartPoint(x: Double($0), y: $0 == 0 ? 5 : 0.3 + Double($0) / 1000) }
+        var chart = LineChart(series: [ChartSeries(points: train, color: .role(.trainRaw))])
+        chart.upperQuantile = 0.95
+        let area = Rect(x: 0, y: 0, width: 30, height: 10)
+        let clipped = try XCTUnwrap(chart.geometry(in: area))
+        XCTAssertTrue(clipped.clipped)
+        XCTAssertLessThan(clipped.yDomain.upperBound, 0.64)
+        chart.series.append(ChartSeries(points: [ChartPoint(x: 50, y: 0.64)], color: .role(.validation),
+                                        style: .mark("◆"), keptInRange: true))
+        let kept = try XCTUnwrap(chart.geometry(in: area))
+        XCTAssertGreaterThanOrEqual(kept.yDomain.upperBound, 0.64)
+        XCTAssertLessThan(kept.yDomain.upperBound, 5, "the spike itself stays cut off")
+        var buffer = CellBuffer(width: 30, height: 10)
+        chart.render(in: buffer.bounds, buffer: &buffer)
+        XCTAssertEqual(buffer.lines.joined().filter { $0 == "◆" }.count, 1)
+    }
+
+    /// A line over a scatter replaces the scatter's dots in the cells it crosses (a thin line,
+    /// not a band): dots at (0,3) then a line along dot row 0 of the same cell → only row 0 lit.
+    func testLaterSeriesReplacesEarlierDotsInItsCells() {
+        var chart = bare([(0, 0), (1, 0)], yRange: 0...3)
+        chart.series = [ChartSeries(points: [ChartPoint(x: 0, y: 0)], color: .role(.trainRaw), style: .dots),
+                        ChartSeries(points: [ChartPoint(x: 0, y: 3), ChartPoint(x: 1, y: 3)], color: .role(.trainSmoothed))]
+        XCTAssertEqual(render(chart, width: 1, height: 1), [braille(0x01 | 0x08)])
+    }
+
+    /// `.dots` does not join its points: two points far apart light two dots, nothing between.
+    func testDotsAreNotJoined() {
+        var chart = bare([(0, 0)], yRange: 0...3)
+        chart.series = [ChartSeries(points: [ChartPoint(x: 0, y: 3), ChartPoint(x: 3, y: 0)], color: .role(.trainRaw),
+                                    style: .dots)]
+        XCTAssertEqual(render(chart, width: 2, height: 1), [braille(0x01) + braille(0x80)])
+    }
+
     func testXLabelsShowExamplesCompactly() {
         var chart = LineChart(series: [ChartSeries(points: [ChartPoint(x: 0, y: 1), ChartPoint(x: 2_000_000, y: 2)],
                                                    color: .role(.text))])

@@ -50,6 +50,18 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Format.number(.nan), "NaN")
     }
 
+    /// Issue 16's examples: a diverging run's loss printed 17 digits.
+    func testMetricSwitchesToScientificForHugeAndTinyValues() {
+        XCTAssertEqual(Format.metric(0.31234), "0.3123")
+        XCTAssertEqual(Format.metric(12_345.678), "12345.6780")
+        XCTAssertEqual(Format.metric(88_498_062_592.0), "8.85e10")
+        XCTAssertEqual(Format.metric(30_504_363.0713), "3.05e7")
+        XCTAssertEqual(Format.metric(100_000), "1e5")
+        XCTAssertEqual(Format.metric(0.0005), "5e-4")
+        XCTAssertEqual(Format.metric(0), "0.0000")
+        XCTAssertEqual(Format.metric(.nan), "NaN")
+    }
+
     func testDurations() {
         XCTAssertEqual(Format.duration(42), "42s")
         XCTAssertEqual(Format.duration(125), "2m05s")

@@ -16,6 +16,24 @@ final class ColorTests: XCTestCase {
         XCTAssertEqual(RGB(240, 240, 240).nearest8, 7)
     }
 
+    /// In 8 colours a role that would match the background takes another colour: a dark grey
+    /// border on a near-black background turns white (grey stays neutral), a dark blue turns
+    /// blue, the nearest of the other seven ((16,32,64) to blue (0,0,238): 31,556; to black it
+    /// would have been 5,376).
+    func testEightColoursKeepRolesOffTheBackground() {
+        var theme = Theme(name: "dark", filling: .rgb(RGB(0x15, 0x17, 0x1c)))
+        theme[.border] = .rgb(RGB(0x3a, 0x40, 0x4c))
+        theme[.highlight] = .rgb(RGB(16, 32, 64))
+        theme[.text] = .rgb(RGB(0xd0, 0xd4, 0xdc))
+        let resolved = ResolvedTheme(theme: theme, tier: .palette8)
+        XCTAssertEqual(resolved.color(.role(.background)), .indexed(0))
+        XCTAssertEqual(resolved.color(.role(.border)), .indexed(7))
+        XCTAssertEqual(resolved.color(.role(.highlight)), .indexed(4))
+        XCTAssertEqual(resolved.color(.role(.text)), .indexed(7), "a colour already visible is kept")
+        XCTAssertEqual(ResolvedTheme(theme: theme, tier: .palette256).color(.role(.border)),
+                       .indexed(RGB(0x3a, 0x40, 0x4c).nearest256), "256 colours are left alone")
+    }
+
     func testXtermPaletteValues() {
         XCTAssertEqual(RGB.xterm(196), RGB(255, 0, 0))
         XCTAssertEqual(RGB.xterm(232), RGB(8, 8, 8))

@@ -74,6 +74,55 @@ final class AsyncCheckpointTests: XCTestCase {
         XCTAssertTrue(lines.dropLast().last?.contains("\"event\":\"checkpoint\"") ?? false, "\(lines.suffix(2))")
     }
 
+    /// The metrics log opens with the resolved config, stamps every line with one run id and a
+    /// wall-clock time, and its `seconds` never go back, although the final evaluation's record is
+    /// held until the (slow, 0.3 s) final checkpoint is on disk.
+    func testMetricsLogIsStampedAndItsSecondsNeverGoBack() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.metricsPath = folder.path("m.jsonl")
+        let session = TrainingSession(config: config, options: options)
+        session.checkpointer = { request in
+            Thread.sleep(forTimeInterval: 0.3)
+            return try Checkpoint.save(request)
+        }
+        let started = Date()
+        session.start()
+        session.waitUntilFinished()
+        let lines = try String(contentsOfFile: options.metricsPath!, encoding: .utf8).split(separator: "\n")
+        let records = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let first = try XCTUnwrap(records.first)
+        XCTAssertEqual(first["event"] as? String, "start")
+        let saved = try JSONSerialization.data(withJSONObject: try XCTUnwrap(first["config"]))
+        XCTAssertEqual(try JSONDecoder().decode(RunConfig.self, from: saved), config, "the first record holds the config")
+        let ids = Set(records.compactMap { $0["run_id"] as? String })
+        XCTAssertEqual(ids.count, 1, "one run id on every line")
+        XCTAssertEqual(records.compactMap { $0["run_id"] }.count, records.count)
+        let clock = ISO8601DateFormatter()
+        clock.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for record in records {
+            let time = try XCTUnwrap(clock.date(from: try XCTUnwrap(record["time"] as? String)))
+            XCTAssertEqual(time.timeIntervalSince(started), 0, accuracy: 60)
+        }
+        let seconds = records.dropFirst().compactMap { $0["seconds"] as? Double }
+        XCTAssertEqual(seconds.count, records.count - 1)
+        XCTAssertEqual(seconds, seconds.sorted(), "seconds go back: \(seconds)")
+    }
+
+    /// "Quit without saving" stops the run without the final checkpoint a plain stop writes.
+    func testStopWithoutSavingWritesNoFinalCheckpoint() throws {
+        let config = try SmallRun.config(in: folder)
+        var options = SessionOptions()
+        options.checkpointDirectory = folder.path("ck")
+        options.scheduledCommands = [(step: 5, command: .stopWithoutSaving)]
+        let s = SmallRun.run(config, options: options)
+        XCTAssertEqual(s.state, .finished)
+        XCTAssertEqual(s.step, 5)
+        XCTAssertEqual(s.checkpointsSaved, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("ck") + "/final.safetensors"))
+    }
+
     /// A failed save is an event and training goes on; a failed final save fails the run (a run is
     /// finished only once its final checkpoint is on disk).
     func testFailedSaveIsReportedAndTheRunGoesOnButALostFinalCheckpointFailsIt() throws {
