@@ -27,6 +27,7 @@ public struct BatchPrediction: Sendable {
         let raw = try reader.read(path: dataPath)
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         let logits = checkpoint.model.predictAll(encoded, threads: max(1, threads))
+        try CheckpointIntegrity.checkPredictions(logits, checkpoint: checkpoint.path, dataPath: dataPath)
         var probabilities = [Float](repeating: .nan, count: raw.dataRows)
         for (i, row) in raw.dataRowIndices.enumerated() {
             probabilities[row] = Float(BinaryMetrics.sigmoid(Double(logits[i])))

@@ -62,7 +62,20 @@ public struct DatasetReader: Sendable {
         }
         if failure != 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
         if bytes.count < size { throw DataError(file: path, "cannot read: the file shrank while being read") }
-        return bytes
+        return size == 0 ? try readToEnd(fd, path: path) : bytes
+    }
+
+    /// A file that reports no size (/proc's) is read to its end.
+    private static func readToEnd(_ fd: Int32, path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
+            if got == 0 { return bytes }
+            bytes += chunk[0..<got]
+        }
     }
 
     /// Parses a whole file's bytes (`file` names it in errors).

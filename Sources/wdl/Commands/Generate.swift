@@ -41,7 +41,7 @@ struct Generate: ParsableCommand {
             throw RunFailure(message: "\(error)")
         }
         let ceiling = SyntheticCTR.ceiling(probabilities: probabilities, labels: labels)
-        print(String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6, out, ceiling.positiveRate))
+        print(String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6, TerminalSafe.escape(out), ceiling.positiveRate))
         print(String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss))
     }
 }

@@ -40,11 +40,11 @@ struct Predict: ParsableCommand {
         let result = try BatchPrediction.run(checkpoint, dataPath: data, threads: threads)
         try result.write(to: out)
         if result.skippedRows > 0 {
-            var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(out) are empty\n"
+            var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(TerminalSafe.escape(out)) are empty\n"
             for error in result.errors.prefix(5) { report += "  \(error)\n" }
             if result.skippedRows > 5 { report += "  … and \(result.skippedRows - 5) more\n" }
             FileHandle.standardError.write(Data(report.utf8))
         }
-        print("wrote \(result.dataRows) predictions to \(out)")
+        print(TerminalSafe.escape("wrote \(result.dataRows) predictions to \(out)"))
     }
 }
