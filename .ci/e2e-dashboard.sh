@@ -284,5 +284,19 @@ while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do sleep 0.2; done
 status=$(cat "$TMP/status" 2>/dev/null)
 if [[ $status == 0 ]]; then pass "TERM=dumb run exits 0"; else fail "TERM=dumb exit status ${status:-none}"; fi
 
+# ---- 10. SIGHUP (terminal closed, pane killed) is taken as SIGTERM -------------------------------
+start
+wait_for ' RUNNING ' "third run started"
+pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+wdl_pid=$(pgrep -P "$pane_pid" | head -n 1)
+if [[ -n $wdl_pid ]]; then
+    kill -HUP "$wdl_pid"
+    assert_restored "SIGHUP"
+    status=$(cat "$TMP/status" 2>/dev/null)
+    if [[ $status == 143 ]]; then pass "SIGHUP exits as SIGTERM (143)"; else fail "SIGHUP exit status ${status:-none}"; fi
+else
+    fail "could not find the wdl process under pane $pane_pid"
+fi
+
 echo "e2e-dashboard: $PASSED passed, $FAILED failed"
 ((FAILED == 0))

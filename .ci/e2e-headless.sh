@@ -50,6 +50,13 @@ printf 'data:\n  trian: x.csv\n' > "$tmp/bad.yaml"
 if "$WDL" train --headless --config "$tmp/bad.yaml" 2> "$tmp/err2.txt" > /dev/null; then fail "bad config accepted"; fi
 grep -q "bad.yaml:2: unknown key 'trian'" "$tmp/err2.txt" || fail "config error unclear: $(cat "$tmp/err2.txt")"
 
+# Flags share the config's ranges (docs/robustness.md); a failed final checkpoint fails the run.
+if "$WDL" train --headless --epochs 9223372036854775807 2> "$tmp/err3.txt" > /dev/null; then fail "huge --epochs accepted"; fi
+grep -q -- "--epochs must be 1…1000000" "$tmp/err3.txt" || fail "--epochs error unclear: $(cat "$tmp/err3.txt")"
+if "$WDL" train --headless --hidden 10,,5 2> /dev/null > /dev/null; then fail "--hidden 10,,5 accepted"; fi
+if "$WDL" train --headless --epochs 1 --checkpoint-dir /proc/nope 2> "$tmp/err4.txt" > /dev/null; then fail "unwritable checkpoint folder accepted"; fi
+grep -q "/proc/nope: cannot create the checkpoint folder" "$tmp/err4.txt" || fail "checkpoint folder error unclear: $(cat "$tmp/err4.txt")"
+
 # 5. wdl gen is deterministic.
 "$WDL" gen --rows 500 --seed 3 --out "$tmp/g1.tsv" > /dev/null
 "$WDL" gen --rows 500 --seed 3 --out "$tmp/g2.tsv" > /dev/null

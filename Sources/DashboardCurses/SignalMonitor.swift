@@ -2,9 +2,10 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// Catches SIGINT and SIGTERM for the dashboard without running code in a signal handler.
+/// Catches SIGINT and SIGTERM (and SIGHUP, a closed terminal or killed tmux pane, taken as
+/// SIGTERM so the terminal is restored) for the dashboard without running code in a signal handler.
 ///
-/// Both signals are set to be ignored (before curses starts, so ncurses does not install its own
+/// The signals are set to be ignored (before curses starts, so ncurses does not install its own
 /// handler that would `_exit` without Swift cleanup), and observed with Dispatch signal sources on
 /// a background queue that only count them. The UI thread polls the counts between frames, so
 /// nothing depends on the main queue being serviced.
@@ -25,24 +26,25 @@ public final class SignalMonitor: Sendable {
     }
 
     public init() {
-        let previous = [(SIGINT, signal(SIGINT, SIG_IGN)), (SIGTERM, signal(SIGTERM, SIG_IGN))]
+        let previous = [SIGINT, SIGTERM, SIGHUP].map { ($0, signal($0, SIG_IGN)) }
         let queue = DispatchQueue(label: "wdl.dashboard.signals")
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: queue)
         let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: queue)
-        sources = SourceBox([interrupt, terminate], previous: previous)
+        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+        sources = SourceBox([interrupt, terminate, hangUp], previous: previous)
         interrupt.setEventHandler { [weak self] in self?.interrupts.add(1, ordering: .relaxed) }
         terminate.setEventHandler { [weak self] in self?.terminations.add(1, ordering: .relaxed) }
-        interrupt.resume()
-        terminate.resume()
+        hangUp.setEventHandler { [weak self] in self?.terminations.add(1, ordering: .relaxed) }
+        for source in [interrupt, terminate, hangUp] { source.resume() }
     }
 
     /// True (once per signal burst) when SIGINT arrived since the last call.
     public func takeInterrupt() -> Bool { interrupts.exchange(0, ordering: .relaxed) > 0 }
 
-    /// True when SIGTERM arrived since the last call.
+    /// True when SIGTERM or SIGHUP arrived since the last call.
     public func takeTermination() -> Bool { terminations.exchange(0, ordering: .relaxed) > 0 }
 
-    /// Stops observing and gives both signals the disposition they had before.
+    /// Stops observing and gives the signals the dispositions they had before.
     public func stop() {
         for source in sources.sources { source.cancel() }
         for (number, handler) in sources.previous { signal(number, handler) }

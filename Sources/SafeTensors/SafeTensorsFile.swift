@@ -129,6 +129,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let got = try withUnsafeMutableBytes(of: &prefix) { try source.read(into: $0, at: 0) }
         guard got == 8 else { throw SafeTensorsError.fileTooShort(path: path, size: got) }
         let length = UInt64(littleEndian: prefix)
+        // A text file (a CSV given as a checkpoint) is said to be one before its first bytes are
+        // read as an absurd header length.
+        let startsWithText = withUnsafeBytes(of: prefix) { $0.allSatisfy { (0x20...0x7E).contains($0) || $0 == 9 || $0 == 10 || $0 == 13 } }
+        if startsWithText && length > UInt64(source.size - 8) {
+            throw SafeTensorsError.invalidHeader(path: path, reason: "not a safetensors file (it starts with text, not a header length)")
+        }
         guard length <= UInt64(source.size - 8) else {
             throw SafeTensorsError.headerLengthExceedsFile(path: path, headerLength: length, fileSize: source.size)
         }

@@ -50,8 +50,8 @@ public struct HeadlessRunner {
             case .event(let event):
                 switch event.kind {
                 case .evaluation: break
-                case .error: held.hold("[error] \(event.message)")
-                default: out("[\(event.kind.rawValue)] \(event.message)")
+                case .error: held.hold("[error] \(TerminalSafe.escape(event.message, maxCharacters: 2000))")
+                default: out("[\(event.kind.rawValue)] \(TerminalSafe.escape(event.message, maxCharacters: 2000))")
                 }
             }
         }

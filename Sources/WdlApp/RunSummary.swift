@@ -24,6 +24,7 @@ public enum RunSummary {
         if s.checkpointsSaved > 0, let folder = s.checkpointDirectory {
             lines.append("checkpoints: \(s.checkpointsSaved) saved in \(folder)")
         }
-        return lines
+        // Paths in it (the checkpoint folder) come from the user: printed terminal-safe.
+        return lines.map { TerminalSafe.escape($0, maxCharacters: .max) }
     }
 }

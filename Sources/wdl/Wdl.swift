@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import WdlApp
+import WideDeep
 
 /// `wdl`: train Wide & Deep CTR models, watch and steer them live.
 @main
@@ -15,4 +17,28 @@ struct Wdl: ParsableCommand {
         version: WdlVersion.description,
         subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self],
         defaultSubcommand: Train.self)
+
+    /// ArgumentParser's entry point, with every error message made terminal-safe (file names
+    /// and values in it may hold escape sequences) and a run's error on one line.
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }  // --help, --version
+            let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+            fail(lines.map { TerminalSafe.escape($0, maxCharacters: 2000) }.joined(separator: "\n"), error)
+        }
+        do {
+            try command.run()
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            fail("Error: " + TerminalSafe.escape(message(for: error), maxCharacters: 2000), error)
+        }
+    }
+
+    private static func fail(_ text: String, _ error: Error) -> Never {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Foundation.exit(exitCode(for: error).rawValue)
+    }
 }

@@ -28,6 +28,16 @@ final class RunSummaryTests: XCTestCase {
         ])
     }
 
+    /// The checkpoint folder comes from the user: an escape sequence in it is printed visibly.
+    func testSummaryEscapesTheCheckpointFolder() {
+        var s = TrainingSnapshot()
+        s.validation = [ValidationPoint(step: 1, epoch: 1, examples: 10, metrics: EvaluationMetrics(
+            count: 10, logloss: 0.5, auc: 0.7, accuracy: 0.6, meanPrediction: 0.4, positiveRate: 0.4))]
+        s.checkpointsSaved = 1
+        s.checkpointDirectory = "/tmp/\u{1B}[31mred\u{202E}"
+        XCTAssertEqual(RunSummary.lines(of: s).last, "checkpoints: 1 saved in /tmp/\\e[31mred\\u{202E}")
+    }
+
     func testSummaryWithoutEvaluation() {
         XCTAssertEqual(RunSummary.lines(of: TrainingSnapshot()), ["no evaluation was completed"])
     }

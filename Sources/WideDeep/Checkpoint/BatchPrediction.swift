@@ -56,6 +56,8 @@ public struct BatchPrediction: Sendable {
                     }
                 }
             }
+            try CheckpointIntegrity.checkPredictions(Array(logits[start..<end]), firstRow: start, checkpoint: checkpoint.path,
+                                                     dataPath: dataPath)
             // Data rows up to the block's last parsed row are settled; unparsed ones among them are NaN.
             let lastDataRow = raw.dataRowIndices[end - 1]
             var block = [Float](repeating: .nan, count: lastDataRow + 1 - nextDataRow)

@@ -10,11 +10,13 @@ import SafeTensors
 /// optimizer's state under `<tensor>.adagrad_accumulator` or `<tensor>.adam_m` / `.adam_v`.
 /// Metadata (strings): format and version, the run config and fitted feature layout as JSON, the
 /// hashing scheme, step, epoch, examples, position in the data order, RNG states,
-/// hyperparameters, event history, readable names of wide ids; the SafeTensors module adds a
-/// CRC32C per tensor.
+/// hyperparameters, event history, readable names of wide ids, a CRC32C of all of these
+/// (`metadata_crc32c`); the SafeTensors module adds a CRC32C per tensor.
 public enum Checkpoint {
     public static let formatName = "wdl-checkpoint"
-    public static let formatVersion = 1
+    /// 2: the metadata carries its own checksum (`CheckpointIntegrity`); version 1 files, with
+    /// tensor checksums only, still load.
+    public static let formatVersion = 2
     public static let hashingScheme = "wide id = fmix64(FNV-1a-64(utf8(field) 0x1F utf8(value))) mod hash_buckets; crosses hash the component hashes; embedding row = fmix64(value_hash ^ 0x9e3779b97f4a7c15) mod rows"
 
     /// Writes `request` to `<directory>/<name>.safetensors` atomically; returns the path.
@@ -37,6 +39,21 @@ public enum Checkpoint {
         let file = try makeFile(request)
         try file.write(to: url, options: writeOptions)
         return url.path
+    }
+
+    /// Creates `directory` if needed and proves it writable with a probe file, so that a run
+    /// learns at its start, not at its end, that its checkpoints cannot be saved.
+    public static func prepareFolder(_ directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointError(path: directory, "cannot create the checkpoint folder: \(error.localizedDescription)")
+        }
+        let probe = URL(fileURLWithPath: directory).appendingPathComponent(".wdl-write-probe-\(getpid())").path
+        guard FileManager.default.createFile(atPath: probe, contents: Data("probe".utf8)) else {
+            throw CheckpointError(path: directory, "the checkpoint folder is not writable")
+        }
+        try? FileManager.default.removeItem(atPath: probe)
     }
 
     static func makeFile(_ request: CheckpointRequest) throws -> SafeTensorsFile {
@@ -70,6 +87,7 @@ public enum Checkpoint {
             "saved_at": ISO8601DateFormatter().string(from: Date()),
         ]
         metadata["model_mode"] = request.config.model.mode.rawValue
+        CheckpointIntegrity.seal(&metadata)
         return SafeTensorsFile(metadata: metadata, tensors: tensors)
     }
 
@@ -127,13 +145,17 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
         self.path = path
         self.message = message
     }
-    public var description: String { "\(path): \(message)" }
+    /// One line, terminal-safe (`TerminalSafe`).
+    public var description: String { "\(TerminalSafe.escape(path)): \(TerminalSafe.escape(message, maxCharacters: 1000))" }
 
     /// A file the SafeTensors reader refused, said once (its message repeats the path) and,
     /// where the cause is plain, in the user's terms.
     static func unreadable(_ path: String, _ error: SafeTensorsError) -> CheckpointError {
         var reason = error.description
-        if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
+        for shown in [path, URL(fileURLWithPath: path).path] where reason.hasPrefix(shown + ": ") {
+            reason.removeFirst(shown.count + 2)
+            break
+        }
         switch error {
         case .offsetsOutOfBounds, .truncatedData:
             reason += " — the file is truncated or not a checkpoint"

@@ -16,6 +16,7 @@ public struct CheckpointEvaluation: Sendable {
         let raw = try reader.read(path: dataPath)
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         let logits = checkpoint.model.predictAll(encoded, threads: threads)
+        try CheckpointIntegrity.checkPredictions(logits, checkpoint: checkpoint.path, dataPath: dataPath)
         return CheckpointEvaluation(metrics: BinaryMetrics.evaluate(logits: logits, labels: encoded.labels),
                                     skippedRows: raw.skippedRows)
     }

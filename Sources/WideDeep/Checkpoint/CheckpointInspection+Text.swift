@@ -1,7 +1,8 @@
 import Foundation
 
 extension CheckpointInspection {
-    /// The plain-text report of `wdl inspect`.
+    /// The plain-text report of `wdl inspect`; names and values from the data are escaped
+    /// (`TerminalSafe`), each line whole.
     public func text() -> String {
         var lines: [String] = []
         let c = config
@@ -58,7 +59,7 @@ extension CheckpointInspection {
                 lines.append(String(format: "  %+9.4f  ", w.weight) + "\(w.name)  [\(w.group)]")
             }
         }
-        return lines.joined(separator: "\n")
+        return lines.map { TerminalSafe.escape($0, maxCharacters: .max) }.joined(separator: "\n")
     }
 
     private static func row(_ first: String, _ rest: String...) -> String {

@@ -51,6 +51,8 @@ public struct CheckpointInspection: Sendable, Encodable {
     }
 
     public static let unnamed = "(unnamed)"
+    /// Most wide weights `wdl inspect --top` lists.
+    public static let maxTop = 100_000
 
     /// Inspects a loaded (hence validated) checkpoint; `top` is how many wide weights to list.
     public init(_ checkpoint: LoadedCheckpoint, top: Int = 20) {
@@ -70,7 +72,7 @@ public struct CheckpointInspection: Sendable, Encodable {
             wide = Wide(coordinates: linear.size, nonzero: stats.nonzero, touched: stats.touched, bias: Double(linear.bias),
                         groups: stats.groups.map { Group(name: $0.name, nonzero: $0.nonzero, touched: $0.touched) })
             let groupOf = linear.groupOf  // a copy of the interleaved storage: take it once
-            topWeights = Self.strongest(linear, count: max(0, top)).map { id, w in
+            topWeights = Self.strongest(linear, count: min(max(0, top), linear.size)).map { id, w in
                 let g = Int(groupOf[id])
                 return Weight(id: id, weight: Double(w), group: g < groupNames.count ? groupNames[g] : Self.unnamed,
                               name: checkpoint.wideNames[UInt32(id)] ?? Self.unnamed)

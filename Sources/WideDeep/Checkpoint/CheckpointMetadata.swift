@@ -4,6 +4,7 @@ import SafeTensors
 /// Reads a checkpoint's metadata without loading its tensors (resuming, inspecting).
 public enum CheckpointMetadata {
     public static func header(of path: String) throws -> SafeTensorsHeader {
+        if let problem = InputFile.problem(with: path) { throw CheckpointError(path: path, problem) }
         do {
             return try SafeTensorsFile.readHeader(of: URL(fileURLWithPath: path))
         } catch let error as SafeTensorsError {
@@ -24,6 +25,10 @@ public enum CheckpointMetadata {
         if let text = meta["hyperparameters"],
            let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
             config = config.applying(hyperparameters: values)
+        }
+        // Checked here, before flags override it, so that the error names the checkpoint.
+        do { try config.validate() } catch let error as ConfigError {
+            throw CheckpointError(path: path, "the recorded config is invalid: \(error.message)")
         }
         return config
     }

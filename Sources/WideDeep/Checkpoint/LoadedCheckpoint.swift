@@ -19,13 +19,15 @@ public struct LoadedCheckpoint: @unchecked Sendable {
 
     /// Reads and validates everything before returning anything: the safetensors structure and
     /// checksums (SafeTensors module), the format name and version, the config and layout JSON,
-    /// every tensor's dtype, size and shape against the layout, finiteness. Any failure throws; nothing
-    /// half-loaded is returned.
+    /// every tensor's dtype, size and shape against the layout, and `CheckpointIntegrity`'s checks
+    /// (checksums present, metadata checksum, counters, recorded config, tensor domains). Any
+    /// failure throws; nothing half-loaded is returned.
     ///
     /// The header (metadata, tensor list) is read and checked first; the model's construction,
     /// which only needs the config and layout, then overlaps the reading and checksumming of the
     /// tensors (most of a large checkpoint's load time otherwise).
     public static func load(path: String) throws -> LoadedCheckpoint {
+        if let problem = InputFile.problem(with: path) { throw CheckpointError(path: path, problem) }
         let url = URL(fileURLWithPath: path)
         let header: SafeTensorsHeader
         do {
@@ -43,6 +45,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
         guard version <= Checkpoint.formatVersion else {
             throw CheckpointError(path: path, "format version \(version) is newer than this wdl reads (up to \(Checkpoint.formatVersion)); update wdl")
         }
+        try CheckpointIntegrity.checkHeader(header, version: version, path: path)
         let decoder = JSONDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
             guard let text = meta[key] else { throw CheckpointError(path: path, "metadata '\(key)' is missing") }
@@ -50,12 +53,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
                 throw CheckpointError(path: path, "metadata '\(key)' is not valid: \(error)")
             }
         }
-        func integer(_ key: String) throws -> Int {
-            guard let value = meta[key].flatMap(Int.init), value >= 0 else {
-                throw CheckpointError(path: path, "metadata '\(key)' is missing or not a non-negative integer")
-            }
-            return value
-        }
+        func integer(_ key: String) throws -> Int { try CheckpointIntegrity.counter(meta, key, path: path) }
         let config = try decode(RunConfig.self, "config")
         let layout = try decode(FeatureLayout.self, "layout")
         guard layout.embeddingDim == config.model.embeddingDim,
@@ -67,6 +65,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
               config.model.hidden.allSatisfy({ (1...65_536).contains($0) }), (1...65_536).contains(config.train.batchSize) else {
             throw CheckpointError(path: path, "the feature layout or model sizes in the metadata are out of range")
         }
+        try CheckpointIntegrity.checkConfig(config, layout: layout, path: path)
         let hyperparameters = try decode([String: Double].self, "hyperparameters")
         let names = try decode([String: String].self, "wide_names")
         guard let rng = Checkpoint.parseWords(meta["rng_state"]), let epochStart = Checkpoint.parseWords(meta["epoch_start_rng"]) else {
@@ -81,8 +80,13 @@ public struct LoadedCheckpoint: @unchecked Sendable {
         guard parameterEstimate(config: config, layout: layout) <= stored else {
             throw CheckpointError(path: path, "the layout in the metadata describes more parameters than the file's tensors hold")
         }
-        // Hyperparameters in force when saved (they may have been changed live).
+        // Hyperparameters in force when saved (they may have been changed live), checked as a config's.
         let modelConfig = config.applying(hyperparameters: hyperparameters)
+        for parameter in Hyperparameter.allCases {
+            if let message = parameter.validate(modelConfig) {
+                throw CheckpointError(path: path, "metadata 'hyperparameters': \(message)")
+            }
+        }
         let built = ModelUnderConstruction()
         let building = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: building) {
@@ -125,10 +129,9 @@ public struct LoadedCheckpoint: @unchecked Sendable {
             case .u16: state.uint16[name] = try tensor.values(as: UInt16.self)
             case .u8: state.uint8[name] = try tensor.uint8s()
             default:
-                if let bad = tensor.firstNonFiniteIndex {
-                    throw CheckpointError(path: path, "tensor '\(name)' holds a NaN or infinite value at index \(bad)")
-                }
-                state.floats[name] = try tensor.floats()
+                let values = try tensor.floats()
+                try CheckpointIntegrity.checkDomain(name, values, path: path)
+                state.floats[name] = values
             }
         }
         do { try model.restoreState(state) } catch {

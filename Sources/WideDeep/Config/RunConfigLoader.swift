@@ -19,8 +19,8 @@ public enum RunConfigLoader {
     /// Loads `path`; relative data paths and `train.tensorboard` in it are resolved against the
     /// file's folder.
     public static func load(path: String) throws -> RunConfig {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigError(file: path, "config file not found")
+        if let problem = InputFile.problem(with: path) {
+            throw ConfigError(file: path, problem == "file not found" ? "config file not found" : problem)
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -41,7 +41,7 @@ public enum RunConfigLoader {
     public static func parse(_ text: String, file: String = "config") throws -> RunConfig {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ConfigError(file: file, line: yamlErrorLine(error), "not valid YAML: \(error)")
+            throw ConfigError(file: file, line: yamlErrorLine(error), "not valid YAML: \(yamlProblem(error))")
         }
         guard let node else { return RunConfig() }
         guard node.mapping != nil else {
@@ -144,7 +144,21 @@ public enum RunConfigLoader {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
+        }
+    }
+
+    /// The problem alone: Yams' own description repeats the whole document.
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            return context.map { "\(problem) (\($0.text))" } ?? problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "the mapping names \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) twice"
+        default:
+            return "\(error)"
         }
     }
 }

@@ -22,21 +22,9 @@ final class BlockReader {
     }
 
     /// Opens a data file for reading: its descriptor and size, or an error naming the file
-    /// (missing, a folder, unreadable).
+    /// (missing, not a regular file, unreadable; see `InputFile`).
     static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(file: path, "file not found")
-        }
-        guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a data file") }
-        let fd = Foundation.open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(file: path, "cannot open for reading (permissions?)") }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            _ = Foundation.close(fd)
-            throw DataError(file: path, "cannot read its size")
-        }
-        return (fd, Int(info.st_size))
+        try InputFile.open(path) { DataError(file: path, $0) }
     }
 
     deinit { close() }

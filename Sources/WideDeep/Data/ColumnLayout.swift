@@ -12,6 +12,8 @@ struct ColumnLayout: Sendable {
     var names: [String]
 
     var fieldCount: Int { roles.count }
+    /// Most columns a CSV header may name (a 10 MB line is refused quickly, not parsed as one).
+    static let maxColumns = 100_000
 
     /// `label`: whether rows start with the label column, and whether to read it (prediction
     /// rows of 39 fields have none; prediction ignores a label that is there).
@@ -44,6 +46,9 @@ struct ColumnLayout: Sendable {
         }
         guard !names.allSatisfy(\.isEmpty) else {
             throw DataError(file: file, line: 1, "the header row is empty")
+        }
+        guard names.count <= Self.maxColumns else {
+            throw DataError(file: file, line: 1, "the header has \(names.count) columns, more than the \(Self.maxColumns) a data file may have (is it a header?)")
         }
         var seen = Set<String>()
         for name in names where !seen.insert(name).inserted {

@@ -14,11 +14,13 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         self.message = message
     }
 
+    /// One line, terminal-safe: the file name, column and message (which may quote a value) are
+    /// escaped and cut (`TerminalSafe`).
     public var description: String {
-        var text = file
+        var text = TerminalSafe.escape(file)
         if let line { text += ":\(line)" }
         text += ": "
-        if let column { text += "column '\(column)': " }
-        return text + message
+        if let column { text += "column '\(TerminalSafe.escape(column))': " }
+        return text + TerminalSafe.escape(message, maxCharacters: 1000)
     }
 }

@@ -54,9 +54,6 @@ public struct DatasetReader: Sendable {
         // Read straight into the array (through Data, the file was held twice while copied).
         let (fd, size) = try BlockReader.open(path)
         defer { close(fd) }
-        var info = stat()
-        // A pipe or device (`<(command)`, /dev/stdin) reports no size: read it to its end.
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG { return try readToEnd(fd, file: path) }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
@@ -69,10 +66,23 @@ public struct DatasetReader: Sendable {
         }
         if failure != 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
         if bytes.count < size { throw DataError(file: path, "cannot read: the file shrank while being read") }
-        return bytes
+        return size == 0 ? try readToEnd(fd, path: path) : bytes
     }
 
-    /// Reads a stream of unknown length until its end.
+    /// A file that reports no size (/proc's) is read to its end.
+    private static func readToEnd(_ fd: Int32, path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
+            if got == 0 { return bytes }
+            bytes += chunk[0..<got]
+        }
+    }
+
+    /// Reads a stream of unknown length (standard input) until its end.
     static func readToEnd(_ fd: Int32, file: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 20)

@@ -7,6 +7,11 @@ import Foundation
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
+    /// The file existed before this run and was emptied (a run's log is its own; the session
+    /// says so in an event rather than refusing).
+    public let replacedExisting: Bool
+    /// Bytes of whole lines written; a failed write is cut back to it.
+    private var wholeBytes: UInt64 = 0
     /// A random id of this run's log (not derived from the seed: two runs of one config differ).
     public let runID = UUID().uuidString.lowercased()
     private let clock: ISO8601DateFormatter = {
@@ -22,23 +27,31 @@ public final class MetricsLog: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw DataError(file: path, "cannot create the metrics file")
+        var info = stat()
+        replacedExisting = stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        // Opened in place (FileManager.createFile writes a new file and renames it over the path,
+        // which would replace a device such as /dev/full with a regular file).
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw DataError(file: path, "cannot create the metrics file: \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw DataError(file: path, "cannot open the metrics file for writing")
-        }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit { try? handle.close() }
 
-    /// Appends one record as one line (the line and its newline in one write, so a failing disk
-    /// leaves no half line behind a whole one). Throws when the write fails.
+    /// Appends one record as one line. When the write fails (a full disk may take part of the
+    /// line), the file is cut back to its last whole line and the error thrown.
     public func write(_ record: some Encodable) throws {
         var line = try encoder.encode(Stamped(record: record, runID: runID, time: clock.string(from: Date())))
         line.append(10)
-        try handle.write(contentsOf: line)
+        do {
+            try handle.write(contentsOf: line)
+        } catch {
+            try? handle.truncate(atOffset: wholeBytes)
+            throw DataError(file: path, "cannot write the metrics log: \(error.localizedDescription)")
+        }
+        wholeBytes += UInt64(line.count)
     }
 }
 

@@ -62,7 +62,9 @@ extension RunData {
     }
 
     private static func validate(_ options: StreamOptions) throws {
-        guard options.fitRows >= 1 else { throw ConfigError("--fit-rows must be a positive integer, got \(options.fitRows)") }
+        guard (1...StreamOptions.maxFitRows).contains(options.fitRows) else {
+            throw ConfigError("--fit-rows must be 1…\(StreamOptions.maxFitRows), got \(options.fitRows)")
+        }
         guard options.shuffleBuffer >= 0 && options.shuffleBuffer <= StreamOptions.maxShuffleBuffer else {
             throw ConfigError("--shuffle-buffer must be 0…\(StreamOptions.maxShuffleBuffer) rows, got \(options.shuffleBuffer)")
         }

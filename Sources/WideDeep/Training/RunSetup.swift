@@ -61,7 +61,14 @@ struct RunSetup {
                 setup.events.append((.skippedRows, "skipped \(setup.skippedRows) malformed rows\(firstError(data))"))
             }
         }
+        if setup.stream == nil {
+            try requireBothClasses(setup.data.train.labels, file: config.data.train ?? "", what: "training", config: config)
+        }
+        try requireBothClasses(setup.data.valid.labels, file: setup.data.validDescription, what: "validation", config: config)
         if let checkpoint {
+            if setup.stream == nil, checkpoint.position.epochOffset > setup.data.train.count {
+                throw CheckpointError(path: checkpoint.path, "its data position (\(checkpoint.position.epochOffset) examples into epoch \(checkpoint.epoch + 1)) is past the \(setup.data.train.count) training rows; it was saved for other data")
+            }
             setup.progress = RunProgress(resuming: checkpoint)
             setup.model.stepsTrained = checkpoint.step
             setup.resumedFrom = checkpoint.path
@@ -94,6 +101,16 @@ struct RunSetup {
             return "loaded \(data.train.count) training rows, \(data.valid.count) validation rows (\(data.validDescription))"
         }
         return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))"
+    }
+
+    /// A label list that matches one class only (say `negative` names a value the file never has:
+    /// every other row is skipped) would train on one class and report AUC nan as success.
+    private static func requireBothClasses(_ labels: [Float], file: String, what: String, config: RunConfig) throws {
+        let positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        guard positives == 0 || positives == labels.count, !labels.isEmpty else { return }
+        let negative = config.data.negative.map { "[\($0.joined(separator: ", "))]" } ?? "every other value"
+        throw DataError(file: file, "all \(labels.count) \(what) rows read are \(positives == 0 ? "negative" : "positive"); "
+            + "a run needs both classes (data.positive [\(config.data.positive.joined(separator: ", "))], data.negative \(negative))")
     }
 
     private static func firstError(_ data: RunData) -> String { data.errors.first.map { "; first: \($0)" } ?? "" }

@@ -19,4 +19,6 @@ public struct StreamOptions: Sendable, Equatable {
 
     /// Largest accepted shuffle buffer (about 4.5 GB of Criteo rows).
     public static let maxShuffleBuffer = 10_000_000
+    /// Largest accepted `--fit-rows` (the fitted rows are held in memory).
+    public static let maxFitRows = 100_000_000
 }

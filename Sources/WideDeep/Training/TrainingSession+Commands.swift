@@ -136,17 +136,19 @@ extension TrainingSession {
 
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
     /// `state` and `at` save a state copied earlier (the best one) with the progress it belongs
-    /// to, instead of the model as it is now.
-    func saveCheckpoint(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil) {
-        guard let model, let data else { return }
+    /// to, instead of the model as it is now. Returns why a checkpoint named `name` was not saved,
+    /// when that is known at once.
+    @discardableResult
+    func saveCheckpoint(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil) -> String? {
+        guard let model, let data else { return "the run has no model" }
         guard let directory = options.checkpointDirectory else {
             note(.error, "cannot save: the run has no checkpoint folder")
-            return
+            return "the run has no checkpoint folder"
         }
         let state = given ?? model.captureState()
         if let bad = state.firstNonFiniteTensor {
             note(.error, "checkpoint refused: \(bad) holds NaN or infinite values")
-            return
+            return "\(bad) holds NaN or infinite values"
         }
         let at = position ?? progress
         let request = CheckpointRequest(directory: directory, name: name ?? "step-\(at.step)", state: state,
@@ -156,16 +158,21 @@ extension TrainingSession {
                                         hyperparameters: currentHyperparameters(),
                                         events: events.events, wideNames: data.train.wideNames)
         if name == nil { lastCheckpointExamples = progress.examples }
-        report(checkpoints.submit(request, named: name))
+        let failure = report(checkpoints.submit(request, named: name))
         publish(force: true)
+        return failure
     }
 
-    /// Reports ended checkpoint writes: events, markers, the saved count.
-    func report(_ saves: [CheckpointWriter.Completed]) {
-        guard !saves.isEmpty else { return }
+    /// Reports ended checkpoint writes: events, markers, the saved count. Returns the error of a
+    /// failed final checkpoint, if one is among them.
+    @discardableResult
+    func report(_ saves: [CheckpointWriter.Completed]) -> String? {
+        guard !saves.isEmpty else { return nil }
+        var finalFailure: String?
         for save in saves {
             guard let path = save.path else {
                 note(.error, "checkpoint \(save.name ?? "step-\(save.step)") failed: \(save.error ?? "unknown error")")
+                if save.name == "final" { finalFailure = save.error ?? "unknown error" }
                 continue
             }
             if save.name == Self.bestName {
@@ -180,6 +187,7 @@ extension TrainingSession {
             note(.checkpoint, "checkpoint saved to \(path)", detail: .checkpoint(path: path, step: save.step))
         }
         publish(force: true)
+        return finalFailure
     }
 
     // MARK: - Statistics, events, publication

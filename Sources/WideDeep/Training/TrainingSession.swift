@@ -116,10 +116,15 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
+            try MemoryEstimate(config: config, checkpointing: options.checkpointDirectory != nil)
+                .check(machineBytes: MemoryEstimate.machineBytes())
+            if let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
             if let path = options.metricsPath {
                 let log = try MetricsLog(path: path)
-                try log.write(RunRecord.Start(runName: options.runName, config: config))
                 events.metricsLog = log
+                // A failing write (a full disk) is one error event and the log stops; training goes on.
+                events.write(RunRecord.Start(runName: options.runName, config: config), at: context)
+                if log.replacedExisting { note(.info, "metrics log \(path) existed; it is overwritten") }
             }
             publisher.draft.state = .loading
             publish(force: true)
@@ -196,15 +201,20 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         let ending = endOnBestState()
         // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
         if !skipFinalCheckpoint { savePendingBest() }
-        if options.checkpointDirectory != nil && !skipFinalCheckpoint {
-            saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress)
-        }
-        // The run is finished only when every checkpoint is on disk (or has failed).
-        report(checkpoints.waitForAll())
+        var finalFailure = options.checkpointDirectory != nil && !skipFinalCheckpoint
+            ? saveCheckpoint(name: "final", state: ending?.state, at: ending?.progress) : nil
+        // The run is finished only when every checkpoint is on disk; a lost final one fails it.
+        finalFailure = report(checkpoints.waitForAll()) ?? finalFailure
         if var record = pendingFinalRecord {
             // Written after the final checkpoint's event: its time is now, so `seconds` never goes back.
             record.context.seconds = max(record.context.seconds, seconds)
             events.write(record, at: record.context)
+        }
+        if let finalFailure {
+            publisher.draft.state = .failed
+            publisher.draft.stateDetail = "the final checkpoint was not saved: \(finalFailure)"
+            publish(force: true)
+            return
         }
         publisher.draft.state = .finished
         refreshStatistics()

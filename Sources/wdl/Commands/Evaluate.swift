@@ -40,7 +40,7 @@ struct Evaluate: ParsableCommand {
             }, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
-            print("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(result.skippedRows) skipped")
+            print(TerminalSafe.escape("model \(model) (step \(checkpoint.step), \(checkpoint.config.model.mode.rawValue)) on \(data): \(m.count) rows, \(result.skippedRows) skipped", maxCharacters: .max))
             print(String(format: "logloss %.4f  AUC %.4f  accuracy %.4f  mean prediction %.4f vs positive rate %.4f",
                          m.logloss, m.auc, m.accuracy, m.meanPrediction, m.positiveRate))
         }

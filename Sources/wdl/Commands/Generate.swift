@@ -47,7 +47,7 @@ struct Generate: ParsableCommand {
         let ceiling = SyntheticCTR.ceiling(probabilities: probabilities, labels: labels)
         let report = [
             String(format: "wrote %d rows (%.1f MB) to %@; positive rate %.4f", rows, Double(bytes.count) / 1e6,
-                   OutputFile.displayName(of: out), ceiling.positiveRate),
+                   TerminalSafe.escape(OutputFile.displayName(of: out)), ceiling.positiveRate),
             String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss),
         ]
         for line in report { if summaryToStderr { StandardOutput.errorLine(line) } else { print(line) } }

@@ -21,7 +21,9 @@ struct Inspect: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
+        guard (0...CheckpointInspection.maxTop).contains(top) else {
+            throw ValidationError("--top must be 0…\(CheckpointInspection.maxTop), got \(top)")
+        }
     }
 
     func run() throws {

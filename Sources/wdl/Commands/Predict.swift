@@ -58,7 +58,7 @@ struct Predict: ParsableCommand {
         }
         if let idsOut { try OutputFile.write(inputs, to: idsOut) }
         guard let result else { return }
-        let outName = OutputFile.displayName(of: out)
+        let outName = TerminalSafe.escape(OutputFile.displayName(of: out))
         if result.skippedRows > 0 {
             var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(outName) are empty\n"
             for error in result.errors.prefix(5) { report += "  \(error)\n" }

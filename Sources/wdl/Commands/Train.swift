@@ -72,7 +72,9 @@ struct Train: ParsableCommand {
         if let shuffleBuffer, shuffleBuffer < 0 || shuffleBuffer > StreamOptions.maxShuffleBuffer {
             throw ValidationError("--shuffle-buffer must be 0…\(StreamOptions.maxShuffleBuffer) rows, got \(shuffleBuffer)")
         }
-        if let fitRows, fitRows < 1 { throw ValidationError("--fit-rows must be a positive integer, got \(fitRows)") }
+        if let fitRows, !(1...StreamOptions.maxFitRows).contains(fitRows) {
+            throw ValidationError("--fit-rows must be 1…\(StreamOptions.maxFitRows), got \(fitRows)")
+        }
     }
 
     func run() throws {
@@ -80,6 +82,9 @@ struct Train: ParsableCommand {
         var options = SessionOptions()
         options.runName = config.name ?? URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent
         options.metricsPath = metricsOut
+        // The bundled demo (`wdl` alone) keeps its checkpoints, so its summary can point at the
+        // best model it found before overfitting.
+        let checkpointDir = self.checkpointDir ?? (CommandLine.arguments.count == 1 ? "runs/\(options.runName)" : nil)
         options.checkpointDirectory = checkpointDir
         options.checkpointEvery = checkpointEvery
         options.keep = keep
@@ -93,6 +98,8 @@ struct Train: ParsableCommand {
         if warmStartWide != nil || warmStartDeep != nil {
             options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
         }
+        // Before anything runs: the folder (and the dashboard's log in it) must be writable.
+        if let checkpointDir { try Checkpoint.prepareFolder(checkpointDir) }
         var interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if interactive && (term.isEmpty || term == "dumb") {

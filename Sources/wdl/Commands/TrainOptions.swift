@@ -159,21 +159,30 @@ struct RunConfigOptions: ParsableArguments {
         return saved
     }
 
+    /// Checks each given flag against its config key's range (`RunConfig.integerRanges`, the
+    /// hyperparameter table), so a flag and a config file admit the same values.
     func validate() throws {
-        func positive(_ value: Int?, _ flag: String) throws {
-            if let value, value < 1 { throw ValidationError("--\(flag) must be a positive integer, got \(value)") }
+        let integers: [(flag: String, value: Int?)] = [
+            ("--epochs", epochs), ("--batch-size", batchSize), ("--embedding-dim", embeddingDim),
+            ("--hash-buckets", hashBuckets), ("--threads", threads), ("--eval-every", evalEvery),
+            ("--early-stop", earlyStop),
+        ]
+        for (flag, value) in integers {
+            guard let value, let entry = RunConfig.integerRanges.first(where: { $0.flag == flag }) else { continue }
+            guard entry.range.contains(value) else {
+                throw ValidationError("\(flag) must be \(entry.range.lowerBound)…\(entry.range.upperBound), got \(value)")
+            }
         }
-        try positive(epochs, "epochs")
-        try positive(batchSize, "batch-size")
-        try positive(embeddingDim, "embedding-dim")
-        try positive(hashBuckets, "hash-buckets")
-        try positive(threads, "threads")
-        if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
-        for (value, flag) in [(ftrlAlpha, "ftrl-alpha"), (deepLr, "deep-lr")] {
-            if let value, !(value > 0 && value.isFinite) { throw ValidationError("--\(flag) must be a positive number, got \(value)") }
+        if let sizes = hidden?.sizes, sizes.count > RunConfig.maxHiddenLayers || !sizes.allSatisfy(RunConfig.hiddenUnits.contains) {
+            throw ValidationError("--hidden takes at most \(RunConfig.maxHiddenLayers) layers of 1…65536 units each, got \(sizes)")
         }
-        for (value, flag) in [(ftrlBeta, "ftrl-beta"), (ftrlL1, "ftrl-l1"), (ftrlL2, "ftrl-l2")] {
-            if let value, !(value >= 0 && value.isFinite) { throw ValidationError("--\(flag) must be a number ≥ 0, got \(value)") }
+        let rates: [(flag: String, value: Double?, parameter: Hyperparameter)] = [
+            ("--ftrl-alpha", ftrlAlpha, .ftrlAlpha), ("--ftrl-beta", ftrlBeta, .ftrlBeta), ("--ftrl-l1", ftrlL1, .ftrlL1),
+            ("--ftrl-l2", ftrlL2, .ftrlL2), ("--deep-lr", deepLr, .deepLearningRate), ("--dropout", dropout, .dropout),
+            ("--deep-l2", deepL2, .deepL2),
+        ]
+        for (flag, value, parameter) in rates {
+            if let value, let message = parameter.validate(value) { throw ValidationError("\(flag): \(message)") }
         }
     }
 }
@@ -187,7 +196,9 @@ extension ValidationMetric: ExpressibleByArgument {}
 struct HiddenLayers: ExpressibleByArgument {
     var sizes: [Int]
     init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // Empty items are refused (`10,,5`), not skipped.
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
         sizes = parts.map { $0! }
     }

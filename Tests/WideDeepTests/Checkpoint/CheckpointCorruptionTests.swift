@@ -39,10 +39,12 @@ final class CheckpointCorruptionTests: XCTestCase {
         for part in parts { XCTAssertTrue(message.contains(part), "'\(message)' lacks '\(part)'", file: file, line: line) }
     }
 
-    /// The checkpoint re-written after `change` (checksums recomputed, so only the change is wrong).
+    /// The checkpoint re-written after `change` (checksums recomputed, the metadata's too, so only
+    /// the change is wrong).
     private func rewritten(_ change: (inout SafeTensorsFile) throws -> Void) throws -> [UInt8] {
         var file = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: original))
         try change(&file)
+        if file.metadata[CheckpointIntegrity.metadataChecksumKey] != nil { CheckpointIntegrity.seal(&file.metadata) }
         return try file.serializedBytes()
     }
 
@@ -79,7 +81,7 @@ final class CheckpointCorruptionTests: XCTestCase {
     }
 
     func testNewerFormatVersion() throws {
-        try assertRefused(try rewritten { $0.metadata["format_version"] = "2" }, "format version 2 is newer", "update wdl")
+        try assertRefused(try rewritten { $0.metadata["format_version"] = "3" }, "format version 3 is newer", "update wdl")
         try assertRefused(try rewritten { $0.metadata["format_version"] = "two" }, "'format_version' is missing or not a number")
     }
 

@@ -142,6 +142,6 @@ final class WarmStartTests: XCTestCase {
         // Checked before anything changes: a good wide part with a bad deep one changes nothing.
         XCTAssertEqual(refusal(WarmStart(widePath: p, deepPath: p), config: { $0.model.hidden = [3] }),
                        "warm start deep from \(p): hidden is [8] there, [3] here")
-        assertContains(refusal(WarmStart(deepPath: folder.path("missing.safetensors"))), "missing.safetensors", "not a readable checkpoint")
+        assertContains(refusal(WarmStart(deepPath: folder.path("missing.safetensors"))), "missing.safetensors: file not found")
     }
 }

@@ -76,7 +76,7 @@ final class RunConfigLoaderTests: XCTestCase {
         XCTAssertEqual(config.data.valid, folder + "/test.csv")
         XCTAssertEqual(config.data.label, "income_label")
         XCTAssertEqual(config.model.mode, .wideDeep)
-        XCTAssertEqual(config.model.hidden, [100, 50])
+        XCTAssertEqual(config.model.hidden, [256, 128])
         XCTAssertEqual(config.features.buckets["age"], .boundaries([18, 25, 30, 35, 40, 45, 50, 55, 60, 65]))
         XCTAssertEqual(config.features.crosses.count, 3)
         XCTAssertEqual(config.optim.wide.name, .ftrl)

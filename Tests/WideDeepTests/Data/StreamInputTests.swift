@@ -3,7 +3,7 @@ import XCTest
 @testable import WideDeep
 import WDLTestSupport
 
-/// Data that has no size up front: `--data -` (standard input) and pipes such as `<(command)`.
+/// `--data -`: standard input, which has no size up front, read to its end.
 final class StreamInputTests: XCTestCase {
     var folder: TemporaryFolder!
 
@@ -27,31 +27,6 @@ final class StreamInputTests: XCTestCase {
             _ = try self.withStandardInput("site,price,count,click\na,1,2\n") { try self.reader().read(path: "-") }
         }
         assertContains(message, "standard input", ":2")
-    }
-
-    /// A FIFO reports size 0; it is read to its end rather than taken as empty.
-    func testFifoIsReadToItsEnd() throws {
-        let fifo = folder.path("pipe.csv")
-        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        // More than one read block (1 MiB) of rows, so the loop has to continue.
-        var big = "site,price,count,click\n"
-        for i in 0..<90_000 { big += "s\(i % 97),\(i % 13).5,\(i % 7),\(i % 3 == 0 ? "yes" : "no")\n" }
-        XCTAssertGreaterThan(big.utf8.count, 1 << 20)
-        let payload = Array(big.utf8)
-        let writer = Thread {
-            let fd = open(fifo, O_WRONLY)
-            var done = 0
-            while fd >= 0 && done < payload.count {
-                let n = payload[done...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-                if n <= 0 { break }
-                done += n
-            }
-            close(fd)
-        }
-        writer.start()
-        let data = try reader().read(path: fifo)
-        XCTAssertEqual(data.count, 90_000)
-        XCTAssertEqual(data.labels.filter { $0 == 1 }.count, 30_000)
     }
 
     /// Runs `body` with `input` on descriptor 0, restoring the real standard input afterwards.

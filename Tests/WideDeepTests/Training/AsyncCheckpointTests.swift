@@ -123,7 +123,9 @@ final class AsyncCheckpointTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("ck") + "/final.safetensors"))
     }
 
-    func testFailedSaveIsReportedAndTheRunGoesOn() throws {
+    /// A failed save is an event and training goes on; a failed final save fails the run (a run is
+    /// finished only once its final checkpoint is on disk).
+    func testFailedSaveIsReportedAndTheRunGoesOnButALostFinalCheckpointFailsIt() throws {
         let config = try SmallRun.config(in: folder)
         var options = SessionOptions()
         options.checkpointDirectory = folder.path("ck")
@@ -133,7 +135,8 @@ final class AsyncCheckpointTests: XCTestCase {
         session.start()
         session.waitUntilFinished()
         let s = session.snapshot
-        XCTAssertEqual(s.state, .finished)
+        XCTAssertEqual(s.state, .failed)
+        XCTAssertEqual(s.stateDetail, "the final checkpoint was not saved: \(folder.path("ck")): disk full")
         XCTAssertEqual(s.step, 80)
         XCTAssertEqual(s.checkpointsSaved, 0)
         XCTAssertTrue(s.hasUnsavedProgress)

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The memory a run's model needs, from its config alone (docs/memory.md gives the per-part
+/// formulas), so that a model one machine cannot hold is refused before anything is allocated,
+/// with the figure and the values to lower. Embedding tables are counted at their largest
+/// (`embedding_buckets` rows per field): the data that sizes them is not read yet.
+public struct MemoryEstimate: Sendable, Equatable {
+    public var wideBytes: Double
+    public var embeddingBytes: Double
+    public var denseBytes: Double
+    /// The copies of the model's state a run may hold at once (z, n and group per wide
+    /// coordinate, the deep tensors with their optimizer state): the rollback point's always; the
+    /// best state's with early stopping or checkpoints; a save's in flight with checkpoints.
+    public var stateCopyBytes: Double
+
+    public init(config: RunConfig, checkpointing: Bool) {
+        let mode = config.model.mode
+        let coordinates = Double(config.features.hashBuckets) + 1
+        wideBytes = mode.hasWide ? 16 * coordinates : 0
+        let perValue: Double = config.optim.deep.name == .adam ? 12 : 8
+        let fields = Double(config.features.categorical.count + config.features.multiValued.count)
+        let rows = Double(config.features.embeddingBuckets)
+        let dim = Double(config.model.embeddingDim)
+        embeddingBytes = mode.hasDeep ? fields * rows * (dim * perValue + 5) : 0
+        let widths = [fields * dim + Double(config.features.numeric.count)] + config.model.hidden.map(Double.init) + [1]
+        let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
+        denseBytes = mode.hasDeep ? parameters * perValue : 0
+        let copy = (mode.hasWide ? 10 * coordinates : 0) + embeddingBytes + denseBytes
+        let keepsBest = config.train.earlyStop > 0 || checkpointing
+        stateCopyBytes = copy * (1 + (keepsBest ? 1 : 0) + (checkpointing ? 1 : 0))
+    }
+
+    public var totalBytes: Double { wideBytes + embeddingBytes + denseBytes + stateCopyBytes }
+
+    /// The machine's memory (MemTotal of /proc/meminfo); nil where it cannot be read.
+    public static func machineBytes() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+        return kilobytes * 1024
+    }
+
+    /// Throws when the model needs more than `fraction` of `machineBytes` (the rest is left to
+    /// the training rows, the system and other programs), naming the part to shrink.
+    public func check(machineBytes: Double?, fraction: Double = 0.9) throws {
+        guard let machineBytes, totalBytes > fraction * machineBytes else { return }
+        let largest = [(wideBytes, "features.hash_buckets (--hash-buckets)"),
+                       (embeddingBytes, "features.embedding_buckets or model.embedding_dim"),
+                       (denseBytes, "model.hidden (--hidden)")].max { $0.0 < $1.0 }!
+        throw ConfigError(key: "memory", String(format: "the model needs about %.1f GB (wide %.1f GB, embeddings %.1f GB, dense %.1f GB, state copies %.1f GB), more than this machine's %.1f GB can hold; lower %@",
+                                                totalBytes / 1e9, wideBytes / 1e9, embeddingBytes / 1e9, denseBytes / 1e9,
+                                                stateCopyBytes / 1e9, machineBytes / 1e9, largest.1))
+    }
+}
