@@ -35,17 +35,23 @@ public enum OutputFile {
 
     /// Lets `content` write into `path` as `destination(of:)` says. Only the atomic case is
     /// all-or-nothing; a stream has no earlier version to keep.
+    // Not inlined, and each Output bound to a name before it is lent: Swift 6.3.1's optimizer
+    // crashed ("Cannot initialize a nonCopyable type with a guaranteed value") inlining this
+    // into `write(_:to:)` with the temporaries passed straight to `content`.
+    @inline(never)
     public static func write(to path: String, _ content: (borrowing AtomicFile.Output) throws -> Void) throws {
         switch destination(of: path) {
         case .atomic:
             try AtomicFile.write(to: path, content)
         case .standardOutput:
-            try content(AtomicFile.Output(fd: STDOUT_FILENO, path: displayName(of: path)))
+            let output = AtomicFile.Output(fd: STDOUT_FILENO, path: displayName(of: path))
+            try content(output)
         case .writeThrough:
             let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
             guard fd >= 0 else { throw FileIO.failure(path, "open for writing") }
             do {
-                try content(AtomicFile.Output(fd: fd, path: path))
+                let output = AtomicFile.Output(fd: fd, path: path)
+                try content(output)
             } catch {
                 close(fd)
                 throw error
