@@ -144,6 +144,39 @@ public final class WideLinear: @unchecked Sendable {
         bias.pointee.slot += g
     }
 
+    /// A coordinate the minibatch touched, as ranks exchange it: its summed gradient and the
+    /// feature group that touched it first (a replica that never saw the id must record the same).
+    struct BatchGradient: BitwiseCopyable {
+        var id: Int32
+        var gradient: Float
+        var group: UInt16
+    }
+
+    /// The minibatch's touched coordinates (the bias, id `size`, last) with their summed
+    /// gradients, taken out of the batch: `addBatch` then puts in the job's.
+    func takeBatch() -> [BatchGradient] {
+        if coordinates[size].inBatch != 0 { batchIds.append(Int32(size)) }
+        defer { batchIds.removeAll(keepingCapacity: true) }
+        return batchIds.map { id in
+            let c = coordinates + Int(id)
+            return BatchGradient(id: id, gradient: takeGradient(c), group: c.pointee.group)
+        }
+    }
+
+    /// Adds gradients to the minibatch, in order, as `accumulate` does per id.
+    func addBatch(_ gradients: [BatchGradient]) {
+        for pair in gradients {
+            let c = coordinates + Int(pair.id)
+            if c.pointee.inBatch == 0 {
+                c.pointee.inBatch = 1
+                c.pointee.slot = 0
+                if Int(pair.id) != size { batchIds.append(pair.id) }  // `applyUpdates` adds the bias
+            }
+            c.pointee.slot += pair.gradient
+            if c.pointee.group == Self.untouched { c.pointee.group = pair.group }
+        }
+    }
+
     /// Applies the minibatch's summed gradients, coordinate by coordinate, and clears them
     /// (with FTRL, the slot takes the new weight). A coordinate whose gradients summed to exactly
     /// zero is not stepped (the step would be a no-op for FTRL and AdaGrad too: σ = 0 and z, n

@@ -13,6 +13,9 @@ public enum RunRecord: Sendable {
         public var examples: Int
         /// Seconds since the session started.
         public var seconds: Double
+        /// Processes training together (1 alone) and the minibatch of a step over all of them.
+        public var ranks = 1
+        public var batch = 0
     }
 
     /// One validation pass, with the training figures since the previous one.
@@ -30,6 +33,8 @@ public enum RunRecord: Sendable {
         public var hyperparameters: [HyperparameterValue]
         /// The run's last evaluation.
         public var final: Bool
+        /// Bytes this rank exchanged with the others, in a multi-process job.
+        public var exchange: ExchangeTraffic?
 
         public var step: Int { context.step }
         public var epoch: Int { context.epoch }
@@ -51,6 +56,12 @@ public enum RunRecord: Sendable {
             try c.encode(wideTotal, forKey: "wide_total")
             try c.encode(skippedRows, forKey: "skipped_rows")
             for value in hyperparameters { try c.encode(value.value, JSONKey(value.parameter.rawValue)) }
+            if let exchange {
+                let perStep = exchange.perStep
+                try c.encode(perStep.dense, "exchange_dense_bytes_per_step")
+                try c.encode(perStep.wide, "exchange_wide_bytes_per_step")
+                try c.encode(perStep.embeddings, "exchange_embedding_bytes_per_step")
+            }
             if final { try c.encode(true, forKey: "final") }
         }
     }
@@ -102,5 +113,7 @@ extension KeyedEncodingContainer<JSONKey> {
         try encode(context.epoch, forKey: "epoch")
         try encode(context.examples, forKey: "examples")
         try encode(context.seconds, "seconds")
+        try encode(context.ranks, forKey: "ranks")
+        try encode(context.batch, forKey: "batch")
     }
 }

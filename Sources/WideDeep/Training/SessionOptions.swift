@@ -29,6 +29,8 @@ public struct SessionOptions: Sendable {
     public var goodStateInterval: Double = 5
     /// Wall seconds between snapshot publications while training.
     public var publishInterval: Double = 0.1
+    /// The job this session is one rank of (`mpirun`); nil, or a single rank, trains alone.
+    public var communicator: Communicator?
     /// Wall seconds between refreshes of the model statistics (wide sparsity, norms).
     public var statisticsInterval: Double = 1
 

@@ -6,7 +6,7 @@ import Foundation
 extension TrainingSession {
     func applyCommands() {
         report(checkpoints.takeCompleted())
-        for command in inbox.take(beforeStep: progress.step) { apply(command) }
+        for command in jobCommands(inbox.take(beforeStep: progress.step)) { apply(command) }
     }
 
     func apply(_ command: TrainingCommand) {
@@ -108,6 +108,10 @@ extension TrainingSession {
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
     func saveCheckpoint(name: String? = nil) {
         guard let model, let data else { return }
+        guard isPrimary else {
+            lastCheckpointExamples = progress.examples  // rank 0 saves the job's checkpoints
+            return
+        }
         guard let directory = options.checkpointDirectory else {
             note(.error, "cannot save: the run has no checkpoint folder")
             return
@@ -151,7 +155,7 @@ extension TrainingSession {
         let previous = publisher.draft.state
         publisher.draft.state = .evaluating
         publish(force: true)
-        let logits = model.predictAll(data.valid, threads: config.train.threads)
+        let logits = validationLogits(model, data.valid)
         let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
         publisher.draft.state = previous
         publisher.draft.validation.append(ValidationPoint(step: progress.step, epoch: progress.epoch,
@@ -162,7 +166,8 @@ extension TrainingSession {
                                           trainLoss: curves.takeMeanLoss(), metrics: metrics, wideNonzero: wide?.nonzero ?? 0,
                                           wideTouched: wide?.touched ?? 0, wideTotal: wide?.total ?? 0,
                                           skippedRows: publisher.draft.skippedRows,
-                                          hyperparameters: currentHyperparameters(), final: final)
+                                          hyperparameters: currentHyperparameters(), final: final,
+                                          exchange: exchange?.traffic)
         events.add(record, deferred: final)
         if final { pendingFinalRecord = record }
         note(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),

@@ -26,6 +26,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     let inbox: CommandInbox
     let publisher: SnapshotPublisher
     let checkpoints: CheckpointWriter
+    /// The exchange of gradients between the ranks of a data-parallel job; nil alone.
+    let exchange: GradientExchange?
     private let finished = DispatchGroup()
     private let startDate = Date()
 
@@ -64,6 +66,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         statistics = ModelStatisticsRefresher(interval: options.statisticsInterval)
         curves = TrainingCurves(evaluateEvery: config.train.evalEvery)
         paused = options.startPaused
+        exchange = options.communicator.flatMap { $0.size > 1 ? GradientExchange(communicator: $0) : nil }
     }
 
     // MARK: - TrainingControl
@@ -94,7 +97,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// Where the run is, for records.
     var context: RunRecord.Context {
-        RunRecord.Context(step: progress.step, epoch: progress.epoch, examples: progress.examples, seconds: seconds)
+        RunRecord.Context(step: progress.step, epoch: progress.epoch, examples: progress.examples, seconds: seconds,
+                          ranks: ranks, batch: config.train.batchSize * ranks)
     }
 
     // MARK: - The run
@@ -103,7 +107,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
-            if let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
+            if ranks > 1 && options.stream != nil {
+                throw JobError("--stream is not supported in a multi-process job yet: train from memory")
+            }
+            if isPrimary, let path = options.metricsPath { events.metricsLog = try MetricsLog(path: path) }
             publisher.draft.state = .loading
             publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher] in publisher.publishLoading($0) }
@@ -146,7 +153,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func train() throws {
         guard let data, let model else { return }
-        let loop = TrainingLoop(model: model, threads: config.train.threads)
+        let loop = TrainingLoop(model: model, threads: config.train.threads, exchange: exchange)
         publisher.draft.state = paused ? .paused : .running
         publisher.draft.loading = nil
         refreshStatistics()
@@ -158,6 +165,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             if stream != nil { endStreamedPass() }
             evaluate(final: progress.epoch == config.train.epochs)
         }
+        checkReplicas()
         if diverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
             report(checkpoints.waitForAll())
@@ -185,7 +193,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             let order = InMemoryEpoch.order(count: data.train.count, shuffle: config.train.shuffle,
                                             generator: &progress.generator)
             var epoch = InMemoryEpoch(data: data.train, order: order, batchSize: config.train.batchSize,
-                                      offset: progress.takeResumeOffset())
+                                      offset: progress.takeResumeOffset(), communicator: job)
             return try loop.run(&epoch, shouldContinue: waitForNextStep, didStep: finishStep)
         }
         let epoch = stream!.makeEpoch(layout: data.layout, batchSize: config.train.batchSize,
@@ -211,6 +219,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// Applies pending commands and waits while paused; false when a stop was asked for.
     func waitForNextStep() -> Bool {
+        shareStopAndDivergence()
         applyCommands()
         while paused && !stopRequested {
             publish(force: true)

@@ -3,6 +3,7 @@ import Dashboard
 import DashboardCurses
 import Foundation
 import WdlApp
+import WdlMPI
 import WideDeep
 
 struct Train: ParsableCommand {
@@ -73,6 +74,20 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try MPIJob.join()
+        guard let communicator else { return try train(communicator: nil) }
+        do {
+            try train(communicator: communicator)
+            MPIJob.leave(communicator)
+        } catch {
+            // Any rank's failure ends the job with its message (the others would wait forever).
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(code: 1)
+        }
+    }
+
+    /// Trains alone, or as one rank of `communicator`'s job (headless; rank 0 prints).
+    private func train(communicator: Communicator?) throws {
         let config = try resume.map { try runConfig.resolve(resuming: $0) } ?? runConfig.resolve()
         var options = SessionOptions()
         options.runName = config.name ?? URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent
@@ -81,6 +96,7 @@ struct Train: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.keep = keep
         options.resumePath = resume
+        options.communicator = communicator
         if stream {
             var streaming = StreamOptions()
             if let shuffleBuffer { streaming.shuffleBuffer = shuffleBuffer }
@@ -90,11 +106,13 @@ struct Train: ParsableCommand {
         if warmStartWide != nil || warmStartDeep != nil {
             options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
         }
-        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 && communicator == nil
         guard interactive else {
             options.stopOnDivergence = true
             let session = TrainingSession(config: config, options: options)
-            let outcome = HeadlessRunner(session: session).run()
+            let silent: LineSink = { _ in }
+            let speaks = (communicator?.rank ?? 0) == 0
+            let outcome = HeadlessRunner(session: session, output: speaks ? StandardOutput.line : silent).run()
             if case .failed(let message) = outcome { throw RunFailure(message: message) }
             return
         }
