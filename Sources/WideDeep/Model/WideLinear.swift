@@ -163,17 +163,19 @@ public final class WideLinear: @unchecked Sendable {
         }
     }
 
-    /// Adds gradients to the minibatch, in order, as `accumulate` does per id.
+    /// Adds the job's gradients (every rank's pairs, in rank order) to the minibatch. An id's
+    /// group is its first pair's: the group a single process would have recorded first, which
+    /// this rank may have replaced by its own when it first touched the id in this step.
     func addBatch(_ gradients: [BatchGradient]) {
         for pair in gradients {
             let c = coordinates + Int(pair.id)
             if c.pointee.inBatch == 0 {
                 c.pointee.inBatch = 1
                 c.pointee.slot = 0
+                c.pointee.group = pair.group
                 if Int(pair.id) != size { batchIds.append(pair.id) }  // `applyUpdates` adds the bias
             }
             c.pointee.slot += pair.gradient
-            if c.pointee.group == Self.untouched { c.pointee.group = pair.group }
         }
     }
 

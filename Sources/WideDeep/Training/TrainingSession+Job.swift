@@ -46,41 +46,47 @@ extension TrainingSession {
         return job.gather(logits).values
     }
 
-    /// At the end of a job: compares every rank's checksum of its whole state (parameters and
-    /// optimizer state); the replicas must be bit-identical.
+    /// At the end of a job: compares every rank's checksums of its whole state (parameters and
+    /// optimizer state, tensor by tensor); the replicas must be bit-identical.
     func checkReplicas() {
         guard let job, let model else { return }
-        let sums = job.gather([model.captureState().checksum]).values
-        let text = String(sums[0], radix: 16)
-        if sums.allSatisfy({ $0 == sums[0] }) {
-            note(.info, "replicas identical on \(job.size) ranks (state checksum \(text))")
+        let state = model.captureState()
+        let names = state.tensorNames
+        let sums = job.gather(names.map { state.checksum(of: $0) }).values
+        let differing = names.indices.filter { t in (1..<job.size).contains { sums[$0 * names.count + t] != sums[t] } }
+        if differing.isEmpty {
+            note(.info, "replicas identical on \(job.size) ranks (state checksum \(String(state.checksum, radix: 16)))")
         } else {
-            note(.error, "replicas differ: state checksums \(sums.map { String($0, radix: 16) }.joined(separator: " "))")
+            note(.error, "replicas differ in \(differing.map { names[$0] }.joined(separator: ", "))")
         }
     }
 }
 
 extension ModelState {
+    /// Every tensor's name, in order, and the optimizer's step count (`steps`).
+    var tensorNames: [String] { floats.keys.sorted() + uint16.keys.sorted() + uint8.keys.sorted() + ["steps"] }
+
     /// FNV-1a over every tensor's name and bits, in name order: equal states, equal sums.
     var checksum: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ word: UInt64) { hash = (hash ^ word) &* 0x0000_0100_0000_01b3 }
-        func mix(_ name: String) { for byte in name.utf8 { mix(UInt64(byte)) } }
-        for name in floats.keys.sorted() {
-            mix(name)
-            for value in floats[name]! { mix(UInt64(value.bitPattern)) }
-        }
-        for name in uint16.keys.sorted() {
-            mix(name)
-            for value in uint16[name]! { mix(UInt64(value)) }
-        }
-        for name in uint8.keys.sorted() {
-            mix(name)
-            for value in uint8[name]! { mix(UInt64(value)) }
-        }
-        mix(UInt64(deepOptimizerSteps))
+        var hash = Self.fnvOffset
+        for name in tensorNames { Self.mix(&hash, checksum(of: name)) }
         return hash
     }
+
+    /// FNV-1a over one tensor's bits (`steps`: the optimizer's step count).
+    func checksum(of name: String) -> UInt64 {
+        var hash = Self.fnvOffset
+        for byte in name.utf8 { Self.mix(&hash, UInt64(byte)) }
+        if let values = floats[name] { for v in values { Self.mix(&hash, UInt64(v.bitPattern)) } }
+        if let values = uint16[name] { for v in values { Self.mix(&hash, UInt64(v)) } }
+        if let values = uint8[name] { for v in values { Self.mix(&hash, UInt64(v)) } }
+        if name == "steps" { Self.mix(&hash, UInt64(deepOptimizerSteps)) }
+        return hash
+    }
+
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func mix(_ hash: inout UInt64, _ word: UInt64) { hash = (hash ^ word) &* 0x0000_0100_0000_01b3 }
 }
 
 /// Why a data-parallel job cannot run as asked.
