@@ -11,12 +11,40 @@ final class GradientExchange {
     /// The dense gradients of a step, packed for one allreduce (reused).
     var denseBuffer: [Float] = []
 
-    init(communicator: Communicator) { self.communicator = communicator }
+    /// Steps each rank trains alone between averages of the replicas (`--sync-every`); 1 is the
+    /// exact exchange of every step's gradients.
+    let syncEvery: Int
+    /// Steps trained alone since the replicas were last averaged.
+    var stepsSinceAverage = 0
+
+    init(communicator: Communicator, syncEvery: Int = 1) {
+        self.communicator = communicator
+        self.syncEvery = max(1, syncEvery)
+    }
+
+    /// Counts a training step.
+    func countStep() { traffic.steps += 1 }
+
+    /// With periodic averaging: averages the replicas once `syncEvery` steps have passed since the
+    /// last average, or `now` (before an evaluation, a checkpoint, the end) if any step has.
+    func averageReplicas(of model: WideDeepModel, now: Bool = false) {
+        guard syncEvery > 1, stepsSinceAverage > 0, now || stepsSinceAverage >= syncEvery else { return }
+        model.averageReplicas(self)
+        stepsSinceAverage = 0
+    }
 
     /// Sums the packed dense gradients over the ranks, in place.
     func sumDense() {
         traffic.denseBytes += denseBuffer.count * MemoryLayout<Float>.size
         denseBuffer.withUnsafeMutableBufferPointer { communicator.sum($0) }
+    }
+
+    /// The element-wise mean over the ranks, in place (every rank divides the same sums).
+    func average(_ values: inout [Float], kind: WritableKeyPath<ExchangeTraffic, Int>) {
+        traffic[keyPath: kind] += values.count * MemoryLayout<Float>.size
+        values.withUnsafeMutableBufferPointer { communicator.sum($0) }
+        let ranks = Float(communicator.size)
+        for i in values.indices { values[i] /= ranks }
     }
 
     /// Every rank's wide pairs, in rank order.
@@ -35,12 +63,11 @@ final class GradientExchange {
     /// The job's summed loss of the step (NaN when any rank's is): one reduction that also
     /// carries divergence from any rank to all.
     func sumLoss(_ loss: Double) -> Double {
-        traffic.steps += 1
         return communicator.sum(loss)
     }
 }
 
-/// Bytes one rank contributed to its training steps' exchanges.
+/// Bytes one rank contributed to its training steps' exchanges (and averages).
 public struct ExchangeTraffic: Sendable, Equatable {
     public var steps = 0
     public var denseBytes = 0

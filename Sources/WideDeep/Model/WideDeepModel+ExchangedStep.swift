@@ -110,4 +110,11 @@ extension WideDeepModel {
         }
         return merged
     }
+
+    /// A step without rows for a rank training alone (periodic averaging): the optimizer's step
+    /// count still advances, as on the ranks with rows.
+    func skipStep() -> Double {
+        if mode.hasDeep { deepOptimizer.beginStep() }
+        return 0
+    }
 }

@@ -197,6 +197,7 @@ extension WideDeepModel {
         table.touched.withUnsafeMutableBufferPointer { touched in
             for row in rows { touched[Int(row)] = 1 }
         }
+        if table.touchLog != nil { for row in rows { table.touchLog!.add(row) } }
         rows.withUnsafeBufferPointer { rows in
             gradients.withUnsafeBufferPointer { gradients in
                 deepOptimizer.updateRows(slot: tableSlots[f], rows: rows, dim: layout.embeddingDim, values: table.pointer,

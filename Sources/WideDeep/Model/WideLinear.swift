@@ -45,6 +45,8 @@ public final class WideLinear: @unchecked Sendable {
     /// `size + 1` coordinates; the last is the bias.
     private let coordinates: UnsafeMutablePointer<Coordinate>
     private var batchIds: [Int32] = []
+    /// With periodic averaging: the coordinates stepped since the replicas were last averaged.
+    var touchLog: TouchLog?
 
     public init(size: Int, optimizer: WideOptimizerSettings) {
         self.size = size
@@ -179,12 +181,33 @@ public final class WideLinear: @unchecked Sendable {
         }
     }
 
+    /// The state (z, n) of coordinates `ids`, two values each, and their feature groups.
+    func state(of ids: [Int32]) -> (values: [Float], groups: [UInt16]) {
+        var values: [Float] = []
+        values.reserveCapacity(ids.count * 2)
+        for id in ids { values += [coordinates[Int(id)].z, coordinates[Int(id)].n] }
+        return (values, ids.map { coordinates[Int($0)].group })
+    }
+
+    /// Sets the state (z, n) and group of coordinates `ids` between minibatches (the cached
+    /// FTRL weights follow).
+    func setState(of ids: [Int32], values: [Float], groups: [UInt16]) {
+        for (k, id) in ids.enumerated() {
+            let c = coordinates + Int(id)
+            c.pointee.z = values[2 * k]
+            c.pointee.n = values[2 * k + 1]
+            c.pointee.group = groups[k]
+            if kind == .ftrl { c.pointee.slot = c.pointee.z == 0 ? 0 : weight(Int(id)) }
+        }
+    }
+
     /// Applies the minibatch's summed gradients, coordinate by coordinate, and clears them
     /// (with FTRL, the slot takes the new weight). A coordinate whose gradients summed to exactly
     /// zero is not stepped (the step would be a no-op for FTRL and AdaGrad too: σ = 0 and z, n
     /// unchanged).
     public func applyUpdates(threads: Int = 1) {
         if coordinates[size].inBatch != 0 { batchIds.append(Int32(size)) }
+        if touchLog != nil { for id in batchIds { touchLog!.add(id) } }
         let count = batchIds.count
         // Coordinates are independent, so a large minibatch's are split across threads; each
         // coordinate's arithmetic is the same whichever thread does it.

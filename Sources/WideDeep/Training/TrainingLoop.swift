@@ -6,7 +6,7 @@ import Foundation
 ///
 /// `step(_:)` is the single place where a minibatch meets the model: one rank of a data-parallel
 /// job (`exchange` set) trains it with forward, backward, the exchange of gradients between the
-/// ranks, and the updates.
+/// ranks, and the updates — or, with periodic averaging, alone, averaging the replicas every K steps.
 struct TrainingLoop {
     let model: WideDeepModel
     let threads: Int
@@ -59,7 +59,13 @@ struct TrainingLoop {
         batch.order.withUnsafeBufferPointer { all in
             let rows = UnsafeBufferPointer(rebasing: all[batch.rows])
             guard let exchange else { return model.trainStep(batch.data, rows: rows, threads: threads) }
-            return model.trainStep(batch.data, rows: rows, threads: threads, exchange: exchange)
+            exchange.countStep()
+            guard exchange.syncEvery > 1 else { return model.trainStep(batch.data, rows: rows, threads: threads, exchange: exchange) }
+            // Periodic averaging: this rank's step alone, the replicas averaged every K steps.
+            let loss = rows.isEmpty ? model.skipStep() : model.trainStep(batch.data, rows: rows, threads: threads)
+            exchange.stepsSinceAverage += 1
+            exchange.averageReplicas(of: model)
+            return exchange.sumLoss(loss)
         }
     }
 }

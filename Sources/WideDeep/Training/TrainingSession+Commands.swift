@@ -108,6 +108,7 @@ extension TrainingSession {
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
     func saveCheckpoint(name: String? = nil) {
         guard let model, let data else { return }
+        exchange?.averageReplicas(of: model, now: true)
         guard isPrimary else {
             lastCheckpointExamples = progress.examples  // rank 0 saves the job's checkpoints
             return
@@ -152,6 +153,7 @@ extension TrainingSession {
 
     func evaluate(final: Bool) {
         guard let data, let model else { return }
+        exchange?.averageReplicas(of: model, now: true)
         let previous = publisher.draft.state
         publisher.draft.state = .evaluating
         publish(force: true)

@@ -12,6 +12,17 @@ extension TrainingSession {
     /// The rank that writes the metrics log and checkpoints (a single process is its own).
     var isPrimary: Bool { (job?.rank ?? 0) == 0 }
 
+    /// Says how the job trains; with periodic averaging, starts logging each step's updates.
+    func noteJob() {
+        guard let exchange, let model else { return }
+        let batch = config.train.batchSize
+        let mode = exchange.syncEvery == 1
+            ? "gradients exchanged every step: one model trained with minibatches of \(batch * ranks)"
+            : "each rank trains alone on minibatches of \(batch), replicas averaged every \(exchange.syncEvery) steps"
+        note(.info, "data-parallel job of \(ranks) ranks; \(mode)")
+        if exchange.syncEvery > 1 { model.logUpdates() }
+    }
+
     /// This step's commands: rank 0's, broadcast so every rank applies them at the same step.
     func jobCommands(_ local: [TrainingCommand]) -> [TrainingCommand] {
         guard let job else { return local }

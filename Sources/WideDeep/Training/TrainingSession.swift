@@ -66,7 +66,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         statistics = ModelStatisticsRefresher(interval: options.statisticsInterval)
         curves = TrainingCurves(evaluateEvery: config.train.evalEvery)
         paused = options.startPaused
-        exchange = options.communicator.flatMap { $0.size > 1 ? GradientExchange(communicator: $0) : nil }
+        exchange = options.communicator.flatMap {
+            $0.size > 1 ? GradientExchange(communicator: $0, syncEvery: options.syncEvery) : nil
+        }
     }
 
     // MARK: - TrainingControl
@@ -154,6 +156,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private func train() throws {
         guard let data, let model else { return }
         let loop = TrainingLoop(model: model, threads: config.train.threads, exchange: exchange)
+        noteJob()
         publisher.draft.state = paused ? .paused : .running
         publisher.draft.loading = nil
         refreshStatistics()
@@ -165,6 +168,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             if stream != nil { endStreamedPass() }
             evaluate(final: progress.epoch == config.train.epochs)
         }
+        exchange?.averageReplicas(of: model, now: true)
         checkReplicas()
         if diverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.

@@ -51,7 +51,11 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
     var fitRows: Int?
 
+    @Option(name: .long, help: "Under mpirun: each rank trains alone for K steps, then the replicas are averaged (default 1: every step's gradients are exchanged, exact).")
+    var syncEvery = 1
+
     func validate() throws {
+        if syncEvery < 1 { throw ValidationError("--sync-every must be a positive integer, got \(syncEvery)") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be a positive integer, got \(checkpointEvery)") }
         if let keep, keep < 1 { throw ValidationError("--keep must be a positive integer, got \(keep)") }
         if (checkpointEvery != nil || keep != nil) && checkpointDir == nil {
@@ -97,6 +101,7 @@ struct Train: ParsableCommand {
         options.keep = keep
         options.resumePath = resume
         options.communicator = communicator
+        options.syncEvery = syncEvery
         if stream {
             var streaming = StreamOptions()
             if let shuffleBuffer { streaming.shuffleBuffer = shuffleBuffer }
