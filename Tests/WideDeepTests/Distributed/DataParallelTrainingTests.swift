@@ -161,4 +161,41 @@ final class DataParallelTrainingTests: XCTestCase {
         other.uint8["t"]![0] = 1
         XCTAssertNotEqual(state.checksum, other.checksum)
     }
+
+    /// Periodic averaging with K past the epoch's 40 steps: each rank trains alone on its rows,
+    /// and the one average (before the final evaluation) makes every float tensor the mean of
+    /// the two replicas — which two models trained here on the same rows, by hand, give exactly:
+    /// (a + b) / 2 is what both compute.
+    func testAveragingEveryKStepsGivesTheMeanOfReplicasTrainedAlone() throws {
+        var config = try SmallRun.config(in: folder)
+        config.train.epochs = 1
+        config.train.shuffle = false
+        config.train.batchSize = 25
+        let snapshots = runJob(config, ranks: 2) { _ in
+            var o = SessionOptions()
+            o.checkpointDirectory = self.folder.path("job")
+            o.syncEvery = 1000
+            return o
+        }
+        for s in snapshots {
+            XCTAssertEqual(s.state, .finished, s.stateDetail ?? "")
+            XCTAssertTrue(replicasIdentical(s))
+        }
+
+        let data = try RunData.load(config: config, threads: 1)
+        let replicas = (0..<2).map { rank in
+            let model = WideDeepModel(layout: data.layout, config: config)
+            for step in 0..<40 {
+                let rows = (0..<25).map { Int32(step * 50 + rank * 25 + $0) }
+                rows.withUnsafeBufferPointer { _ = model.trainStep(data.train, rows: $0, threads: 1) }
+            }
+            return model.captureState()
+        }
+        let job = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: folder.path("job/final.safetensors"))).tensors
+        for (name, a) in replicas[0].floats {
+            let b = replicas[1].floats[name]!
+            let mean = zip(a, b).map { ($0 + $1) / 2 }
+            XCTAssertEqual(try XCTUnwrap(job[name]).floats(), mean, name)
+        }
+    }
 }
