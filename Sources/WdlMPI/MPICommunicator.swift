@@ -44,13 +44,21 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
         return (Array(all.prefix(total)), counts.map(Int.init))
     }
 
+    /// One broadcast of a fixed-size message when the bytes fit (commands, every step: usually
+    /// none), a second for the rest otherwise.
     func broadcast(_ bytes: [UInt8]) -> [UInt8] {
-        var count = Int32(bytes.count)
-        MPI_Bcast(&count, 1, wdl_mpi_int(), 0, world)
-        guard count > 0 else { return [] }
-        var buffer = rank == 0 ? bytes : [UInt8](repeating: 0, count: Int(count))
-        MPI_Bcast(&buffer, count, wdl_mpi_byte(), 0, world)
-        return buffer
+        let fixed = 64, room = fixed - 4
+        var first = [UInt8](repeating: 0, count: fixed)
+        if rank == 0 {
+            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { first.replaceSubrange(0..<4, with: $0) }
+            first.replaceSubrange(4..<(4 + min(room, bytes.count)), with: bytes.prefix(room))
+        }
+        MPI_Bcast(&first, Int32(fixed), wdl_mpi_byte(), 0, world)
+        let count = first[0..<4].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard count > room else { return Array(first[4..<(4 + count)]) }
+        var rest = rank == 0 ? Array(bytes[room...]) : [UInt8](repeating: 0, count: count - room)
+        MPI_Bcast(&rest, Int32(rest.count), wdl_mpi_byte(), 0, world)
+        return Array(first[4...]) + rest
     }
 
     func abort(code: Int32) -> Never {

@@ -60,10 +60,10 @@ extension WideDeepModel {
         guard !tables.isEmpty else { return }
         let d = layout.embeddingDim
         let mine = tables.map { $0.touchLog!.take() }
-        let all = exchange.gatherEmbeddings(rows: mine.map { Int32($0.count) } + mine.joined(), gradients: [])
+        let all = exchange.gatherRows(mine.map { Int32($0.count) } + mine.joined())
         var unions = [[Int32]](repeating: [], count: tables.count)
         var rankStart = 0
-        for rankRows in all.rowCounts {
+        for rankRows in all.counts {
             var at = rankStart + tables.count
             for f in tables.indices {
                 let count = Int(all.rows[rankStart + f])

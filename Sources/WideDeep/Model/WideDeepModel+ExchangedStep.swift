@@ -36,10 +36,14 @@ extension WideDeepModel {
                 }
             }
         }
-        if let wide { wide.addBatch(exchange.gatherWide(wide.takeBatch())) }
-        let embeddings = mode.hasDeep ? exchangeEmbeddings(rows: fieldRows, gradients: fieldGradients, exchange) : nil
+        // Every rank's loss, wide pairs and embedding rows in one message; then the dense sums.
+        // A field's message: its row count among the fields' counts, its rows, its gradient rows.
+        let job = exchange.exchangeSparse(loss: loss, wide: wide?.takeBatch() ?? [],
+                                          rows: fieldRows.map { Int32($0.count) } + fieldRows.joined(),
+                                          gradients: Array(fieldGradients.joined()))
+        wide?.addBatch(job.wide)
+        let embeddings = mode.hasDeep ? mergeEmbeddings(job) : nil
         if mode.hasDeep { exchangeDense(exchange) }
-        let jobLoss = exchange.sumLoss(loss)
         deepOptimizer.beginStep()
         Parallel.forEach(tasks.count, threads: threads) { t in
             let model = shared.value
@@ -49,7 +53,7 @@ extension WideDeepModel {
             case .embedding(let f): model.applyEmbedding(field: f, rows: embeddings![f].rows, gradients: embeddings![f].gradients)
             }
         }
-        return jobLoss
+        return job.loss
     }
 
     /// Sums every layer's weight and bias gradients over the ranks (one packed allreduce).
@@ -75,12 +79,8 @@ extension WideDeepModel {
 
     /// Every field's rows and gradient rows of every rank, summed per row in rank order: each
     /// field's distinct rows in order of first appearance, with their gradient rows.
-    private func exchangeEmbeddings(rows: [[Int32]], gradients: [[Float]], _ exchange: GradientExchange)
-        -> [(rows: [Int32], gradients: [Float])] {
+    private func mergeEmbeddings(_ all: GradientExchange.SparseStep) -> [(rows: [Int32], gradients: [Float])] {
         let fields = tables.count, d = layout.embeddingDim
-        // One message per rank: the fields' row counts, then their rows; the gradients alike.
-        let packedRows = rows.map { Int32($0.count) } + rows.joined()
-        let all = exchange.gatherEmbeddings(rows: packedRows, gradients: Array(gradients.joined()))
         var merged = [(rows: [Int32], gradients: [Float])](repeating: ([], []), count: fields)
         var rankRowStart = 0, rankGradientStart = 0
         for rankRows in all.rowCounts {

@@ -61,6 +61,7 @@ public enum RunRecord: Sendable {
                 try c.encode(perStep.dense, "exchange_dense_bytes_per_step")
                 try c.encode(perStep.wide, "exchange_wide_bytes_per_step")
                 try c.encode(perStep.embeddings, "exchange_embedding_bytes_per_step")
+                try c.encode(exchange.seconds / Double(max(1, exchange.steps)), "exchange_seconds_per_step")
             }
             if final { try c.encode(true, forKey: "final") }
         }

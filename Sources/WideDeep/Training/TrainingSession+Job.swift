@@ -1,7 +1,9 @@
 /// What a session does differently as one rank of a data-parallel job (`SessionOptions.communicator`
 /// with more than one rank): every rank runs the same session in lockstep, rank 0 speaks for the
 /// job (commands, metrics log, checkpoints, output), and every decision that ends or pauses the
-/// run is shared so that no rank is left waiting in a collective.
+/// run is the job's (rank 0's commands; the job's summed loss, non-finite when any rank's is), so
+/// that no rank is left waiting in a collective. A job keeps no rollback state (it runs headless,
+/// stopping at a divergence), so no rank finds a divergence on its own.
 extension TrainingSession {
     /// The job's communicator, when there is more than one rank.
     var job: Communicator? { exchange?.communicator }
@@ -27,16 +29,6 @@ extension TrainingSession {
     func jobCommands(_ local: [TrainingCommand]) -> [TrainingCommand] {
         guard let job else { return local }
         return TrainingCommand.decode(job.broadcast(TrainingCommand.encode(local)))
-    }
-
-    /// Shares a divergence or a stop found on one rank (a non-finite state it checked) with all,
-    /// before the next step's exchange.
-    func shareStopAndDivergence() {
-        guard let job else { return }
-        var flags: [Double] = [diverged ? 1 : 0, stopRequested ? 1 : 0]
-        flags.withUnsafeMutableBufferPointer { job.sum($0) }
-        if flags[0] > 0 && !diverged { diverge(cause: "another rank of the job found non-finite values at step \(progress.step)") }
-        if flags[1] > 0 { stopRequested = true }
     }
 
     /// The logits of every validation row: each rank scores its share, gathered in row order.

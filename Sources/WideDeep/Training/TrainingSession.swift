@@ -223,7 +223,6 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// Applies pending commands and waits while paused; false when a stop was asked for.
     func waitForNextStep() -> Bool {
-        shareStopAndDivergence()
         applyCommands()
         while paused && !stopRequested {
             publish(force: true)
@@ -246,7 +245,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         }
         curves.addLoss(of: step, progress: progress)
         if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
-        if let model, let bad = rollback.keepIfDue(model, progress: progress) {
+        if job == nil, let model, let bad = rollback.keepIfDue(model, progress: progress) {
             diverge(cause: "\(bad) holds NaN or infinite values at step \(progress.step)")
         }
         if let every = options.checkpointEvery, progress.examples - lastCheckpointExamples >= every {
