@@ -67,7 +67,8 @@ mpi 2 "$WDL" train --headless --resume "$last" --epochs 4 > "$tmp/resumed.txt"
 [ "$(figures "$tmp/resumed.txt")" = "$(figures "$tmp/whole.txt")" ] \
     || fail "resumed job ($(figures "$tmp/resumed.txt")) differs from the uninterrupted one ($(figures "$tmp/whole.txt"))"
 # The same checkpoint resumes in a single process too (a different batch from there on).
-"$WDL" train --headless --resume "$last" --epochs 4 | grep -q '^final:' || fail "a job's checkpoint did not resume alone"
+"$WDL" train --headless --resume "$last" --epochs 4 > "$tmp/alone.txt"
+grep -q '^final:' "$tmp/alone.txt" || fail "a job's checkpoint did not resume alone"
 
 # 4. --strict: a malformed row stops the job with an error naming the file and line.
 { head -n 50 sample-data/adult/train.csv; echo "39,State-gov,oops"; sed -n 51,400p sample-data/adult/train.csv; } > "$tmp/bad.csv"
@@ -76,7 +77,11 @@ if mpi 2 "$WDL" "${adult[@]}" --epochs 1 --strict --train "$tmp/bad.csv" > /dev/
 fi
 grep -q "bad.csv:51" "$tmp/strict.txt" || fail "--strict error does not name file and line: $(head -5 "$tmp/strict.txt")"
 
-# 5. A build without MPI refuses to run as one of several processes.
+# 5. --stream is not sharded across ranks yet: a job refuses it clearly.
+if mpi 2 "$WDL" "${adult[@]}" --epochs 1 --stream > /dev/null 2> "$tmp/stream.txt"; then fail "a job accepted --stream"; fi
+grep -q "stream is not supported in a multi-process job" "$tmp/stream.txt" || fail "no clear --stream refusal: $(head -3 "$tmp/stream.txt")"
+
+# 6. A build without MPI refuses to run as one of several processes.
 if [ -n "$PLAIN" ]; then
     if mpi 2 "$PLAIN" "${adult[@]}" --epochs 1 > /dev/null 2> "$tmp/plain.txt"; then fail "a build without MPI ran under mpirun"; fi
     grep -q "built without MPI" "$tmp/plain.txt" || fail "no clear refusal: $(head -3 "$tmp/plain.txt")"
