@@ -36,10 +36,10 @@ extension Communicator {
         return values[0]
     }
 
-    /// Rank `index`'s part of `count` items split as evenly as possible in rank order (the
-    /// first `count % size` ranks get one more).
-    func share(of count: Int, rank index: Int? = nil) -> Range<Int> {
-        let r = index ?? rank
+    /// This rank's part of `count` items split as evenly as possible in rank order (the first
+    /// `count % size` ranks get one more).
+    func share(of count: Int) -> Range<Int> {
+        let r = rank
         let base = count / size, extra = count % size
         let start = r * base + min(r, extra)
         return start..<(start + base + (r < extra ? 1 : 0))
