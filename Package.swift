@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // The core's numeric code is compiled optimized even in debug builds: measured here, an
@@ -15,6 +15,9 @@ let package = Package(
         .executable(name: "wdl", targets: ["wdl"]),
         .library(name: "WideDeep", targets: ["WideDeep"]),
     ],
+    // `--traits MPI` builds the same `wdl` able to run as one job over several processes under
+    // `mpirun` (needs libopenmpi-dev); the default build needs no MPI.
+    traits: [.trait(name: "MPI", description: "Data-parallel training over Open MPI (needs libopenmpi-dev)")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -44,11 +47,16 @@ let package = Package(
         /// What the front ends share and the core has no business with: the headless runner, the
         /// run summary's text, the benchmark suite and its report.
         .target(name: "WdlApp", dependencies: ["WideDeep"]),
+        /// Open MPI's C API through a shim header (its handles are macros Swift cannot import).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        /// The core's `Communicator` over Open MPI; empty unless built with the MPI trait.
+        .target(name: "WdlMPI", dependencies: ["WideDeep", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .executableTarget(
             name: "wdl",
             dependencies: [
                 "WideDeep",
                 "WdlApp",
+                "WdlMPI",
                 "SafeTensors",
                 "Dashboard",
                 "DashboardCurses",

@@ -11,9 +11,10 @@ public final class DenseLayer: @unchecked Sendable {
     public let relu: Bool
     public var weight: [Float]
     public var bias: [Float]
-    /// Gradients of the last backward pass (overwritten, not accumulated).
-    public private(set) var weightGradient: [Float]
-    public private(set) var biasGradient: [Float]
+    /// Gradients of the last backward pass (overwritten, not accumulated); a data-parallel step
+    /// replaces them with the job's sums.
+    public internal(set) var weightGradient: [Float]
+    public internal(set) var biasGradient: [Float]
     /// The packed B of this layer's products (W forward, dA for dW, Wᵀ for dx), reused.
     private let packing = GemmScratch()
     /// Per unit, whether it was zero for the whole last batch (reused by every backward pass).
@@ -122,6 +123,12 @@ public final class DenseLayer: @unchecked Sendable {
     /// L2 on the weights: adds λ·W to the last weight gradient (the gradient of λ/2·‖W‖²).
     func addWeightDecay(_ lambda: Float) {
         for i in weightGradient.indices { weightGradient[i] += lambda * weight[i] }
+    }
+
+    /// Zero gradients: a rank with no rows in a data-parallel step contributes nothing.
+    func clearGradients() {
+        for i in weightGradient.indices { weightGradient[i] = 0 }
+        for i in biasGradient.indices { biasGradient[i] = 0 }
     }
 
     /// Frobenius norms of the weights and of the last weight gradient.

@@ -26,6 +26,8 @@ public final class EmbeddingTable: @unchecked Sendable {
     /// Reused by the training step: the distinct rows a minibatch used, and a gradient row each.
     var stepRows: [Int32] = []
     var stepGradients: [Float] = []
+    /// With periodic averaging: the rows stepped since the replicas were last averaged.
+    var touchLog: TouchLog?
 
     /// A table with random values, or zeros when `generator` is nil (its values are about to
     /// be overwritten from a checkpoint: drawing 27 million normals would take most of a load).

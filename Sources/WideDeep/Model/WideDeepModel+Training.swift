@@ -12,23 +12,39 @@ extension WideDeepModel {
         defer { stepsTrained += 1 }
         forward(data, rows: rows, threads: threads, training: true)
         profile?.lap(.denseForward)
-        // dL/dlogit = σ(z) − y for each example (summed loss).
-        var loss = 0.0
-        let lastGradient = layers.count
-        for b in 0..<batch {
-            let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
-            loss += BinaryMetrics.logloss(logit: z, label: y)
-            let g = Float(BinaryMetrics.sigmoid(z) - y)
-            if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
-            workspace.logits[b] = g
-        }
+        let loss = lossGradients(data, rows: rows)
         profile?.lap(.loss)
         guard mode.hasDeep else {
             updateWide(data, rows: rows, threads: threads)
             profile?.endStep(.updates)
             return loss
         }
-        // dx of every layer from the pre-update weights, then every update.
+        backwardDeep(batch: batch, threads: threads)
+        profile?.lap(.denseBackward)
+        deepOptimizer.beginStep()
+        updateAll(data, rows: rows, threads: threads)
+        profile?.endStep(.updates)
+        return loss
+    }
+
+    /// The summed logloss of the forward pass's logits; leaves dL/dlogit = σ(z) − y of each
+    /// example in the logits (the wide part's gradient) and in the deep part's last gradient.
+    func lossGradients(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) -> Double {
+        var loss = 0.0
+        let lastGradient = layers.count
+        for b in 0..<rows.count {
+            let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
+            loss += BinaryMetrics.logloss(logit: z, label: y)
+            let g = Float(BinaryMetrics.sigmoid(z) - y)
+            if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
+            workspace.logits[b] = g
+        }
+        return loss
+    }
+
+    /// dx of every layer from the pre-update weights (and each layer's weight gradients), through
+    /// the training forward pass's dropout.
+    func backwardDeep(batch: Int, threads: Int) {
         let dropout = regularization.dropout
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             if dropout > 0 && layers[l].relu {
@@ -37,11 +53,6 @@ extension WideDeepModel {
             layers[l].backward(x: workspace.activations[l], y: workspace.activations[l + 1], dy: workspace.gradients[l + 1],
                                dx: workspace.gradients[l], batch: batch, threads: threads)
         }
-        profile?.lap(.denseBackward)
-        deepOptimizer.beginStep()
-        updateAll(data, rows: rows, threads: threads)
-        profile?.endStep(.updates)
-        return loss
     }
 
     /// The parameter updates of a step, independent of each other, as tasks of one parallel
@@ -80,6 +91,12 @@ extension WideDeepModel {
     /// The wide part's step: each example's logit gradient added to its ids, then FTRL (or the
     /// configured optimizer) on each coordinate the batch touched.
     private func updateWide(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
+        accumulateWide(data, rows: rows)
+        wide?.applyUpdates(threads: threads)
+    }
+
+    /// Adds each example's logit gradient to its wide ids' minibatch sums.
+    func accumulateWide(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
         guard let wide else { return }
         let gradients = workspace.logits
         data.wideOffsets.withUnsafeBufferPointer { offsets in
@@ -95,10 +112,9 @@ extension WideDeepModel {
                 }
             }
         }
-        wide.applyUpdates(threads: threads)
     }
 
-    private func updateDense(layer l: Int) {
+    func updateDense(layer l: Int) {
         let layer = layers[l]
         if regularization.l2 > 0 { layer.addWeightDecay(Float(regularization.l2)) }
         layer.weightGradient.withUnsafeBufferPointer { g in
@@ -119,6 +135,19 @@ extension WideDeepModel {
     /// used the row; a multi-valued field's k values each get 1/k of the slice) and steps only
     /// the touched rows.
     private func updateEmbedding(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+        let table = tables[f]
+        // The table's reused buffers, taken for the step and handed back at its end.
+        var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
+        (table.stepRows, table.stepGradients) = ([], [])
+        defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
+        sumEmbeddingGradients(field: f, data, rows: rows, into: &touchedRows, &gradientBuffer)
+        applyEmbedding(field: f, rows: touchedRows, gradients: gradientBuffer)
+    }
+
+    /// Field `f`'s distinct rows the minibatch used (`touchedRows`) and their summed gradients
+    /// (`gradientBuffer`, a row of `dim` each, in the same order).
+    func sumEmbeddingGradients(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>,
+                               into touchedRows: inout [Int32], _ gradientBuffer: inout [Float]) {
         let d = layout.embeddingDim, width = layout.deepInputWidth
         let singles = data.singleFields
         let dx0 = UnsafePointer(workspace.gradients[0])
@@ -126,10 +155,6 @@ extension WideDeepModel {
         // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
         // examples add into it in batch order: the same sums as sorting by (row, example),
         // without sorting. The slots are cleared again below.
-        // The table's reused buffers, taken for the step and handed back at its end.
-        var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
-        (table.stepRows, table.stepGradients) = ([], [])
-        defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
         touchedRows.removeAll(keepingCapacity: true)
         let multi = f - singles
         let uses = f < singles ? rows.count : Int(rows.reduce(0) {
@@ -169,21 +194,29 @@ extension WideDeepModel {
                     }
                 }
             }
-            table.touched.withUnsafeMutableBufferPointer { touched in
-                for row in touchedRows {
-                    slotOfRow[Int(row)] = -1
-                    touched[Int(row)] = 1
-                }
+            for row in touchedRows { slotOfRow[Int(row)] = -1 }
+        }
+    }
+
+    /// Steps field `f`'s rows `rows` with their gradient rows (plus the embedding L2's λ·e) and
+    /// marks them touched.
+    func applyEmbedding(field f: Int, rows: [Int32], gradients: [Float]) {
+        let table = tables[f]
+        var gradients = gradients
+        if regularization.embeddingL2 > 0 {
+            let lambda = Float(regularization.embeddingL2), d = layout.embeddingDim
+            for (slot, row) in rows.enumerated() {
+                for k in 0..<d { gradients[slot * d + k] += lambda * table.pointer[Int(row) * d + k] }
             }
-            if regularization.embeddingL2 > 0 {
-                let lambda = Float(regularization.embeddingL2)
-                for (slot, row) in touchedRows.enumerated() {
-                    let values = table.pointer + Int(row) * d, gradient = gradients + slot * d
-                    for k in 0..<d { gradient[k] += lambda * values[k] }
-                }
-            }
-            touchedRows.withUnsafeBufferPointer { touchedRows in
-                deepOptimizer.updateRows(slot: tableSlots[f], rows: touchedRows, dim: d, values: table.pointer, grads: gradients)
+        }
+        table.touched.withUnsafeMutableBufferPointer { touched in
+            for row in rows { touched[Int(row)] = 1 }
+        }
+        if table.touchLog != nil { for row in rows { table.touchLog!.add(row) } }
+        rows.withUnsafeBufferPointer { rows in
+            gradients.withUnsafeBufferPointer { gradients in
+                deepOptimizer.updateRows(slot: tableSlots[f], rows: rows, dim: layout.embeddingDim, values: table.pointer,
+                                         grads: gradients.baseAddress!)
             }
         }
     }

@@ -45,6 +45,8 @@ public final class WideLinear: @unchecked Sendable {
     /// `size + 1` coordinates; the last is the bias.
     private let coordinates: UnsafeMutablePointer<Coordinate>
     private var batchIds: [Int32] = []
+    /// With periodic averaging: the coordinates stepped since the replicas were last averaged.
+    var touchLog: TouchLog?
 
     public init(size: Int, optimizer: WideOptimizerSettings) {
         self.size = size
@@ -144,12 +146,68 @@ public final class WideLinear: @unchecked Sendable {
         bias.pointee.slot += g
     }
 
+    /// A coordinate the minibatch touched, as ranks exchange it: its summed gradient and the
+    /// feature group that touched it first (a replica that never saw the id must record the same).
+    struct BatchGradient: BitwiseCopyable {
+        var id: Int32
+        var gradient: Float
+        var group: UInt16
+    }
+
+    /// The minibatch's touched coordinates (the bias, id `size`, last) with their summed
+    /// gradients, taken out of the batch: `addBatch` then puts in the job's.
+    func takeBatch() -> [BatchGradient] {
+        if coordinates[size].inBatch != 0 { batchIds.append(Int32(size)) }
+        defer { batchIds.removeAll(keepingCapacity: true) }
+        return batchIds.map { id in
+            let c = coordinates + Int(id)
+            return BatchGradient(id: id, gradient: takeGradient(c), group: c.pointee.group)
+        }
+    }
+
+    /// Adds the job's gradients (every rank's pairs, in rank order) to the minibatch. An id's
+    /// group is its first pair's: the group a single process would have recorded first, which
+    /// this rank may have replaced by its own when it first touched the id in this step.
+    func addBatch(_ gradients: [BatchGradient]) {
+        for pair in gradients {
+            let c = coordinates + Int(pair.id)
+            if c.pointee.inBatch == 0 {
+                c.pointee.inBatch = 1
+                c.pointee.slot = 0
+                c.pointee.group = pair.group
+                if Int(pair.id) != size { batchIds.append(pair.id) }  // `applyUpdates` adds the bias
+            }
+            c.pointee.slot += pair.gradient
+        }
+    }
+
+    /// The state (z, n) of coordinates `ids`, two values each, and their feature groups.
+    func state(of ids: [Int32]) -> (values: [Float], groups: [UInt16]) {
+        var values: [Float] = []
+        values.reserveCapacity(ids.count * 2)
+        for id in ids { values += [coordinates[Int(id)].z, coordinates[Int(id)].n] }
+        return (values, ids.map { coordinates[Int($0)].group })
+    }
+
+    /// Sets the state (z, n) and group of coordinates `ids` between minibatches (the cached
+    /// FTRL weights follow).
+    func setState(of ids: [Int32], values: [Float], groups: [UInt16]) {
+        for (k, id) in ids.enumerated() {
+            let c = coordinates + Int(id)
+            c.pointee.z = values[2 * k]
+            c.pointee.n = values[2 * k + 1]
+            c.pointee.group = groups[k]
+            if kind == .ftrl { c.pointee.slot = c.pointee.z == 0 ? 0 : weight(Int(id)) }
+        }
+    }
+
     /// Applies the minibatch's summed gradients, coordinate by coordinate, and clears them
     /// (with FTRL, the slot takes the new weight). A coordinate whose gradients summed to exactly
     /// zero is not stepped (the step would be a no-op for FTRL and AdaGrad too: σ = 0 and z, n
     /// unchanged).
     public func applyUpdates(threads: Int = 1) {
         if coordinates[size].inBatch != 0 { batchIds.append(Int32(size)) }
+        if touchLog != nil { for id in batchIds { touchLog!.add(id) } }
         let count = batchIds.count
         // Coordinates are independent, so a large minibatch's are split across threads; each
         // coordinate's arithmetic is the same whichever thread does it.

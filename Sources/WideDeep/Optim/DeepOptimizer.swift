@@ -133,6 +133,14 @@ public final class DeepOptimizer: @unchecked Sendable {
         return out
     }
 
+    /// A tensor's state buffers (none for SGD, one for AdaGrad, two for Adam), to change in place
+    /// between minibatches.
+    func stateBuffers(slot: Int) -> [UnsafeMutableBufferPointer<Float>] {
+        [firstBoxes[slot], secondBoxes[slot]].filter { $0.count > 0 }.map {
+            UnsafeMutableBufferPointer(start: $0.pointer, count: $0.count)
+        }
+    }
+
     /// Element count of a tensor's first state buffer (0 for SGD).
     public func stateCount(slot: Int) -> Int { firstBoxes[slot].count }
 

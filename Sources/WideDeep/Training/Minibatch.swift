@@ -4,8 +4,12 @@ struct Minibatch {
     var data: EncodedDataset
     var order: [Int32]
     var rows: Range<Int>
+    /// Examples the whole job trains in this step, when it is one rank of several.
+    var jobExamples: Int?
 
     var count: Int { rows.count }
+    /// Examples this step trains: the job's (every rank's rows), else this minibatch's.
+    var examples: Int { jobExamples ?? rows.count }
 }
 
 /// Where an epoch's minibatches come from: an in-memory permutation (`InMemoryEpoch`) or a pass
@@ -22,17 +26,24 @@ protocol MinibatchSource {
 }
 
 /// One epoch over in-memory rows, in a given order, starting `offset` rows in (a resumed run).
+/// In a job of N ranks, each step takes the next N × `batchSize` rows of the order and this rank
+/// trains its share of them (rank r the r-th run of `batchSize` rows when the step is whole): the
+/// ranks' minibatches together are one process's minibatch of N × `batchSize` rows, and every
+/// rank takes the same number of steps, the last ones possibly with no rows.
 struct InMemoryEpoch: MinibatchSource {
     let data: EncodedDataset
     let order: [Int32]
     let batchSize: Int
+    let communicator: Communicator?
+    /// Rows of the order consumed by the whole job.
     private(set) var consumed: Int
 
     /// `order`: the epoch's row order (a seeded permutation, or file order).
-    init(data: EncodedDataset, order: [Int32], batchSize: Int, offset: Int = 0) {
+    init(data: EncodedDataset, order: [Int32], batchSize: Int, offset: Int = 0, communicator: Communicator? = nil) {
         self.data = data
         self.order = order
         self.batchSize = max(1, batchSize)
+        self.communicator = communicator
         consumed = min(offset, order.count)
     }
 
@@ -47,8 +58,15 @@ struct InMemoryEpoch: MinibatchSource {
 
     mutating func next() -> Minibatch? {
         guard hasMore else { return nil }
-        let end = min(order.count, consumed + batchSize)
+        guard let communicator else {
+            let end = min(order.count, consumed + batchSize)
+            defer { consumed = end }
+            return Minibatch(data: data, order: order, rows: consumed..<end)
+        }
+        let end = min(order.count, consumed + batchSize * communicator.size)
         defer { consumed = end }
-        return Minibatch(data: data, order: order, rows: consumed..<end)
+        let share = communicator.share(of: end - consumed)
+        return Minibatch(data: data, order: order, rows: (consumed + share.lowerBound)..<(consumed + share.upperBound),
+                         jobExamples: end - consumed)
     }
 }

@@ -13,6 +13,9 @@ public enum RunRecord: Sendable {
         public var examples: Int
         /// Seconds since the session started.
         public var seconds: Double
+        /// Processes training together (1 alone) and the minibatch of a step over all of them.
+        public var ranks = 1
+        public var batch = 0
     }
 
     /// One validation pass, with the training figures since the previous one.
@@ -33,6 +36,8 @@ public enum RunRecord: Sendable {
         public var bestMetric: ValidationMetric
         /// The run's last evaluation.
         public var final: Bool
+        /// Bytes this rank exchanged with the others, in a multi-process job.
+        public var exchange: ExchangeTraffic?
 
         public var step: Int { context.step }
         public var epoch: Int { context.epoch }
@@ -60,6 +65,13 @@ public enum RunRecord: Sendable {
                 try c.encode(best.step, forKey: "best_step")
                 try c.encode(bestMetric.rawValue, forKey: "best_metric")
             }
+            if let exchange {
+                let perStep = exchange.perStep
+                try c.encode(perStep.dense, "exchange_dense_bytes_per_step")
+                try c.encode(perStep.wide, "exchange_wide_bytes_per_step")
+                try c.encode(perStep.embeddings, "exchange_embedding_bytes_per_step")
+                try c.encode(exchange.seconds / Double(max(1, exchange.steps)), "exchange_seconds_per_step")
+            }
             if final { try c.encode(true, forKey: "final") }
         }
     }
@@ -69,12 +81,14 @@ public enum RunRecord: Sendable {
     struct Start: Encodable {
         var runName: String
         var config: RunConfig
+        var context: Context
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: JSONKey.self)
             try c.encode("start", forKey: "event")
             try c.encode(runName, forKey: "run")
             try c.encode(config, forKey: "config")
+            try c.encode(context)
         }
     }
 
@@ -125,5 +139,7 @@ extension KeyedEncodingContainer<JSONKey> {
         try encode(context.epoch, forKey: "epoch")
         try encode(context.examples, forKey: "examples")
         try encode(context.seconds, "seconds")
+        try encode(context.ranks, forKey: "ranks")
+        try encode(context.batch, forKey: "batch")
     }
 }

@@ -29,6 +29,11 @@ public struct SessionOptions: Sendable {
     public var goodStateInterval: Double = 5
     /// Wall seconds between snapshot publications while training.
     public var publishInterval: Double = 0.1
+    /// The job this session is one rank of (`mpirun`); nil, or a single rank, trains alone.
+    public var communicator: Communicator?
+    /// In a job: steps each rank trains alone between averages of the replicas (`--sync-every`);
+    /// 1 exchanges every step's gradients (exact).
+    public var syncEvery = 1
     /// Wall seconds between refreshes of the model statistics (wide sparsity, norms).
     public var statisticsInterval: Double = 1
 

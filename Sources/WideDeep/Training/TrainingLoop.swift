@@ -4,11 +4,13 @@ import Foundation
 /// `wdl bench`. Each turn asks the caller whether to go on (commands, pauses), takes a minibatch
 /// from the source, trains it, and reports the step.
 ///
-/// `step(_:)` is the single place where a minibatch meets the model: a multi-process run replaces
-/// it with forward, backward, an exchange of gradients between processes, and the updates.
+/// `step(_:)` is the single place where a minibatch meets the model: one rank of a data-parallel
+/// job (`exchange` set) trains it with forward, backward, the exchange of gradients between the
+/// ranks, and the updates — or, with periodic averaging, alone, averaging the replicas every K steps.
 struct TrainingLoop {
     let model: WideDeepModel
     let threads: Int
+    var exchange: GradientExchange?
 
     /// What one trained minibatch reports.
     struct Step {
@@ -38,7 +40,7 @@ struct TrainingLoop {
                 if let batch { loss = step(batch) }
             }
             guard let batch else { break }
-            didStep(Step(count: batch.count, seconds: seconds + waited, loss: loss, moreInEpoch: source.hasMore,
+            didStep(Step(count: batch.examples, seconds: seconds + waited, loss: loss, moreInEpoch: source.hasMore,
                          epochOffset: source.consumed))
             waited = 0
         }
@@ -51,10 +53,19 @@ struct TrainingLoop {
         return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
     }
 
-    /// Forward, the joint loss, backward and the updates of one minibatch; its summed loss.
+    /// Forward, the joint loss, backward and the updates of one minibatch; its summed loss (the
+    /// job's, in a data-parallel job).
     func step(_ batch: Minibatch) -> Double {
         batch.order.withUnsafeBufferPointer { all in
-            model.trainStep(batch.data, rows: UnsafeBufferPointer(rebasing: all[batch.rows]), threads: threads)
+            let rows = UnsafeBufferPointer(rebasing: all[batch.rows])
+            guard let exchange else { return model.trainStep(batch.data, rows: rows, threads: threads) }
+            exchange.countStep()
+            guard exchange.syncEvery > 1 else { return model.trainStep(batch.data, rows: rows, threads: threads, exchange: exchange) }
+            // Periodic averaging: this rank's step alone, the replicas averaged every K steps.
+            let loss = rows.isEmpty ? model.skipStep() : model.trainStep(batch.data, rows: rows, threads: threads)
+            exchange.stepsSinceAverage += 1
+            exchange.averageReplicas(of: model)
+            return exchange.sumLoss(loss)
         }
     }
 }

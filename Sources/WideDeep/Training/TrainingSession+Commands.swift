@@ -7,7 +7,7 @@ extension TrainingSession {
     func applyCommands() {
         report(checkpoints.takeCompleted())
         if checkpoints.inFlight == 0 { savePendingBest() }
-        for command in inbox.take(beforeStep: progress.step) { apply(command) }
+        for command in jobCommands(inbox.take(beforeStep: progress.step)) { apply(command) }
     }
 
     func apply(_ command: TrainingCommand) {
@@ -137,10 +137,16 @@ extension TrainingSession {
     /// Copies the state and hands it to the checkpoint writer; `name` nil makes a step checkpoint.
     /// `state` and `at` save a state copied earlier (the best one) with the progress it belongs
     /// to, instead of the model as it is now. Returns why a checkpoint named `name` was not saved,
-    /// when that is known at once.
+    /// when that is known at once. In a job, rank 0 saves (the replicas are averaged first when
+    /// they train apart).
     @discardableResult
     func saveCheckpoint(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil) -> String? {
         guard let model, let data else { return "the run has no model" }
+        exchange?.averageReplicas(of: model, now: true)
+        guard isPrimary else {
+            if name == nil { lastCheckpointExamples = progress.examples }
+            return nil
+        }
         guard let directory = options.checkpointDirectory else {
             note(.error, "cannot save: the run has no checkpoint folder")
             return "the run has no checkpoint folder"

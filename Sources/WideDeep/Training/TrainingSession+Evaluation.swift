@@ -5,10 +5,11 @@ import Foundation
 extension TrainingSession {
     func evaluate(final: Bool) {
         guard let data, let model else { return }
+        exchange?.averageReplicas(of: model, now: true)
         let previous = publisher.draft.state
         publisher.draft.state = .evaluating
         publish(force: true)
-        let logits = model.predictAll(data.valid, threads: config.train.threads)
+        let logits = validationLogits(model, data.valid)
         let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
         publisher.draft.state = previous
         let point = ValidationPoint(step: progress.step, epoch: progress.epoch, examples: progress.examples, metrics: metrics)
@@ -29,7 +30,7 @@ extension TrainingSession {
                                           wideTouched: wide?.touched ?? 0, wideTotal: wide?.total ?? 0,
                                           skippedRows: publisher.draft.skippedRows,
                                           hyperparameters: currentHyperparameters(), best: best.best,
-                                          bestMetric: best.metric, final: final)
+                                          bestMetric: best.metric, final: final, exchange: exchange?.traffic)
         events.add(record, deferred: final)
         if final { pendingFinalRecord = record }
         note(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),

@@ -26,6 +26,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     let inbox: CommandInbox
     let publisher: SnapshotPublisher
     let checkpoints: CheckpointWriter
+    /// The exchange of gradients between the ranks of a data-parallel job; nil alone.
+    let exchange: GradientExchange?
     private let finished = DispatchGroup()
     private let startDate = Date()
 
@@ -77,6 +79,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         best = BestModelKeeper(metric: config.train.earlyStopMetric)
         initial.bestMetric = config.train.earlyStopMetric
         paused = options.startPaused
+        exchange = options.communicator.flatMap {
+            $0.size > 1 ? GradientExchange(communicator: $0, syncEvery: options.syncEvery) : nil
+        }
     }
 
     // MARK: - TrainingControl
@@ -107,7 +112,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// Where the run is, for records.
     var context: RunRecord.Context {
-        RunRecord.Context(step: progress.step, epoch: progress.epoch, examples: progress.examples, seconds: seconds)
+        RunRecord.Context(step: progress.step, epoch: progress.epoch, examples: progress.examples, seconds: seconds,
+                          ranks: ranks, batch: config.train.batchSize * ranks)
     }
 
     // MARK: - The run
@@ -116,14 +122,17 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         events.listener = onRecord
         do {
             try config.validate()
+            if ranks > 1 && options.stream != nil {
+                throw JobError("--stream is not supported in a multi-process job yet: train from memory")
+            }
             try MemoryEstimate(config: config, checkpointing: options.checkpointDirectory != nil)
                 .check(machineBytes: MemoryEstimate.machineBytes())
-            if let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
-            if let path = options.metricsPath {
+            if isPrimary, let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
+            if isPrimary, let path = options.metricsPath {
                 let log = try MetricsLog(path: path)
                 events.metricsLog = log
                 // A failing write (a full disk) is one error event and the log stops; training goes on.
-                events.write(RunRecord.Start(runName: options.runName, config: config), at: context)
+                events.write(RunRecord.Start(runName: options.runName, config: config, context: context), at: context)
                 if log.replacedExisting { note(.info, "metrics log \(path) existed; it is overwritten") }
             }
             publisher.draft.state = .loading
@@ -168,11 +177,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func train() throws {
         guard let data, let model else { return }
-        let loop = TrainingLoop(model: model, threads: config.train.threads)
+        let loop = TrainingLoop(model: model, threads: config.train.threads, exchange: exchange)
+        noteJob()
         publisher.draft.state = paused ? .paused : .running
         publisher.draft.loading = nil
         refreshStatistics()
-        keepRollbackPoint()
+        if job == nil { keepRollbackPoint() }
         publish(force: true)
         epochs: while progress.epoch < config.train.epochs && !stopRequested {
             progress.beginEpoch(progress.epoch)
@@ -187,6 +197,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 break epochs
             }
         }
+        exchange?.averageReplicas(of: model, now: true)
+        checkReplicas()
         if diverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
             report(checkpoints.waitForAll())
@@ -241,7 +253,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             let order = InMemoryEpoch.order(count: data.train.count, shuffle: config.train.shuffle,
                                             generator: &progress.generator)
             var epoch = InMemoryEpoch(data: data.train, order: order, batchSize: config.train.batchSize,
-                                      offset: progress.takeResumeOffset())
+                                      offset: progress.takeResumeOffset(), communicator: job)
             return try loop.run(&epoch, shouldContinue: waitForNextStep, didStep: finishStep)
         }
         let epoch = stream!.makeEpoch(layout: data.layout, batchSize: config.train.batchSize,
@@ -294,7 +306,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             return
         }
         if curves.evaluationIsDue(examples: progress.examples, moreInEpoch: step.moreInEpoch) { evaluate(final: false) }
-        if !diverged && rollback.isDue(trainingSeconds: progress.trainingSeconds) { keepRollbackPoint() }
+        // A job keeps no rollback state: a divergence ends it (docs/distributed.md).
+        if job == nil && !diverged && rollback.isDue(trainingSeconds: progress.trainingSeconds) { keepRollbackPoint() }
         if let every = options.checkpointEvery, progress.examples - lastCheckpointExamples >= every {
             saveCheckpoint()
         }

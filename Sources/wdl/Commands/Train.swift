@@ -3,6 +3,7 @@ import Dashboard
 import DashboardCurses
 import Foundation
 import WdlApp
+import WdlMPI
 import WideDeep
 
 struct Train: ParsableCommand {
@@ -53,7 +54,11 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
     var fitRows: Int?
 
+    @Option(name: .long, help: "Under mpirun: each rank trains alone for K steps, then the replicas are averaged (default 1: every step's gradients are exchanged, exact).")
+    var syncEvery = 1
+
     func validate() throws {
+        if syncEvery < 1 { throw ValidationError("--sync-every must be a positive integer, got \(syncEvery)") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be a positive integer, got \(checkpointEvery)") }
         if let keep, keep < 1 { throw ValidationError("--keep must be a positive integer, got \(keep)") }
         if (checkpointEvery != nil || keep != nil) && checkpointDir == nil {
@@ -78,6 +83,20 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try MPIJob.join()
+        guard let communicator else { return try train(communicator: nil) }
+        do {
+            try train(communicator: communicator)
+            MPIJob.leave(communicator)
+        } catch {
+            // Any rank's failure ends the job with its message (the others would wait forever).
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(code: 1)
+        }
+    }
+
+    /// Trains alone, or as one rank of `communicator`'s job (headless; rank 0 prints).
+    private func train(communicator: Communicator?) throws {
         let config = try resume.map { try runConfig.resolve(resuming: $0) } ?? runConfig.resolve()
         var options = SessionOptions()
         options.runName = config.name ?? URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent
@@ -89,6 +108,8 @@ struct Train: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.keep = keep
         options.resumePath = resume
+        options.communicator = communicator
+        options.syncEvery = syncEvery
         if stream {
             var streaming = StreamOptions()
             if let shuffleBuffer { streaming.shuffleBuffer = shuffleBuffer }
@@ -100,7 +121,8 @@ struct Train: ParsableCommand {
         }
         // Before anything runs: the folder (and the dashboard's log in it) must be writable.
         if let checkpointDir { try Checkpoint.prepareFolder(checkpointDir) }
-        var interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        // A rank of a multi-process job has no terminal of its own: headless, rank 0 prints.
+        var interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 && communicator == nil
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if interactive && (term.isEmpty || term == "dumb") {
             // curses cannot draw on such a terminal: a frozen first frame would hide the whole run.
@@ -110,7 +132,9 @@ struct Train: ParsableCommand {
         if !interactive { options.stopOnDivergence = true }
         for warning in RunWarnings.unusedColumns(config) { StandardOutput.errorLine(warning) }
         let session = TrainingSession(config: config, options: options)
-        let board = try (tensorboard ?? config.train.tensorboard).map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
+        // In a job, rank 0 writes the TensorBoard log, as it writes the metrics log.
+        let boardDirectory = (communicator?.rank ?? 0) == 0 ? tensorboard ?? config.train.tensorboard : nil
+        let board = try boardDirectory.map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
         if let board {
             session.onRecord = { [weak session] record in
                 if case .evaluation(let evaluation) = record { board.add(evaluation, statistics: session?.snapshot) }
@@ -118,7 +142,9 @@ struct Train: ParsableCommand {
         }
         defer { board?.flush() }
         guard interactive else {
-            let outcome = HeadlessRunner(session: session).run()
+            let silent: LineSink = { _ in }
+            let speaks = (communicator?.rank ?? 0) == 0
+            let outcome = HeadlessRunner(session: session, output: speaks ? StandardOutput.line : silent).run()
             if case .failed(let message) = outcome { throw RunFailure(message: message) }
             return
         }

@@ -1,0 +1,95 @@
+/// Periodic averaging (`--sync-every K`, local SGD): the ranks train alone for K steps, then every
+/// replica becomes the average of all — the dense weights and their optimizer state, and the
+/// state of the wide coordinates and embedding rows any rank updated since the last average (the
+/// others are still equal on every rank). Every rank divides the same sums, so the replicas are
+/// bit-identical after each average.
+extension WideDeepModel {
+    /// Starts logging what each step updates, which the averages need.
+    func logUpdates() {
+        if let wide { wide.touchLog = TouchLog(count: wide.size + 1) }
+        for table in tables { table.touchLog = TouchLog(count: table.rows) }
+    }
+
+    /// Makes every rank's replica the average of the job's.
+    func averageReplicas(_ exchange: GradientExchange) {
+        averageDense(exchange)
+        averageWide(exchange)
+        averageEmbeddings(exchange)
+    }
+
+    /// Every dense tensor and its optimizer state, averaged in one allreduce.
+    private func averageDense(_ exchange: GradientExchange) {
+        guard !layers.isEmpty else { return }
+        var buffers: [UnsafeMutableBufferPointer<Float>] = []
+        for (l, layer) in layers.enumerated() {
+            buffers.append(layer.weight.withUnsafeMutableBufferPointer { $0 })
+            buffers.append(layer.bias.withUnsafeMutableBufferPointer { $0 })
+            buffers += deepOptimizer.stateBuffers(slot: layerSlots[l].weight) + deepOptimizer.stateBuffers(slot: layerSlots[l].bias)
+        }
+        var packed = Array(buffers.map { Array($0) }.joined())
+        exchange.average(&packed, kind: \.denseBytes)
+        var at = 0
+        for buffer in buffers {
+            _ = buffer.update(fromContentsOf: packed[at..<(at + buffer.count)])
+            at += buffer.count
+        }
+    }
+
+    /// The coordinates any rank stepped since the last average: (z, n) averaged, and the group
+    /// the first rank to report the id recorded.
+    private func averageWide(_ exchange: GradientExchange) {
+        guard let wide else { return }
+        let mine = wide.touchLog!.take()
+        let groups = wide.state(of: mine).groups
+        let reports = exchange.gatherWide(zip(mine, groups).map { .init(id: $0, gradient: 0, group: $1) })
+        // The union in order of first report (the log, empty now, marks the ids seen).
+        var union: [Int32] = [], unionGroups: [UInt16] = []
+        for report in reports where wide.touchLog!.add(report.id) {
+            union.append(report.id)
+            unionGroups.append(report.group)
+        }
+        _ = wide.touchLog!.take()
+        var values = wide.state(of: union).values
+        exchange.average(&values, kind: \.wideBytes)
+        wide.setState(of: union, values: values, groups: unionGroups)
+    }
+
+    /// The rows any rank stepped since the last average, per field: values and optimizer state
+    /// averaged (all fields in one allreduce), and marked touched.
+    private func averageEmbeddings(_ exchange: GradientExchange) {
+        guard !tables.isEmpty else { return }
+        let d = layout.embeddingDim
+        let mine = tables.map { $0.touchLog!.take() }
+        let all = exchange.gatherRows(mine.map { Int32($0.count) } + mine.joined())
+        var unions = [[Int32]](repeating: [], count: tables.count)
+        var rankStart = 0
+        for rankRows in all.counts {
+            var at = rankStart + tables.count
+            for f in tables.indices {
+                let count = Int(all.rows[rankStart + f])
+                for row in all.rows[at..<(at + count)] where tables[f].touchLog!.add(row) { unions[f].append(row) }
+                at += count
+            }
+            rankStart += rankRows
+        }
+        for table in tables { _ = table.touchLog!.take() }
+        // Per field: every row's values, then each optimizer buffer's rows.
+        var packed: [Float] = []
+        for (f, table) in tables.enumerated() {
+            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + deepOptimizer.stateBuffers(slot: tableSlots[f]) {
+                for row in unions[f] { packed += buffer[(Int(row) * d)..<(Int(row) * d + d)] }
+            }
+        }
+        exchange.average(&packed, kind: \.embeddingBytes)
+        var at = 0
+        for (f, table) in tables.enumerated() {
+            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + deepOptimizer.stateBuffers(slot: tableSlots[f]) {
+                for row in unions[f] {
+                    for k in 0..<d { buffer[Int(row) * d + k] = packed[at + k] }
+                    at += d
+                }
+            }
+            for row in unions[f] { table.touched[Int(row)] = 1 }
+        }
+    }
+}
