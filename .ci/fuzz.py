@@ -149,7 +149,8 @@ class Fuzzer:
             return "message"
         if code != 0:
             # The source: a given name, or "<file or key>: message", or a config section or flag.
-            first = err.split("\n", 1)[0]
+            # Warnings (a column used nowhere) may come first; the error is the first other line.
+            first = next((l for l in err.split("\n") if not l.startswith("warning: ")), "")
             named = any(s in first for s in sources) or re.match(r"Error: [^ ]+:[ 0-9]", first) \
                 or re.search(r"\b(data|features|model|optim|train)[.:']|--[a-z]", first)
             if not first.startswith("Error: ") or not named:

@@ -8,22 +8,31 @@ public enum RunWarnings {
     public static let minimumValidationRows = 1_000
     public static let minimumValidationPositives = 100
 
-    /// One warning per column of the training CSV's header that the config neither uses nor
-    /// lists under `features.ignore`; none for Criteo files (every column is used) or an unreadable file.
+    /// One warning naming the columns of the training CSV's header that the config neither uses
+    /// nor lists under `features.ignore`. None for Criteo files (every column is used), for a file
+    /// that is not a readable regular file, or for a header without the label column: the run
+    /// itself then stops with the reason, which a warning would only bury.
     public static func unusedColumns(_ config: RunConfig) -> [String] {
         guard config.data.format == .csv, let path = config.data.train,
+              (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
               let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        let start = String(decoding: handle.readData(ofLength: 1 << 16), as: UTF8.self)
+        guard let bytes = try? handle.read(upToCount: 1 << 16) else { return [] }
+        let start = String(decoding: bytes, as: UTF8.self)
         guard let headerLine = start.split(whereSeparator: \.isNewline).first else { return [] }
         let delimiter = Character(config.data.delimiter)
         let header = headerLine.split(separator: delimiter, omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"\u{FEFF}")) }
+        guard header.contains(config.data.label) else { return [] }
         let features = config.features
         let used = Set([config.data.label] + features.categorical + features.numeric + Array(features.multiValued.keys) + features.ignore)
-        return header.filter { !$0.isEmpty && !used.contains($0) }.map {
-            "warning: column '\($0)' of \(path) is used nowhere (add it to features.categorical, numeric or multi_valued, or to features.ignore to silence this)"
-        }
+        let unused = header.filter { !$0.isEmpty && !used.contains($0) }
+        guard !unused.isEmpty else { return [] }
+        let shown = unused.prefix(8).map { "'\(TerminalSafe.escape($0, maxCharacters: 40))'" }.joined(separator: ", ")
+        let more = unused.count > 8 ? " and \(unused.count - 8) more" : ""
+        let (columns, verb) = unused.count == 1 ? ("column \(shown)", "is") : ("columns \(shown)\(more)", "are")
+        return ["warning: \(columns) of \(TerminalSafe.escape(path)) \(verb) used nowhere (add to features.categorical, "
+                + "numeric or multi_valued, or to features.ignore to silence this)"]
     }
 
     /// A warning when the validation set is small, from the first evaluation's figures.

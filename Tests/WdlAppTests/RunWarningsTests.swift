@@ -5,8 +5,10 @@ import WideDeep
 import WDLTestSupport
 
 final class RunWarningsTests: XCTestCase {
-    /// Every header column not named anywhere in the config gets a warning naming it and the file;
-    /// ignored, used and label columns get none.
+    /// The header columns named nowhere in the config are listed in one warning with the file;
+    /// ignored, used and label columns are not. A header without the label column, a directory
+    /// and raw control characters get no warning, or an escaped one: the run's own error says
+    /// what is wrong.
     func testUnusedColumns() throws {
         let folder = try TemporaryFolder()
         var config = RunConfig()
@@ -17,9 +19,16 @@ final class RunWarningsTests: XCTestCase {
         config.features.ignore = ["row_id"]
         config.data.train = try folder.write("t.csv", "site, price ,row_id,forgotten,\"also\",click\na,1,2,3,4,1\n")
         let warnings = RunWarnings.unusedColumns(config)
-        XCTAssertEqual(warnings.count, 2, "\(warnings)")
-        assertContains(warnings[0], "'forgotten'", "t.csv", "features.ignore")
-        assertContains(warnings[1], "'also'")
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        assertContains(warnings[0], "columns 'forgotten', 'also' of", "t.csv", "features.ignore")
+        XCTAssertFalse(warnings[0].contains("'site'") || warnings[0].contains("'row_id'") || warnings[0].contains("'click'"))
+        config.data.train = try folder.write("e.csv", "site,price,\u{1B}[31mred,click\na,1,2,1\n")
+        let escaped = try XCTUnwrap(RunWarnings.unusedColumns(config).first)
+        XCTAssertFalse(escaped.unicodeScalars.contains { $0.value == 0x1B }, escaped)
+        config.data.train = try folder.write("n.csv", "site,price,other\na,1,2\n")
+        XCTAssertEqual(RunWarnings.unusedColumns(config), [], "no label column: the run's error explains")
+        config.data.train = folder.path("")
+        XCTAssertEqual(RunWarnings.unusedColumns(config), [], "a directory is not read")
         config.data.format = .criteo
         XCTAssertEqual(RunWarnings.unusedColumns(config), [], "a Criteo file has no header and uses every column")
     }
