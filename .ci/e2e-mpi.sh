@@ -43,9 +43,10 @@ eval_auc=$(python3 -c "import json,sys; print('%.4f' % json.load(open(sys.argv[1
 [ "$final_auc" = "$eval_auc" ] || fail "eval of rank 0's checkpoint: AUC $eval_auc, the job's final AUC $final_auc"
 
 # 2. Uneven and empty shards over 3 ranks: 1,000 rows in job steps of 300 (the last 100 rows
-#    split 34/33/33), and a 2-row file (rank 2 never has a row).
+#    split 34/33/33), and a 2-row file (rank 2 never has a row) with one row of each class (a
+#    run needs both).
 head -n 1001 sample-data/adult/train.csv > "$tmp/t1000.csv"
-head -n 3 sample-data/adult/train.csv > "$tmp/t2.csv"
+{ head -n 2 sample-data/adult/train.csv; awk -F, 'NR > 1 && $NF == 1 { print; exit }' sample-data/adult/train.csv; } > "$tmp/t2.csv"
 for f in t1000 t2; do
     mpi 3 "$WDL" "${adult[@]}" --epochs 2 --batch-size 100 --train "$tmp/$f.csv" > "$tmp/$f.txt" \
         || fail "3 ranks on $f.csv did not finish: $(tail -3 "$tmp/$f.txt")"
