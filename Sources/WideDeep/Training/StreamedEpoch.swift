@@ -21,8 +21,6 @@ final class StreamedEpoch: MinibatchSource {
         stream.start()
     }
 
-    deinit { stream.stop() }
-
     var hasMore: Bool { cursor.hasMore }
 
     /// Waits for the stream's first rows, so `hasMore` is known before the first step.
@@ -40,6 +38,7 @@ final class StreamedEpoch: MinibatchSource {
     /// Malformed rows reported since the last call, and the first few of their errors.
     func takeSkipped() -> (rows: Int, errors: [DataError]) { cursor.takeSkipped() }
 
-    /// Stops the reader now (a stopped run), instead of when the epoch is released.
+    /// Stops the reader (if it is still going) and waits for its thread; the session calls it
+    /// when the pass ends, however it ends.
     func stop() { stream.stop() }
 }

@@ -52,6 +52,16 @@ final class AsyncCheckpointTests: XCTestCase {
         XCTAssertEqual(early.model.deepOptimizer.steps, 5)
     }
 
+    /// A session whose checkpoint writes take 0.3 s each.
+    private func slowSavingSession(_ config: RunConfig, _ options: SessionOptions) -> TrainingSession {
+        let session = TrainingSession(config: config, options: options)
+        session.checkpointer = { request in
+            Thread.sleep(forTimeInterval: 0.3)
+            return try Checkpoint.save(request)
+        }
+        return session
+    }
+
     /// The final checkpoint is on disk, and its event logged, before the run reports finished;
     /// the metrics log still ends with the final record.
     func testFinalCheckpointCompletesBeforeFinished() throws {
@@ -59,11 +69,7 @@ final class AsyncCheckpointTests: XCTestCase {
         var options = SessionOptions()
         options.checkpointDirectory = folder.path("ck")
         options.metricsPath = folder.path("m.jsonl")
-        let session = TrainingSession(config: config, options: options)
-        session.checkpointer = { request in
-            Thread.sleep(forTimeInterval: 0.3)
-            return try Checkpoint.save(request)
-        }
+        let session = slowSavingSession(config, options)
         session.start()
         session.waitUntilFinished()
         XCTAssertEqual(session.snapshot.state, .finished)
@@ -82,11 +88,7 @@ final class AsyncCheckpointTests: XCTestCase {
         var options = SessionOptions()
         options.checkpointDirectory = folder.path("ck")
         options.metricsPath = folder.path("m.jsonl")
-        let session = TrainingSession(config: config, options: options)
-        session.checkpointer = { request in
-            Thread.sleep(forTimeInterval: 0.3)
-            return try Checkpoint.save(request)
-        }
+        let session = slowSavingSession(config, options)
         let started = Date()
         session.start()
         session.waitUntilFinished()
