@@ -173,7 +173,7 @@ final class AsyncCheckpointTests: XCTestCase {
         session.start()
         wait(for: session, "the paused start") { $0.state == .paused && !$0.hyperparameters.isEmpty }
         // The training queue is idle while paused; poison one weight from here.
-        session.model!.layers[0].weight[3] = .nan
+        session.run.model!.layers[0].weight[3] = .nan
         session.send(.saveCheckpoint)
         session.send(.stop)
         session.waitUntilFinished()

@@ -79,7 +79,7 @@ final class TrainingSessionTests: XCTestCase {
             let events = changed.events.filter { $0.kind == .hyperparameter }
             XCTAssertEqual(events.count, 1)
             XCTAssertEqual(events.first?.step, n)
-            assertContains(events.first?.message ?? "", parameter.label, TrainingSession.format(old), TrainingSession.format(value))
+            assertContains(events.first?.message ?? "", parameter.label, RunSteering.format(old), RunSteering.format(value))
             XCTAssertEqual(changed.markers.filter { $0.kind == .hyperparameter }.map(\.step), [n])
 
             // The metrics log has the event with its step, and the evaluations carry the new value.

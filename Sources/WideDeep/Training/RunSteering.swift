@@ -1,0 +1,117 @@
+import Dispatch
+
+/// Applies the clients' commands between minibatches — pause and resume, hyperparameter changes,
+/// evaluate and save now, stop — and keeps the last good state a rollback returns to. On the
+/// training queue.
+final class RunSteering {
+    private let run: TrainingRun
+    private let evaluator: RunEvaluator
+    private let checkpoints: RunCheckpoints
+
+    init(run: TrainingRun, evaluator: RunEvaluator, checkpoints: RunCheckpoints) {
+        self.run = run
+        self.evaluator = evaluator
+        self.checkpoints = checkpoints
+    }
+
+    func apply(_ command: TrainingCommand) {
+        dispatchPrecondition(condition: .onQueue(run.queue))
+        let state = run.draft.state
+        switch command {
+        case .pause:
+            guard state != .diverged, !run.paused else { return }
+            run.paused = true
+            run.draft.state = .paused
+            run.note(.state, "paused")
+        case .resume:
+            guard run.paused else { return }
+            guard state != .diverged else {
+                run.note(.info, "the run diverged: roll it back before resuming")
+                return
+            }
+            run.paused = false
+            run.draft.state = .running
+            run.note(.state, "resumed")
+        case .set(let parameter, let value):
+            set(parameter, value)
+        case .evaluateNow:
+            evaluator.evaluate(final: false)
+        case .saveCheckpoint:
+            checkpoints.save()
+        case .rollBack:
+            rollBack()
+        case .stop:
+            run.stopRequested = true
+        case .stopWithoutSaving:
+            run.stopRequested = true
+            run.skipFinalCheckpoint = true
+        }
+        run.publish(force: true)
+    }
+
+    private func set(_ parameter: Hyperparameter, _ value: Double) {
+        guard let model = run.model else { return }
+        if let message = parameter.validate(value) {
+            run.note(.error, "refused: \(message)")
+            return
+        }
+        guard let old = parameter.value(in: model) else {
+            run.note(.error, "refused: \(parameter.label) needs \(parameter.requirement)")
+            return
+        }
+        parameter.set(value, in: model)
+        run.draft.lastChanged = parameter
+        run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .hyperparameter))
+        run.note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
+                 detail: .hyperparameter(parameter, from: old, to: value))
+    }
+
+    /// A hyperparameter value as events show it.
+    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+
+    /// Keeps the run's current state as the one a rollback returns to; a state that is not finite
+    /// is a divergence instead.
+    func keepRollbackPoint() {
+        guard let model = run.model else { return }
+        let state = RollbackPoint.RunState(progress: run.progress, curves: run.curves, divergence: run.divergence,
+                                           validationCount: run.draft.validation.count)
+        if let bad = run.rollback.keep(model, run: state) {
+            run.diverge(cause: "\(bad) holds NaN or infinite values at step \(run.progress.step)")
+        }
+    }
+
+    /// Goes back to the kept good state: the model, the counters and data position (the current
+    /// epoch restarts there), the loss curve and the validation points after it. Stays paused.
+    private func rollBack() {
+        guard let model = run.model else { return }
+        let kept: RollbackPoint.RunState
+        do {
+            guard let restored = try run.rollback.restore(into: model) else {
+                run.note(.error, "no good state kept yet to roll back to")
+                return
+            }
+            kept = restored
+        } catch {
+            run.note(.error, "rollback failed: \(error)")
+            return
+        }
+        let from = run.progress.step
+        run.progress = kept.progress
+        // The epoch is drawn again from its start generator and resumed at the kept offset
+        // (a streamed pass restarts at the beginning of its file, as a resumed one does).
+        run.progress.generator = run.progress.epochStartGenerator
+        run.progress.resumeOffset = run.stream == nil ? run.progress.epochOffset : 0
+        run.curves = kept.curves
+        run.divergence = kept.divergence
+        run.draft.validation.removeLast(run.draft.validation.count - kept.validationCount)
+        run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .rollback))
+        run.diverged = false
+        run.rewound = true
+        let changed = run.draft.lastChanged.map { "; \($0.label) is still \(Self.format($0.value(in: model) ?? .nan))" } ?? ""
+        run.note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused\(changed)")
+        run.draft.state = .paused
+        run.draft.stateDetail = nil
+        run.paused = true
+        run.refreshStatistics()
+    }
+}
