@@ -38,7 +38,7 @@ final class GradientExchange {
     /// last average, or `now` (before an evaluation, a checkpoint, the end) if any step has.
     func averageReplicas(of model: WideDeepModel, now: Bool = false) {
         guard syncEvery > 1, stepsSinceAverage > 0, now || stepsSinceAverage >= syncEvery else { return }
-        model.averageReplicas(self)
+        ReplicaAveraging(model: model, exchange: self).run()
         stepsSinceAverage = 0
     }
 

@@ -144,83 +144,22 @@ extension WideDeepModel {
         applyEmbedding(field: f, rows: touchedRows, gradients: gradientBuffer)
     }
 
-    /// Field `f`'s distinct rows the minibatch used (`touchedRows`) and their summed gradients
-    /// (`gradientBuffer`, a row of `dim` each, in the same order).
+    /// Field `f`'s distinct rows the minibatch used and their summed gradients (`EmbeddingTable.sumGradients`).
     func sumEmbeddingGradients(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>,
                                into touchedRows: inout [Int32], _ gradientBuffer: inout [Float]) {
-        let d = layout.embeddingDim, width = layout.deepInputWidth
-        let singles = data.singleFields
-        let dx0 = UnsafePointer(workspace.gradients[0])
-        let table = tables[f]
-        // Each distinct row gets a gradient slot on first use (`table.slotOfRow`), and the
-        // examples add into it in batch order: the same sums as sorting by (row, example),
-        // without sorting. The slots are cleared again below.
-        touchedRows.removeAll(keepingCapacity: true)
-        let multi = f - singles
-        let uses = f < singles ? rows.count : Int(rows.reduce(0) {
-            $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
-        })
-        if gradientBuffer.count < max(1, uses * d) { gradientBuffer = [Float](repeating: 0, count: max(1, uses * d)) }
-        gradientBuffer.withUnsafeMutableBufferPointer { buffer in
-            let gradients = buffer.baseAddress!
-            let slotOfRow = table.slotOfRow
-            func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
-                var slot = Int(slotOfRow[Int(row)])
-                if slot < 0 {
-                    slot = touchedRows.count
-                    slotOfRow[Int(row)] = Int32(slot)
-                    touchedRows.append(row)
-                    (gradients + slot * d).initialize(repeating: 0, count: d)
-                }
-                let gradient = gradients + slot * d
-                if let scale {
-                    for k in 0..<d { gradient[k] += source[k] * scale }
-                } else {
-                    for k in 0..<d { gradient[k] += source[k] }
-                }
-            }
-            data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
-                for (b, r) in rows.enumerated() {
-                    let source = dx0 + b * width + f * d
-                    if f < singles {
-                        if b + Self.prefetchSlots < rows.count {
-                            wdl_prefetch_write(slotOfRow + Int(embeddingRows[Int(rows[b + Self.prefetchSlots]) * singles + f]))
-                        }
-                        add(row: embeddingRows[Int(r) * singles + f], source: source, scale: nil)
-                    } else {
-                        let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
-                        let scale = 1 / Float(max(1, hi - lo))
-                        for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
-                    }
-                }
-            }
-            for row in touchedRows { slotOfRow[Int(row)] = -1 }
-        }
+        tables[f].sumGradients(field: f, data, rows: rows, dx0: UnsafePointer(workspace.gradients[0]),
+                               width: layout.deepInputWidth, into: &touchedRows, &gradientBuffer)
     }
 
-    /// Steps field `f`'s rows `rows` with their gradient rows (plus the embedding L2's λ·e) and
-    /// marks them touched.
+    /// Steps field `f`'s rows `rows` with their gradient rows (`EmbeddingTable.applyGradients`).
     func applyEmbedding(field f: Int, rows: [Int32], gradients: [Float]) {
-        let table = tables[f]
-        var gradients = gradients
-        if regularization.embeddingL2 > 0 {
-            let lambda = Float(regularization.embeddingL2), d = layout.embeddingDim
-            for (slot, row) in rows.enumerated() {
-                for k in 0..<d { gradients[slot * d + k] += lambda * table.pointer[Int(row) * d + k] }
-            }
-        }
-        table.touched.withUnsafeMutableBufferPointer { touched in
-            for row in rows { touched[Int(row)] = 1 }
-        }
-        if table.touchLog != nil { for row in rows { table.touchLog!.add(row) } }
-        rows.withUnsafeBufferPointer { rows in
-            gradients.withUnsafeBufferPointer { gradients in
-                deepOptimizer.updateRows(slot: tableSlots[f], rows: rows, dim: layout.embeddingDim, values: table.pointer,
-                                         grads: gradients.baseAddress!)
-            }
-        }
+        tables[f].applyGradients(rows: rows, gradients, l2: regularization.embeddingL2, optimizer: deepOptimizer, slot: tableSlots[f])
     }
 
-    /// Examples ahead whose slot-map entries `updateEmbedding` prefetches.
-    static let prefetchSlots = 8
+    /// A step without rows for a rank training alone (periodic averaging): the optimizer's step
+    /// count still advances, as on the ranks with rows.
+    func skipStep() -> Double {
+        if mode.hasDeep { deepOptimizer.beginStep() }
+        return 0
+    }
 }

@@ -24,7 +24,7 @@ public final class WideDeepModel: @unchecked Sendable {
     public let deepOptimizer: DeepOptimizer
     var tableSlots: [Int] = []
     var layerSlots: [(weight: Int, bias: Int)] = []
-    var workspace: Workspace
+    var workspace: ModelWorkspace
     /// When set, `trainStep` charges its time to the profile's phases.
     public var profile: StepProfile?
     /// Dropout and L2 of the deep part (live: read at every step).
@@ -37,43 +37,6 @@ public final class WideDeepModel: @unchecked Sendable {
     var stepTasks: [UpdateTask] = []
     /// Each table's values, for the forward pass's reads (fixed for the table's life).
     private var tablePointers: [UnsafePointer<Float>] = []
-
-    /// Buffers reused by every minibatch (no allocation in the training loop once sized).
-    /// Raw allocations rather than arrays: layers read one buffer while writing the next, which
-    /// two accesses to one stored array-of-arrays would forbid.
-    final class Workspace {
-        private(set) var batchCapacity = 0
-        /// activations[0] = x0 [B × width0], activations[l + 1] = output of layers[l].
-        private(set) var activations: [UnsafeMutablePointer<Float>] = []
-        /// Gradients of the loss with respect to each activation, same shapes.
-        private(set) var gradients: [UnsafeMutablePointer<Float>] = []
-        private(set) var logits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-        private(set) var wideLogits = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-
-        func ensure(batch: Int, widths: [Int]) {
-            guard batch > batchCapacity else { return }
-            release()
-            batchCapacity = batch
-            activations = widths.map { Self.zeroed(batch * $0) }
-            gradients = widths.map { Self.zeroed(batch * $0) }
-            logits = Self.zeroed(batch)
-            wideLogits = Self.zeroed(batch)
-        }
-
-        private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-            p.initialize(repeating: 0, count: max(1, count))
-            return p
-        }
-
-        private func release() {
-            for p in activations + gradients { p.deallocate() }
-            logits.deallocate()
-            wideLogits.deallocate()
-        }
-
-        deinit { release() }
-    }
 
     /// A model with fresh parameters drawn from `config.train.seed`; with `randomInit` false the
     /// embedding tables start at zero, for a model whose state is restored right away.
@@ -103,7 +66,7 @@ public final class WideDeepModel: @unchecked Sendable {
             tables = []
             layers = []
         }
-        workspace = Workspace()
+        workspace = ModelWorkspace()
         workspace.ensure(batch: config.train.batchSize, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
         tableSlots = tables.map { deepOptimizer.register(name: "deep.embedding.\($0.field)", count: $0.count) }
         layerSlots = layers.map {

@@ -60,7 +60,7 @@ struct TrainingLoop {
             let rows = UnsafeBufferPointer(rebasing: all[batch.rows])
             guard let exchange else { return model.trainStep(batch.data, rows: rows, threads: threads) }
             exchange.countStep()
-            guard exchange.syncEvery > 1 else { return model.trainStep(batch.data, rows: rows, threads: threads, exchange: exchange) }
+            guard exchange.syncEvery > 1 else { return ExchangedStep(model: model, exchange: exchange).train(batch.data, rows: rows, threads: threads) }
             // Periodic averaging: this rank's step alone, the replicas averaged every K steps.
             let loss = rows.isEmpty ? model.skipStep() : model.trainStep(batch.data, rows: rows, threads: threads)
             exchange.stepsSinceAverage += 1

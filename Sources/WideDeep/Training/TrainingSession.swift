@@ -132,7 +132,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         let loop = TrainingLoop(model: model, threads: config.train.threads, exchange: job?.exchange)
         if let job {
             run.note(.info, job.description(batch: config.train.batchSize))
-            if job.exchange.syncEvery > 1 { model.logUpdates() }
+            if job.exchange.syncEvery > 1 { ReplicaAveraging.logUpdates(of: model) }
         }
         run.draft.state = run.paused ? .paused : .running
         run.draft.loading = nil

@@ -2,27 +2,29 @@
 /// `trainStep`, then the gradients go through a `GradientExchange` before any update, so every
 /// rank applies the job's summed gradients (those of the N ranks' minibatches together) and the
 /// replicas stay bit-identical.
-extension WideDeepModel {
+struct ExchangedStep {
+    let model: WideDeepModel
+    let exchange: GradientExchange
+
     /// One rank's minibatch (possibly empty: a rank whose shard has run out still takes part in
     /// the exchange). Returns the job's summed logloss (NaN when any rank's was).
-    func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int,
-                   exchange: GradientExchange) -> Double {
+    func train(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
         let batch = rows.count
         var loss = 0.0
         // Every rank counts the step, so dropout masks stay in step with the job.
-        defer { stepsTrained += 1 }
+        defer { model.stepsTrained += 1 }
         if batch > 0 {
-            forward(data, rows: rows, threads: threads, training: true)
-            loss = lossGradients(data, rows: rows)
-            if mode.hasDeep { backwardDeep(batch: batch, threads: threads) }
+            model.forward(data, rows: rows, threads: threads, training: true)
+            loss = model.lossGradients(data, rows: rows)
+            if model.mode.hasDeep { model.backwardDeep(batch: batch, threads: threads) }
         } else {
-            for layer in layers { layer.clearGradients() }
+            for layer in model.layers { layer.clearGradients() }
         }
         // This rank's sparse sums: the wide coordinates and each field's rows.
-        var fieldRows = [[Int32]](repeating: [], count: tables.count)
-        var fieldGradients = [[Float]](repeating: [], count: tables.count)
-        let tasks = stepTasks
-        let shared = UnsafeSendable(self)
+        var fieldRows = [[Int32]](repeating: [], count: model.tables.count)
+        var fieldGradients = [[Float]](repeating: [], count: model.tables.count)
+        let tasks = model.stepTasks
+        let shared = UnsafeSendable(model)
         fieldRows.withUnsafeMutableBufferPointer { fieldRows in
             fieldGradients.withUnsafeMutableBufferPointer { fieldGradients in
                 let buffers = UnsafeSendable((fieldRows, fieldGradients))
@@ -40,13 +42,13 @@ extension WideDeepModel {
         }
         // Every rank's loss, wide pairs and embedding rows in one message; then the dense sums.
         // A field's message: its row count among the fields' counts, its rows, its gradient rows.
-        let job = exchange.exchangeSparse(loss: loss, wide: wide?.takeBatch() ?? [],
+        let job = exchange.exchangeSparse(loss: loss, wide: model.wide?.takeBatch() ?? [],
                                           rows: fieldRows.map { Int32($0.count) } + fieldRows.joined(),
                                           gradients: Array(fieldGradients.joined()))
-        wide?.addBatch(job.wide)
-        let embeddings = mode.hasDeep ? mergeEmbeddings(job) : nil
-        if mode.hasDeep { exchangeDense(exchange) }
-        deepOptimizer.beginStep()
+        model.wide?.addBatch(job.wide)
+        let embeddings = model.mode.hasDeep ? mergeEmbeddings(job) : nil
+        if model.mode.hasDeep { exchangeDense() }
+        model.deepOptimizer.beginStep()
         Parallel.forEach(tasks.count, threads: threads) { t in
             let model = shared.value
             switch tasks[t] {
@@ -59,11 +61,11 @@ extension WideDeepModel {
     }
 
     /// Sums every layer's weight and bias gradients over the ranks (one packed allreduce).
-    private func exchangeDense(_ exchange: GradientExchange) {
-        let total = layers.reduce(0) { $0 + $1.weightGradient.count + $1.biasGradient.count }
+    private func exchangeDense() {
+        let total = model.layers.reduce(0) { $0 + $1.weightGradient.count + $1.biasGradient.count }
         if exchange.denseBuffer.count != total { exchange.denseBuffer = [Float](repeating: 0, count: total) }
         var at = 0
-        for layer in layers {
+        for layer in model.layers {
             exchange.denseBuffer.replaceSubrange(at..<(at + layer.weightGradient.count), with: layer.weightGradient)
             at += layer.weightGradient.count
             exchange.denseBuffer.replaceSubrange(at..<(at + layer.biasGradient.count), with: layer.biasGradient)
@@ -71,7 +73,7 @@ extension WideDeepModel {
         }
         exchange.sumDense()
         at = 0
-        for layer in layers {
+        for layer in model.layers {
             layer.weightGradient = Array(exchange.denseBuffer[at..<(at + layer.weightGradient.count)])
             at += layer.weightGradient.count
             layer.biasGradient = Array(exchange.denseBuffer[at..<(at + layer.biasGradient.count)])
@@ -82,14 +84,14 @@ extension WideDeepModel {
     /// Every field's rows and gradient rows of every rank, summed per row in rank order: each
     /// field's distinct rows in order of first appearance, with their gradient rows.
     private func mergeEmbeddings(_ all: GradientExchange.SparseStep) -> [(rows: [Int32], gradients: [Float])] {
-        let fields = tables.count, d = layout.embeddingDim
+        let fields = model.tables.count, d = model.layout.embeddingDim
         var merged = [(rows: [Int32], gradients: [Float])](repeating: ([], []), count: fields)
         var rankRowStart = 0, rankGradientStart = 0
         for rankRows in all.rowCounts {
             var at = rankRowStart + fields, gradientAt = rankGradientStart
             for f in 0..<fields {
                 let count = Int(all.rows[rankRowStart + f])
-                let table = tables[f]
+                let table = model.tables[f]
                 for j in 0..<count {
                     let row = all.rows[at + j]
                     var slot = Int(table.slotOfRow[Int(row)])
@@ -108,15 +110,9 @@ extension WideDeepModel {
             rankGradientStart = gradientAt
         }
         for f in 0..<fields {
-            for row in merged[f].rows { tables[f].slotOfRow[Int(row)] = -1 }
+            for row in merged[f].rows { model.tables[f].slotOfRow[Int(row)] = -1 }
         }
         return merged
     }
 
-    /// A step without rows for a rank training alone (periodic averaging): the optimizer's step
-    /// count still advances, as on the ranks with rows.
-    func skipStep() -> Double {
-        if mode.hasDeep { deepOptimizer.beginStep() }
-        return 0
-    }
 }

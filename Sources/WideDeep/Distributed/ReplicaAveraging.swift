@@ -3,28 +3,31 @@
 /// state of the wide coordinates and embedding rows any rank updated since the last average (the
 /// others are still equal on every rank). Every rank divides the same sums, so the replicas are
 /// bit-identical after each average.
-extension WideDeepModel {
+struct ReplicaAveraging {
+    let model: WideDeepModel
+    let exchange: GradientExchange
+
     /// Starts logging what each step updates, which the averages need.
-    func logUpdates() {
-        if let wide { wide.touchLog = TouchLog(count: wide.size + 1) }
-        for table in tables { table.touchLog = TouchLog(count: table.rows) }
+    static func logUpdates(of model: WideDeepModel) {
+        if let wide = model.wide { wide.touchLog = TouchLog(count: wide.size + 1) }
+        for table in model.tables { table.touchLog = TouchLog(count: table.rows) }
     }
 
     /// Makes every rank's replica the average of the job's.
-    func averageReplicas(_ exchange: GradientExchange) {
-        averageDense(exchange)
-        averageWide(exchange)
-        averageEmbeddings(exchange)
+    func run() {
+        averageDense()
+        averageWide()
+        averageEmbeddings()
     }
 
     /// Every dense tensor and its optimizer state, averaged in one allreduce.
-    private func averageDense(_ exchange: GradientExchange) {
-        guard !layers.isEmpty else { return }
+    private func averageDense() {
+        guard !model.layers.isEmpty else { return }
         var buffers: [UnsafeMutableBufferPointer<Float>] = []
-        for (l, layer) in layers.enumerated() {
+        for (l, layer) in model.layers.enumerated() {
             buffers.append(layer.weight.withUnsafeMutableBufferPointer { $0 })
             buffers.append(layer.bias.withUnsafeMutableBufferPointer { $0 })
-            buffers += deepOptimizer.stateBuffers(slot: layerSlots[l].weight) + deepOptimizer.stateBuffers(slot: layerSlots[l].bias)
+            buffers += model.deepOptimizer.stateBuffers(slot: model.layerSlots[l].weight) + model.deepOptimizer.stateBuffers(slot: model.layerSlots[l].bias)
         }
         var packed = Array(buffers.map { Array($0) }.joined())
         exchange.average(&packed, kind: \.denseBytes)
@@ -37,8 +40,8 @@ extension WideDeepModel {
 
     /// The coordinates any rank stepped since the last average: (z, n) averaged, and the group
     /// the first rank to report the id recorded.
-    private func averageWide(_ exchange: GradientExchange) {
-        guard let wide else { return }
+    private func averageWide() {
+        guard let wide = model.wide else { return }
         let mine = wide.touchLog!.take()
         let groups = wide.state(of: mine).groups
         let reports = exchange.gatherWide(zip(mine, groups).map { .init(id: $0, gradient: 0, group: $1) })
@@ -56,34 +59,34 @@ extension WideDeepModel {
 
     /// The rows any rank stepped since the last average, per field: values and optimizer state
     /// averaged (all fields in one allreduce), and marked touched.
-    private func averageEmbeddings(_ exchange: GradientExchange) {
-        guard !tables.isEmpty else { return }
-        let d = layout.embeddingDim
-        let mine = tables.map { $0.touchLog!.take() }
+    private func averageEmbeddings() {
+        guard !model.tables.isEmpty else { return }
+        let d = model.layout.embeddingDim
+        let mine = model.tables.map { $0.touchLog!.take() }
         let all = exchange.gatherRows(mine.map { Int32($0.count) } + mine.joined())
-        var unions = [[Int32]](repeating: [], count: tables.count)
+        var unions = [[Int32]](repeating: [], count: model.tables.count)
         var rankStart = 0
         for rankRows in all.counts {
-            var at = rankStart + tables.count
-            for f in tables.indices {
+            var at = rankStart + model.tables.count
+            for f in model.tables.indices {
                 let count = Int(all.rows[rankStart + f])
-                for row in all.rows[at..<(at + count)] where tables[f].touchLog!.add(row) { unions[f].append(row) }
+                for row in all.rows[at..<(at + count)] where model.tables[f].touchLog!.add(row) { unions[f].append(row) }
                 at += count
             }
             rankStart += rankRows
         }
-        for table in tables { _ = table.touchLog!.take() }
+        for table in model.tables { _ = table.touchLog!.take() }
         // Per field: every row's values, then each optimizer buffer's rows.
         var packed: [Float] = []
-        for (f, table) in tables.enumerated() {
-            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + deepOptimizer.stateBuffers(slot: tableSlots[f]) {
+        for (f, table) in model.tables.enumerated() {
+            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f]) {
                 for row in unions[f] { packed += buffer[(Int(row) * d)..<(Int(row) * d + d)] }
             }
         }
         exchange.average(&packed, kind: \.embeddingBytes)
         var at = 0
-        for (f, table) in tables.enumerated() {
-            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + deepOptimizer.stateBuffers(slot: tableSlots[f]) {
+        for (f, table) in model.tables.enumerated() {
+            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f]) {
                 for row in unions[f] {
                     for k in 0..<d { buffer[Int(row) * d + k] = packed[at + k] }
                     at += d

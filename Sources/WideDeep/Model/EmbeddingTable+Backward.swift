@@ -1,0 +1,82 @@
+import CProcessorHints
+
+/// The embedding table's backward half (its forward half, gathering rows into the deep input, is
+/// the model's `gatherInputs`, which reads every field in one pass).
+extension EmbeddingTable {
+    /// The backward of this table as field `f` of the deep input: scatters each example's slice
+    /// of dx0 [B × width] into the rows it used. Returns the distinct rows (`touchedRows`) and
+    /// their summed gradients (`gradientBuffer`, a row of `dim` each, in the same order).
+    func sumGradients(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, dx0: UnsafePointer<Float>,
+                      width: Int, into touchedRows: inout [Int32], _ gradientBuffer: inout [Float]) {
+        let d = dim
+        let singles = data.singleFields
+        // Each distinct row gets a gradient slot on first use (`slotOfRow`), and the
+        // examples add into it in batch order: the same sums as sorting by (row, example),
+        // without sorting. The slots are cleared again below.
+        touchedRows.removeAll(keepingCapacity: true)
+        let multi = f - singles
+        let uses = f < singles ? rows.count : Int(rows.reduce(0) {
+            $0 + Int(data.multiOffsets[multi][Int($1) + 1] - data.multiOffsets[multi][Int($1)])
+        })
+        if gradientBuffer.count < max(1, uses * d) { gradientBuffer = [Float](repeating: 0, count: max(1, uses * d)) }
+        gradientBuffer.withUnsafeMutableBufferPointer { buffer in
+            let gradients = buffer.baseAddress!
+            let slotOfRow = self.slotOfRow
+            func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
+                var slot = Int(slotOfRow[Int(row)])
+                if slot < 0 {
+                    slot = touchedRows.count
+                    slotOfRow[Int(row)] = Int32(slot)
+                    touchedRows.append(row)
+                    (gradients + slot * d).initialize(repeating: 0, count: d)
+                }
+                let gradient = gradients + slot * d
+                if let scale {
+                    for k in 0..<d { gradient[k] += source[k] * scale }
+                } else {
+                    for k in 0..<d { gradient[k] += source[k] }
+                }
+            }
+            data.embeddingRows.withUnsafeBufferPointer { embeddingRows in
+                for (b, r) in rows.enumerated() {
+                    let source = dx0 + b * width + f * d
+                    if f < singles {
+                        if b + Self.prefetchSlots < rows.count {
+                            wdl_prefetch_write(slotOfRow + Int(embeddingRows[Int(rows[b + Self.prefetchSlots]) * singles + f]))
+                        }
+                        add(row: embeddingRows[Int(r) * singles + f], source: source, scale: nil)
+                    } else {
+                        let lo = Int(data.multiOffsets[multi][Int(r)]), hi = Int(data.multiOffsets[multi][Int(r) + 1])
+                        let scale = 1 / Float(max(1, hi - lo))
+                        for j in lo..<hi { add(row: data.multiRows[multi][j], source: source, scale: scale) }
+                    }
+                }
+            }
+            for row in touchedRows { slotOfRow[Int(row)] = -1 }
+        }
+    }
+
+    /// Steps the rows `rows` with their gradient rows (plus the embedding L2's λ·e) through the
+    /// deep optimizer's `slot` and marks them touched.
+    func applyGradients(rows: [Int32], _ gradients: [Float], l2: Double, optimizer: DeepOptimizer, slot: Int) {
+        var gradients = gradients
+        if l2 > 0 {
+            let lambda = Float(l2), d = dim
+            for (slot, row) in rows.enumerated() {
+                for k in 0..<d { gradients[slot * d + k] += lambda * pointer[Int(row) * d + k] }
+            }
+        }
+        touched.withUnsafeMutableBufferPointer { touched in
+            for row in rows { touched[Int(row)] = 1 }
+        }
+        if touchLog != nil { for row in rows { touchLog!.add(row) } }
+        rows.withUnsafeBufferPointer { rows in
+            gradients.withUnsafeBufferPointer { gradients in
+                optimizer.updateRows(slot: slot, rows: rows, dim: dim, values: pointer, grads: gradients.baseAddress!)
+            }
+        }
+    }
+
+    /// Examples ahead whose slot-map entries `sumGradients` prefetches.
+    static let prefetchSlots = 8
+}
