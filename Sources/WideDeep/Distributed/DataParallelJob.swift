@@ -26,9 +26,11 @@ struct DataParallelJob {
         return "data-parallel job of \(ranks) ranks; \(mode)"
     }
 
-    /// This step's commands: rank 0's, broadcast so every rank applies them at the same step.
-    func commands(_ local: [TrainingCommand]) -> [TrainingCommand] {
-        TrainingCommand.decode(communicator.broadcast(TrainingCommand.encode(local)))
+    /// This step's commands: rank 0's, broadcast so every rank applies them at the same step
+    /// (only rank 0, which logs them, keeps who sent them).
+    func commands(_ local: [CommandInbox.Entry]) -> [CommandInbox.Entry] {
+        let job = TrainingCommand.decode(communicator.broadcast(TrainingCommand.encode(local.map(\.command))))
+        return isPrimary ? local : job.map { ($0, nil) }
     }
 
     /// The logits of every validation row: each rank scores its share, gathered in row order.

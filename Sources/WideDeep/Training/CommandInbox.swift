@@ -5,7 +5,10 @@ import Synchronization
 /// queue takes them between minibatches, scheduled ones (`SessionOptions.scheduledCommands`)
 /// first, and sleeps on `wait` while paused until a command (or a finished save) wakes it.
 final class CommandInbox: Sendable {
-    private let pending = Mutex<[TrainingCommand]>([])
+    /// A command and who sent it (nil: not said).
+    typealias Entry = (command: TrainingCommand, source: CommandSource?)
+
+    private let pending = Mutex<[Entry]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
     private let scheduled: [(step: Int, command: TrainingCommand)]
     /// The last step whose scheduled commands were handed out: the pause loop asks repeatedly at
@@ -14,8 +17,8 @@ final class CommandInbox: Sendable {
 
     init(scheduled: [(step: Int, command: TrainingCommand)]) { self.scheduled = scheduled }
 
-    func send(_ command: TrainingCommand) {
-        pending.withLock { $0.append(command) }
+    func send(_ command: TrainingCommand, from source: CommandSource?) {
+        pending.withLock { $0.append((command, source)) }
         wake()
     }
 
@@ -26,11 +29,11 @@ final class CommandInbox: Sendable {
 
     /// The commands to apply before minibatch `step`: its scheduled ones (once, the first time the
     /// run reaches the step), then those sent, in order.
-    func take(beforeStep step: Int) -> [TrainingCommand] {
-        let due = scheduledTakenAt.withLock { taken -> [TrainingCommand] in
+    func take(beforeStep step: Int) -> [Entry] {
+        let due = scheduledTakenAt.withLock { taken -> [Entry] in
             guard step > taken else { return [] }
             taken = step
-            return scheduled.filter { $0.step == step }.map(\.command)
+            return scheduled.filter { $0.step == step }.map { ($0.command, .schedule) }
         }
         return due + pending.withLock { queue in
             defer { queue.removeAll() }

@@ -12,7 +12,7 @@ struct EventLog {
     /// Adds an event; `logged: false` keeps it out of the metrics log (evaluations, whose figures
     /// have their own record).
     mutating func add(_ kind: RunEvent.Kind, _ message: String, at context: RunRecord.Context,
-                      detail: RunEvent.Detail? = nil, logged: Bool = true) {
+                      detail: RunEvent.Detail? = nil, source: CommandSource? = nil, logged: Bool = true) {
         let event = RunEvent(step: context.step, seconds: context.seconds, kind: kind, message: message)
         events.append(event)
         if events.count > Self.capacity {
@@ -24,7 +24,7 @@ struct EventLog {
                 events.removeFirst()
             }
         }
-        if logged { write(RunRecord.EventLine(event: event, context: context, detail: detail), at: context) }
+        if logged { write(RunRecord.EventLine(event: event, context: context, detail: detail, source: source), at: context) }
         listener?(.event(event))
     }
 

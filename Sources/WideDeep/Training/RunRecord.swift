@@ -97,6 +97,8 @@ public enum RunRecord: Sendable {
         var event: RunEvent
         var context: Context
         var detail: RunEvent.Detail?
+        /// Who sent the command the event records, when one did.
+        var source: CommandSource?
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: JSONKey.self)
@@ -114,6 +116,7 @@ public enum RunRecord: Sendable {
             case nil:
                 break
             }
+            try c.encodeIfPresent(source?.description, forKey: "source")
         }
     }
 }

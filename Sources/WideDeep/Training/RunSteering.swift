@@ -7,6 +7,8 @@ final class RunSteering {
     private let run: TrainingRun
     private let evaluator: RunEvaluator
     private let checkpoints: RunCheckpoints
+    /// Who sent the command being applied, for its events.
+    private var source: CommandSource?
 
     init(run: TrainingRun, evaluator: RunEvaluator, checkpoints: RunCheckpoints) {
         self.run = run
@@ -14,24 +16,27 @@ final class RunSteering {
         self.checkpoints = checkpoints
     }
 
-    func apply(_ command: TrainingCommand) {
+    /// Applies `command`; `source` (who sent it) goes into the events it causes.
+    func apply(_ command: TrainingCommand, from source: CommandSource? = nil) {
         dispatchPrecondition(condition: .onQueue(run.queue))
+        self.source = source
+        defer { self.source = nil }
         let state = run.draft.state
         switch command {
         case .pause:
             guard state != .diverged, !run.paused else { return }
             run.paused = true
             run.draft.state = .paused
-            run.note(.state, "paused")
+            note(.state, "paused")
         case .resume:
             guard run.paused else { return }
             guard state != .diverged else {
-                run.note(.info, "the run diverged: roll it back before resuming")
+                note(.info, "the run diverged: roll it back before resuming")
                 return
             }
             run.paused = false
             run.draft.state = .running
-            run.note(.state, "resumed")
+            note(.state, "resumed")
         case .set(let parameter, let value):
             set(parameter, value)
         case .evaluateNow:
@@ -41,8 +46,10 @@ final class RunSteering {
         case .rollBack:
             rollBack()
         case .stop:
+            if source != nil { note(.state, "stop asked for") }
             run.stopRequested = true
         case .stopWithoutSaving:
+            if source != nil { note(.state, "stop without the final checkpoint asked for") }
             run.stopRequested = true
             run.skipFinalCheckpoint = true
         }
@@ -52,17 +59,17 @@ final class RunSteering {
     private func set(_ parameter: Hyperparameter, _ value: Double) {
         guard let model = run.model else { return }
         if let message = parameter.validate(value) {
-            run.note(.error, "refused: \(message)")
+            note(.error, "refused: \(message)")
             return
         }
         guard let old = parameter.value(in: model) else {
-            run.note(.error, "refused: \(parameter.label) needs \(parameter.requirement)")
+            note(.error, "refused: \(parameter.label) needs \(parameter.requirement)")
             return
         }
         parameter.set(value, in: model)
         run.draft.lastChanged = parameter
         run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .hyperparameter))
-        run.note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
+        note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
                  detail: .hyperparameter(parameter, from: old, to: value))
     }
 
@@ -87,12 +94,12 @@ final class RunSteering {
         let kept: RollbackPoint.RunState
         do {
             guard let restored = try run.rollback.restore(into: model) else {
-                run.note(.error, "no good state kept yet to roll back to")
+                note(.error, "no good state kept yet to roll back to")
                 return
             }
             kept = restored
         } catch {
-            run.note(.error, "rollback failed: \(error)")
+            note(.error, "rollback failed: \(error)")
             return
         }
         let from = run.progress.step
@@ -108,10 +115,15 @@ final class RunSteering {
         run.diverged = false
         run.rewound = true
         let changed = run.draft.lastChanged.map { "; \($0.label) is still \(Self.format($0.value(in: model) ?? .nan))" } ?? ""
-        run.note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused\(changed)")
+        note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused\(changed)")
         run.draft.state = .paused
         run.draft.stateDetail = nil
         run.paused = true
         run.refreshStatistics()
+    }
+
+    /// Records an event caused by the command being applied, naming who sent it.
+    private func note(_ kind: RunEvent.Kind, _ message: String, detail: RunEvent.Detail? = nil) {
+        run.note(kind, source.map { "\(message) (\($0))" } ?? message, detail: detail, source: source)
     }
 }

@@ -69,8 +69,9 @@ final class TrainingRun {
     }
 
     /// Records an event where the run is now.
-    func note(_ kind: RunEvent.Kind, _ message: String, detail: RunEvent.Detail? = nil, logged: Bool = true) {
-        events.add(kind, message, at: context, detail: detail, logged: logged)
+    func note(_ kind: RunEvent.Kind, _ message: String, detail: RunEvent.Detail? = nil, source: CommandSource? = nil,
+              logged: Bool = true) {
+        events.add(kind, message, at: context, detail: detail, source: source, logged: logged)
     }
 
     /// The live hyperparameters' current values.

@@ -54,7 +54,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     // MARK: - TrainingControl
 
-    public func send(_ command: TrainingCommand) { inbox.send(command) }
+    public func send(_ command: TrainingCommand) { inbox.send(command, from: nil) }
+
+    public func send(_ command: TrainingCommand, from source: CommandSource) { inbox.send(command, from: source) }
 
     public var snapshot: TrainingSnapshot { run.publisher.latest }
 
@@ -237,7 +239,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private func applyCommands() {
         checkpoints.collect()
         let local = inbox.take(beforeStep: run.progress.step)
-        for command in job?.commands(local) ?? local { steering.apply(command) }
+        for entry in job?.commands(local) ?? local { steering.apply(entry.command, from: entry.source) }
     }
 
     /// The bookkeeping after a minibatch: counters, loss history, evaluations every `eval_every`

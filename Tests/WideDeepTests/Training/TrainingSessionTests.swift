@@ -154,13 +154,13 @@ final class TrainingSessionTests: XCTestCase {
         wait(for: session, "the pause") { $0.state == .paused }
         Thread.sleep(forTimeInterval: 0.3)
         XCTAssertEqual(session.snapshot.step, 7)
-        XCTAssertEqual(session.snapshot.events.last { $0.kind == .state }?.message, "paused")
+        XCTAssertEqual(session.snapshot.events.last { $0.kind == .state }?.message, "paused (schedule)")
         session.send(.pause)  // already paused: nothing
         session.send(.resume)
         session.waitUntilFinished()
         XCTAssertEqual(session.snapshot.state, .finished)
         XCTAssertEqual(session.snapshot.step, 80)
-        XCTAssertEqual(session.snapshot.events.filter { $0.kind == .state && $0.message == "paused" }.count, 1)
+        XCTAssertEqual(session.snapshot.events.filter { $0.kind == .state && $0.message.hasPrefix("paused") }.count, 1)
         XCTAssertEqual(session.snapshot.validation, run(config).validation)
     }
 
@@ -256,7 +256,7 @@ final class TrainingSessionTests: XCTestCase {
                                      (step: 3, command: .set(.deepLearningRate, 0.02))]
         let snapshot = run(config, options: options)
         let messages = snapshot.events.filter { $0.kind == .hyperparameter }.map(\.message)
-        XCTAssertEqual(messages, ["deep lr 0.05 → 0.01", "deep lr 0.01 → 0.02"])
+        XCTAssertEqual(messages, ["deep lr 0.05 → 0.01 (schedule)", "deep lr 0.01 → 0.02 (schedule)"])
         XCTAssertEqual(snapshot.value(of: .deepLearningRate), 0.02)
     }
 
