@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of data-parallel training under mpirun (the MPI build, `--traits MPI`):
 # identical replicas, N ranks × batch B against one process × batch N·B, uneven and empty
-# shards, resume after a rank dies, --strict from every rank, metrics and checkpoints from rank 0,
-# and a build without MPI refusing to run under mpirun.
+# shards, resume after a rank dies, --strict from every rank, streamed jobs (each rank its part of
+# the file), metrics and checkpoints from rank 0, and a build without MPI refusing to run under mpirun.
 # Usage: .ci/e2e-mpi.sh MPI_WDL [PLAIN_WDL]
 set -euo pipefail
 WDL="${1:-.build-mpi/release/wdl}"
@@ -78,9 +78,31 @@ if mpi 2 "$WDL" "${adult[@]}" --epochs 1 --strict --train "$tmp/bad.csv" > /dev/
 fi
 grep -q "bad.csv:51" "$tmp/strict.txt" || fail "--strict error does not name file and line: $(head -5 "$tmp/strict.txt")"
 
-# 5. --stream is not sharded across ranks yet: a job refuses it clearly.
-if mpi 2 "$WDL" "${adult[@]}" --epochs 1 --stream > /dev/null 2> "$tmp/stream.txt"; then fail "a job accepted --stream"; fi
-grep -q "stream is not supported in a multi-process job" "$tmp/stream.txt" || fail "no clear --stream refusal: $(head -3 "$tmp/stream.txt")"
+# 5. --stream: each rank streams its part of the file (split at line starts); every row is
+#    trained once per epoch, the replicas stay identical, and the figures are close to one
+#    process streaming the file with the job's batch (another order of the same rows).
+rows=$(($(wc -l < sample-data/adult/train.csv) - 1))
+mpi 2 "$WDL" "${adult[@]}" --epochs 2 --stream --metrics-out "$tmp/sm.jsonl" > "$tmp/stream.txt" \
+    || fail "a streamed job did not finish: $(tail -3 "$tmp/stream.txt")"
+grep -q "replicas identical on 2 ranks" "$tmp/stream.txt" || fail "streamed job: replicas not confirmed identical"
+"$WDL" "${adult[@]}" --epochs 2 --stream --batch-size 512 --metrics-out "$tmp/sm1.jsonl" > /dev/null
+python3 - "$tmp/sm.jsonl" "$tmp/sm1.jsonl" "$rows" <<'PY'
+import json, sys
+job, one = ([json.loads(l) for l in open(p)] for p in sys.argv[1:3])
+rows = int(sys.argv[3])
+a, b = job[-1], one[-1]
+assert a["examples"] == b["examples"] == 2 * rows, (a["examples"], b["examples"], rows)
+assert abs(a["valid_auc"] - b["valid_auc"]) < 0.005, (a["valid_auc"], b["valid_auc"])
+print(f"streamed: 2 ranks AUC {a['valid_auc']:.5f} vs 1 process {b['valid_auc']:.5f} at batch 512, {a['examples']} examples each")
+PY
+# A malformed row in rank 1's half of a streamed file (past the rows the features are fitted
+# on): --strict stops the job naming its line.
+{ head -n 3000 sample-data/adult/train.csv; echo "39,State-gov,oops"; sed -n 3001,4000p sample-data/adult/train.csv; } > "$tmp/sbad.csv"
+if mpi 2 "$WDL" "${adult[@]}" --epochs 1 --stream --fit-rows 1000 --strict --train "$tmp/sbad.csv" > /dev/null 2> "$tmp/sstrict.txt"; then
+    fail "--stream --strict accepted a malformed row"
+fi
+grep -q "sbad.csv:3001" "$tmp/sstrict.txt" || fail "streamed --strict error does not name file and line: $(head -5 "$tmp/sstrict.txt")"
+grep -q "rank 1 of 2" "$tmp/sstrict.txt" || fail "the error should come from rank 1, which reads that part: $(head -5 "$tmp/sstrict.txt")"
 
 # 6. A build without MPI refuses to run as one of several processes.
 if [ -n "$PLAIN" ]; then

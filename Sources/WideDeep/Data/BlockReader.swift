@@ -3,6 +3,7 @@ import Foundation
 /// Reads a file front to back in blocks of about `blockBytes` that end just after a newline (only
 /// the file's last block may not), so every line lies whole in one block. A line longer than a
 /// block makes that block longer. Only one block and the partial line after it are in memory.
+/// With a `range` (a `StreamShard`'s, starting at a line start) only those bytes are read.
 final class BlockReader {
     let path: String
     let blockBytes: Int
@@ -14,11 +15,20 @@ final class BlockReader {
     /// Bytes read past the last newline of the previous block.
     private var carry: [UInt8] = []
     private var endOfFile = false
+    /// Bytes of the file this reader hands out (from its range's start), and read so far.
+    private let limit: Int
+    private var bytesRead = 0
 
-    init(path: String, blockBytes: Int) throws {
+    init(path: String, blockBytes: Int, range: Range<Int>? = nil) throws {
         (descriptor, fileBytes) = try Self.open(path)
         self.path = path
         self.blockBytes = max(1, blockBytes)
+        limit = range.map { $0.count } ?? Int.max
+        if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
+            let reason = String(cString: strerror(errno))
+            close()
+            throw DataError(file: path, "cannot seek to byte \(range.lowerBound): \(reason)")
+        }
     }
 
     /// Opens a data file for reading: its descriptor and size, or an error naming the file
@@ -35,7 +45,7 @@ final class BlockReader {
     }
 
     /// True once every byte of the file has been handed out.
-    var finished: Bool { carry.isEmpty && (endOfFile || bytesDelivered >= fileBytes) }
+    var finished: Bool { carry.isEmpty && (endOfFile || bytesDelivered >= min(fileBytes, limit)) }
 
     /// The next block, or nil at the end of the file: the bytes up to the first line end at or
     /// after `blockBytes` (or the rest of the file).
@@ -76,8 +86,11 @@ final class BlockReader {
     }
 
     /// Appends up to `count` bytes read from the file to `block`; returns how many (0 at the end).
-    private func read(into block: inout [UInt8], count: Int) throws -> Int {
+    private func read(into block: inout [UInt8], count wanted: Int) throws -> Int {
+        let count = min(wanted, limit - bytesRead)
+        guard count > 0 else { return 0 }
         let old = block.count
+        defer { bytesRead += block.count - old }
         block.append(contentsOf: repeatElement(0, count: count))
         while true {
             let got = block.withUnsafeMutableBytes { buffer in

@@ -21,6 +21,7 @@ final class StreamingReader {
     /// Bytes of the first line of a CSV (and a BOM), which hold no row.
     private(set) var headerBytes = 0
     private var sawContent = false
+    private let shard: StreamShard?
 
     var file: String { blocks.path }
     var fileBytes: Int { blocks.fileBytes }
@@ -28,37 +29,35 @@ final class StreamingReader {
     /// Every block has been returned.
     var finished: Bool { blocks.finished }
 
-    init(path: String, schema: DataSchema, strict: Bool, threads: Int, blockBytes: Int) throws {
-        blocks = try BlockReader(path: path, blockBytes: blockBytes)
+    /// `shard`: read only one rank's part of the file (a data-parallel job); an empty part is
+    /// not an error there, the file as a whole was checked when the run was set up.
+    init(path: String, schema: DataSchema, strict: Bool, threads: Int, blockBytes: Int, shard: StreamShard? = nil) throws {
+        blocks = try BlockReader(path: path, blockBytes: blockBytes, range: shard?.bytes)
         self.schema = schema
         self.strict = strict
         self.threads = max(1, threads)
+        self.shard = shard
+        if let shard, shard.bytes.lowerBound > 0 {
+            // The header lies before this part: read it alone, then count lines from the part's start.
+            guard let first = try BlockReader(path: path, blockBytes: 1 << 16).next() else {
+                throw DataError(file: path, "the file is empty")
+            }
+            _ = try first.withUnsafeBufferPointer { try takeHeader($0, wholeFile: false) }
+            nextLine = shard.firstLine
+        }
     }
 
     /// The rows of the next block, one `RawDataset` per piece in file order (a piece may hold no
     /// rows); nil at the end of the file. With `strict`, throws the first malformed row.
     func next() throws -> [RawDataset]? {
         guard let block = try blocks.next() else {
-            try checkNotEmpty()
+            if shard == nil { try checkNotEmpty() }
             return nil
         }
         return try block.withUnsafeBufferPointer { all -> [RawDataset] in
             var start = 0
             if layout == nil {
-                if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }  // UTF-8 BOM
-                if schema.format == .csv {
-                    // The header is the first line; blocks end at line ends, so it is whole.
-                    if blocks.finished && !all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) {
-                        throw DataError(file: file, "the file is empty")
-                    }
-                    let headerEnd = all[start...].firstIndex(of: 10) ?? all.count
-                    layout = try ColumnLayout(csvHeader: UnsafeBufferPointer(rebasing: all[start..<headerEnd]),
-                                              schema: schema, file: file)
-                    start = min(all.count, headerEnd + 1)
-                    nextLine = 2
-                } else {
-                    layout = ColumnLayout(criteo: schema)
-                }
+                start = try takeHeader(all, wholeFile: blocks.finished)
                 headerBytes = start
             }
             if all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) { sawContent = true }
@@ -99,6 +98,25 @@ final class StreamingReader {
             result.append(part)
         }
         return result
+    }
+
+    /// Reads the layout from the start of the file (a CSV's header line, after a BOM); returns
+    /// where the rows begin.
+    private func takeHeader(_ all: UnsafeBufferPointer<UInt8>, wholeFile: Bool) throws -> Int {
+        var start = 0
+        if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }  // UTF-8 BOM
+        guard schema.format == .csv else {
+            layout = ColumnLayout(criteo: schema)
+            return start
+        }
+        // The header is the first line; blocks end at line ends, so it is whole.
+        if wholeFile && !all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) {
+            throw DataError(file: file, "the file is empty")
+        }
+        let headerEnd = all[start...].firstIndex(of: 10) ?? all.count
+        layout = try ColumnLayout(csvHeader: UnsafeBufferPointer(rebasing: all[start..<headerEnd]), schema: schema, file: file)
+        nextLine = 2
+        return min(all.count, headerEnd + 1)
     }
 
     /// At the end of the file: the same refusals as `DatasetReader` for a file without rows.

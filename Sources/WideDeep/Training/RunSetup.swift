@@ -37,8 +37,11 @@ struct RunSetup {
         let loadingProgress: @Sendable (RunData.Phase, LoadingProgress) -> Void = { _, progress in report(progress) }
         var setup: RunSetup
         if let stream = options.stream {
-            let (data, plan) = try RunData.loadStreaming(config: config, options: stream, threads: config.train.threads,
+            var (data, plan) = try RunData.loadStreaming(config: config, options: stream, threads: config.train.threads,
                                                          layout: checkpoint?.layout, progress: loadingProgress)
+            if let job = options.communicator, job.size > 1 {
+                plan.shard = try StreamShard.make(path: plan.path, rank: job.rank, ranks: job.size, header: plan.schema.format == .csv)
+            }
             let rows = plan.rowsAreEstimate ? "~\(plan.rows)" : "\(plan.rows)"
             setup = RunSetup(data: data, model: try model(checkpoint, data: data, config: config, options: options),
                              progress: RunProgress(seed: config.train.seed), stream: StreamedTraining(plan: plan),

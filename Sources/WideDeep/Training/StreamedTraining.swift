@@ -18,10 +18,11 @@ struct StreamedTraining {
 
     /// This epoch's pass, its shuffle seed drawn from `generator` when the plan has a shuffle buffer.
     mutating func makeEpoch(layout: FeatureLayout, batchSize: Int, threads: Int,
-                            generator: inout SeededGenerator) -> StreamedEpoch {
+                            generator: inout SeededGenerator, communicator: Communicator?) -> StreamedEpoch {
         rows = 0
         let seed = plan.options.shuffleBuffer > 0 ? generator.next() : nil
-        return StreamedEpoch(plan: plan, layout: layout, batchSize: batchSize, threads: threads, shuffleSeed: seed)
+        return StreamedEpoch(plan: plan, layout: layout, batchSize: batchSize, threads: threads, shuffleSeed: seed,
+                             communicator: communicator)
     }
 
     /// Counts a trained minibatch and the rows the reader skipped since the last call; returns the

@@ -85,9 +85,6 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         run.events.listener = onRecord
         do {
             try config.validate()
-            if job != nil && options.stream != nil {
-                throw JobError("--stream is not supported in a multi-process job yet: train from memory")
-            }
             try MemoryEstimate(config: config, checkpointing: options.checkpointDirectory != nil)
                 .check(machineBytes: MemoryEstimate.machineBytes())
             if isPrimary, let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
@@ -204,7 +201,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             return try loop.run(&epoch, shouldContinue: waitForNextStep, didStep: finishStep)
         }
         let epoch = run.stream!.makeEpoch(layout: data.layout, batchSize: config.train.batchSize,
-                                          threads: config.train.threads, generator: &run.progress.generator)
+                                          threads: config.train.threads, generator: &run.progress.generator,
+                                          communicator: job?.communicator)
         defer { epoch.stop() }
         var source = epoch  // the same pass: the loop takes it inout, the step handler reads it
         let completed = try loop.run(&source, shouldContinue: waitForNextStep) { step in

@@ -65,7 +65,7 @@ final class TrainingStream: Sendable {
 
     private func produce() throws {
         let reader = try StreamingReader(path: plan.path, schema: plan.schema, strict: plan.strict,
-                                         threads: threads, blockBytes: plan.options.blockBytes)
+                                         threads: threads, blockBytes: plan.options.blockBytes, shard: plan.shard)
         var shuffle = plan.options.shuffleBuffer > 0
             ? ShuffleBuffer(capacity: plan.options.shuffleBuffer, seed: shuffleSeed ?? 0, expectedRows: plan.rows) : nil
         var skipped = 0

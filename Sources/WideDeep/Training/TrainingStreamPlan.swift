@@ -13,6 +13,8 @@ public struct TrainingStreamPlan: Sendable {
     /// checkpoint supplied the layout.
     public var fittedRows: Int
     public var fileBytes: Int
+    /// In a data-parallel job: the part of the file this rank reads (nil: all of it).
+    public var shard: StreamShard?
 
     /// One line for the event log: what was fitted on what, and how the row count is known.
     public var description: String {

@@ -13,7 +13,7 @@ final class DataParallelTrainingTests: XCTestCase {
     override func tearDown() { folder = nil }
 
     /// Runs one session per rank of a job of `ranks` until all end; `options(rank)` sets each up.
-    private func runJob(_ config: RunConfig, ranks: Int, options: (Int) -> SessionOptions = { _ in SessionOptions() })
+    func runJob(_ config: RunConfig, ranks: Int, options: (Int) -> SessionOptions = { _ in SessionOptions() })
         -> [TrainingSnapshot] {
         let job = InProcessJob(size: ranks)
         let sessions = job.ranks.enumerated().map { rank, communicator in
@@ -28,7 +28,7 @@ final class DataParallelTrainingTests: XCTestCase {
 
     /// The largest |a − b| / max(1, |b|) over every float tensor of two checkpoints; their other
     /// tensors (the touched marks, feature groups) must be equal.
-    private func largestRelativeDifference(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws -> Float {
+    func largestRelativeDifference(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws -> Float {
         let x = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: a)).tensors
         let y = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: b)).tensors
         XCTAssertEqual(x.keys.sorted(), y.keys.sorted(), file: file, line: line)
@@ -44,7 +44,7 @@ final class DataParallelTrainingTests: XCTestCase {
         return largest
     }
 
-    private func replicasIdentical(_ snapshot: TrainingSnapshot) -> Bool {
+    func replicasIdentical(_ snapshot: TrainingSnapshot) -> Bool {
         snapshot.events.contains { $0.message.hasPrefix("replicas identical on") }
     }
 
