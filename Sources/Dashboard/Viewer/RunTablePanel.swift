@@ -1,0 +1,101 @@
+import WideDeep
+
+/// The runs' table, which is also the charts' legend: per run its key, glyph and name in its
+/// colour (dimmed while hidden), state, and the figures of its final (or, still running, latest)
+/// evaluation as the log has them, with the best one by the run's own metric.
+struct RunTablePanel {
+    let runs: [ViewedRun]
+    let state: ViewerState
+
+    /// Rows this panel wants: a border above and below, the header, a row per run.
+    static func height(runCount: Int) -> Int { max(1, runCount) + 3 }
+
+    /// A column with its priority: the narrowest screens keep the lowest numbers.
+    private struct Column {
+        var title: String
+        var width: Int
+        var priority: Int
+        var alignRight = true
+        var text: (ViewedRun) -> String
+    }
+
+    private static let dash = "—"
+
+    static func figure(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return RunTablePanel.dash }
+        return Format.metric(value)
+    }
+
+    private var columns: [Column] {
+        [
+            Column(title: "state", width: 15, priority: 1, alignRight: false) { $0.stateText },
+            Column(title: "examples", width: 11, priority: 2) { run in run.log.latest.map { Format.count($0.examples) } ?? RunTablePanel.dash },
+            Column(title: "AUC", width: 6, priority: 1) { RunTablePanel.figure($0.log.latest?.validAUC) },
+            Column(title: "logloss", width: 7, priority: 1) { RunTablePanel.figure($0.log.latest?.validLogloss) },
+            Column(title: "accuracy", width: 8, priority: 4) { RunTablePanel.figure($0.log.latest?.validAccuracy) },
+            Column(title: "best @ step", width: 21, priority: 3) { RunTablePanel.best(of: $0) },
+            Column(title: "ranks×batch", width: 11, priority: 5) { run in
+                guard let latest = run.log.latest, let ranks = latest.ranks, let batch = latest.batch, batch > 0 else { return RunTablePanel.dash }
+                return "\(ranks)×\(batch)"
+            },
+        ]
+    }
+
+    /// "0.3121 logloss @ 3,054": the best value, its metric and the step, as the log states them.
+    static func best(of run: ViewedRun) -> String {
+        guard let best = run.log.latest?.best else { return RunTablePanel.dash }
+        return "\(figure(best.value)) \(best.metric) @\(Format.count(best.step))"
+    }
+
+    func render(in area: Rect, buffer: inout CellBuffer) {
+        let title = runs.count > 1 ? "runs · final or latest evaluation" : "run · final or latest evaluation"
+        var box = Box(title: title)
+        box.rightTitle = "1-9 show/hide"
+        let inner = box.render(in: area, buffer: &buffer).inset(left: 1, right: 1)
+        guard inner.height >= 1 else { return }
+        // The name takes what the shown columns leave, at least 14 columns; columns go by priority.
+        let nameMinimum = 14, labelWidth = 4
+        var shown = columns
+        while !shown.isEmpty, labelWidth + nameMinimum + shown.reduce(0, { $0 + $1.width + 1 }) > inner.width {
+            let drop = shown.indices.max { shown[$0].priority < shown[$1].priority }!
+            shown.remove(at: drop)
+        }
+        let nameWidth = inner.width - labelWidth - shown.reduce(0) { $0 + $1.width + 1 }
+        var x = inner.x + labelWidth + nameWidth
+        buffer.write("run", x: inner.x + labelWidth, y: inner.y, style: .fg(.dimText))
+        for column in shown {
+            buffer.write(TerminalText.pad(column.title, to: column.width, alignRight: column.alignRight),
+                         x: x + 1, y: inner.y, style: .fg(.dimText))
+            x += column.width + 1
+        }
+        if runs.isEmpty {
+            buffer.write("no runs", x: inner.x, y: inner.y + 1, style: .fg(.dimText))
+        }
+        for (index, run) in runs.enumerated() where index + 1 < inner.height {
+            let y = inner.y + 1 + index
+            let hidden = state.hiddenRuns.contains(index)
+            let key = index < 9 ? "\(index + 1)" : " "
+            let runStyle: CellStyle = hidden ? .fg(.dimText) : CellStyle(foreground: ViewedRun.color(of: index), attributes: .bold)
+            buffer.write(key, x: inner.x, y: y, style: .fg(hidden ? .dimText : .title, hidden ? [] : .bold))
+            buffer.set(x: inner.x + 2, y: y, ViewedRun.glyph(of: index), style: runStyle)
+            let name = hidden ? "\(run.name) (hidden)" : run.name
+            buffer.write(TerminalText.truncate(name, to: nameWidth - 1), x: inner.x + labelWidth, y: y, style: runStyle)
+            var x = inner.x + labelWidth + nameWidth
+            let textStyle: CellStyle = hidden ? .fg(.dimText) : .plain
+            for column in shown {
+                var style = textStyle
+                if column.title == "state", !hidden {
+                    style = .fg(run.readError != nil ? .bad : run.status == .growing ? .good : run.status == .finished ? .text : .warning)
+                }
+                buffer.write(TerminalText.pad(column.text(run), to: column.width, alignRight: column.alignRight),
+                             x: x + 1, y: y, style: style)
+                x += column.width + 1
+            }
+            if run.log.evaluations.isEmpty, let first = shown.firstIndex(where: { $0.title != "state" }) {
+                let start = inner.x + labelWidth + nameWidth + shown[..<first].reduce(0) { $0 + $1.width + 1 } + 1
+                buffer.fill(Rect(x: start, y: y, width: inner.maxX - start, height: 1))
+                buffer.write("no evaluations yet", x: start, y: y, maxWidth: inner.maxX - start, style: .fg(.dimText))
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+extension RunLog {
+    /// A name for each log that tells it apart from the others: the run's name (else the file
+    /// name); runs sharing a name get their file name added, then its folder, then `#2`, `#3`….
+    public static func distinctNames(_ logs: [RunLog]) -> [String] {
+        var names = logs.map(\.name)
+        let qualifiers: [(RunLog) -> String] = [
+            { $0.fileName },
+            { URL(fileURLWithPath: $0.path).deletingLastPathComponent().lastPathComponent + "/" + $0.fileName },
+        ]
+        for qualify in qualifiers {
+            let repeated = duplicates(names)
+            guard !repeated.isEmpty else { return names }
+            for index in names.indices where repeated.contains(names[index]) {
+                let name = logs[index].name, qualifier = qualify(logs[index])
+                // A name that is the file's own is replaced by the longer form, not repeated.
+                let extends = qualifier == name || qualifier.hasSuffix("/" + name)
+                names[index] = extends ? qualifier : "\(name) (\(qualifier))"
+            }
+        }
+        var seen: [String: Int] = [:]
+        let repeated = duplicates(names)
+        return names.map { name in
+            guard repeated.contains(name) else { return name }
+            seen[name, default: 0] += 1
+            return "\(name) #\(seen[name]!)"
+        }
+    }
+
+    private static func duplicates(_ names: [String]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for name in names { counts[name, default: 0] += 1 }
+        return Set(counts.filter { $0.value > 1 }.keys)
+    }
+}
