@@ -29,11 +29,11 @@ struct RunTablePanel {
     private var columns: [Column] {
         [
             Column(title: "state", width: 15, priority: 1, alignRight: false) { $0.stateText },
-            Column(title: "examples", width: 11, priority: 2) { run in run.log.latest.map { Format.count($0.examples) } ?? RunTablePanel.dash },
+            Column(title: "examples", width: 10, priority: 3) { run in run.log.latest.map { Format.count($0.examples) } ?? RunTablePanel.dash },
             Column(title: "AUC", width: 6, priority: 1) { RunTablePanel.figure($0.log.latest?.validAUC) },
             Column(title: "logloss", width: 7, priority: 1) { RunTablePanel.figure($0.log.latest?.validLogloss) },
             Column(title: "accuracy", width: 8, priority: 4) { RunTablePanel.figure($0.log.latest?.validAccuracy) },
-            Column(title: "best @ step", width: 21, priority: 3) { RunTablePanel.best(of: $0) },
+            Column(title: "best @ step", width: 21, priority: 2) { RunTablePanel.best(of: $0) },
             Column(title: "ranks×batch", width: 11, priority: 5) { run in
                 guard let latest = run.log.latest, let ranks = latest.ranks, let batch = latest.batch, batch > 0 else { return RunTablePanel.dash }
                 return "\(ranks)×\(batch)"
@@ -53,14 +53,26 @@ struct RunTablePanel {
         box.rightTitle = "1-9 show/hide"
         let inner = box.render(in: area, buffer: &buffer).inset(left: 1, right: 1)
         guard inner.height >= 1 else { return }
-        // The name takes what the shown columns leave, at least 14 columns; columns go by priority.
-        let nameMinimum = 14, labelWidth = 4
+        // The name takes what the shown columns leave, at least 16 columns; columns go by priority.
+        let nameMinimum = 16, labelWidth = 4
         var shown = columns
         while !shown.isEmpty, labelWidth + nameMinimum + shown.reduce(0, { $0 + $1.width + 1 }) > inner.width {
             let drop = shown.indices.max { shown[$0].priority < shown[$1].priority }!
             shown.remove(at: drop)
         }
-        let nameWidth = inner.width - labelWidth - shown.reduce(0) { $0 + $1.width + 1 }
+        var nameWidth = inner.width - labelWidth - shown.reduce(0) { $0 + $1.width + 1 }
+        // Room the names do not need goes to the settings in which the runs differ, if any.
+        let nameWanted = max(nameMinimum, (runs.map { $0.name.count }.max() ?? 0) + " (hidden)".count + 1)
+        let differs = runs.contains { !$0.configDifference.isEmpty }
+        if differs, nameWidth - nameWanted - 1 < 14, let last = shown.indices.last, shown[last].priority == 5 {
+            // The settings that differ say more than ranks × batch (a batch size that differs is among them).
+            nameWidth += shown.removeLast().width + 1
+        }
+        if differs, nameWidth - nameWanted - 1 >= 14 {
+            shown.append(Column(title: "config differs", width: nameWidth - nameWanted - 1, priority: 0,
+                                alignRight: false) { $0.configDifference.isEmpty ? RunTablePanel.dash : $0.configDifference })
+            nameWidth = nameWanted
+        }
         var x = inner.x + labelWidth + nameWidth
         buffer.write("run", x: inner.x + labelWidth, y: inner.y, style: .fg(.dimText))
         for column in shown {

@@ -10,19 +10,22 @@ public struct ViewedRun: Sendable {
     public var problems: [DataError]
     /// Why the file could not be read at the last look, if it could not.
     public var readError: DataError?
+    /// The config settings in which this run differs from the others shown with it.
+    public var configDifference: String
 
     public init(log: RunLog, name: String, status: RunLogStatus, problems: [DataError] = [],
-                readError: DataError? = nil) {
+                readError: DataError? = nil, configDifference: String = "") {
         self.log = log
         self.name = name
         self.status = status
         self.problems = problems
         self.readError = readError
+        self.configDifference = configDifference
     }
 
     /// Theme roles for runs 1, 2, 3…, repeating after the last; all are series or state colours
     /// every theme defines.
-    static let colors: [ColorRole] = [.validation, .trainSmoothed, .good, .bad, .marker, .auc, .title, .text, .dimText]
+    static let colors: [ColorRole] = [.validation, .trainSmoothed, .good, .marker, .bad, .auc, .title, .text, .dimText]
     /// A glyph per run (nine runs have keys); single-column characters.
     static let glyphs: [Unicode.Scalar] = ["◆", "●", "▲", "■", "✚", "★", "◇", "○", "△"]
 

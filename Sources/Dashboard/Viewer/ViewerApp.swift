@@ -53,11 +53,15 @@ public final class ViewerApp {
 
     /// The runs as they stand now, numbered as on screen.
     public var runs: [ViewedRun] {
-        let names = RunLog.distinctNames(followers.map(\.log))
+        let logs = followers.map(\.log)
+        let names = RunLog.distinctNames(logs)
+        let differences = RunLog.configDifferences(logs)
         let time = now()
-        return zip(followers, names).map { follower, name in
-            ViewedRun(log: follower.log, name: name, status: follower.status(now: time),
-                      problems: follower.problems, readError: follower.readError)
+        return followers.indices.map { index in
+            let follower = followers[index]
+            return ViewedRun(log: follower.log, name: names[index], status: follower.status(now: time),
+                             problems: follower.problems, readError: follower.readError,
+                             configDifference: differences[index])
         }
     }
 

@@ -26,11 +26,13 @@ struct ViewerCharts {
         return end * (1 - fraction)...end
     }
 
-    /// What the header says of the x range.
-    var xDescription: String {
+    /// What the header says of the x range, in at most `room` columns when it can.
+    func xDescription(room: Int = .max) -> String {
         guard let range = xRange else { return "x: examples" }
         let span = "\(Format.compact(range.lowerBound))–\(Format.compact(range.upperBound))"
-        return state.zoom == .all ? "x: all examples (\(span))" : "x: \(state.zoom.label) of the longest run (\(span) examples)"
+        guard state.zoom != .all else { return "x: all examples (\(span))" }
+        let long = "x: \(state.zoom.label) of the longest run (\(span) examples)"
+        return long.count <= room ? long : "x: \(state.zoom.label) (\(span))"
     }
 
     func validationChart() -> LineChart {
@@ -94,8 +96,7 @@ struct ViewerCharts {
         let title = "validation \(state.metric.rawValue)"
         renderBox(validation, title: title, notes: ["m: logloss/AUC"], in: area, buffer: &buffer)
         let training = trainingChart()
-        var notes = ["smoothed \(Format.fixed(state.smoothing, 1))"]
-        notes.append(state.showsRawLoss ? "⠂ raw" : "raw hidden")
+        let notes = [state.showsRawLoss ? "⠂ raw" : "raw hidden", "smoothed \(Format.fixed(state.smoothing, 1))"]
         renderBox(training, title: "training logloss", notes: notes, in: trainingArea, buffer: &buffer)
     }
 

@@ -49,7 +49,7 @@ public enum ViewerScreen {
             let text = runs.count == 1 ? " FOLLOWING " : " FOLLOWING \(following) of \(runs.count) "
             x += buffer.write(text, x: x, y: row.y, maxWidth: row.maxX - x, style: badge)
         }
-        let range = charts.xDescription + " "
+        let range = charts.xDescription(room: row.maxX - x - 3) + " "
         if x + 2 + range.count <= row.maxX {
             buffer.write(range, x: row.maxX - range.count, y: row.y, style: bar)
         }

@@ -34,3 +34,24 @@ extension RunLog {
         return Set(counts.filter { $0.value > 1 }.keys)
     }
 }
+
+extension RunLog {
+    /// For each log, the config settings in which the logs differ, as `key value` pairs joined by
+    /// " · " (keys shortened to their last two parts: `deep.lr 0.05 · train.seed 2`); empty for a
+    /// single log, for logs without a start record, or where every setting agrees. A setting one
+    /// log lacks shows as `—` there.
+    public static func configDifferences(_ logs: [RunLog]) -> [String] {
+        let configured = logs.filter { !$0.config.isEmpty }
+        guard configured.count > 1 else { return logs.map { _ in "" } }
+        let keys = Set(configured.flatMap(\.config.keys)).filter { key in
+            Set(configured.map { $0.config[key] ?? "—" }).count > 1
+        }.sorted()
+        return logs.map { log in
+            guard !log.config.isEmpty else { return "" }
+            return keys.map { key in
+                let short = key.split(separator: ".").suffix(2).joined(separator: ".")
+                return "\(short) \(log.config[key] ?? "—")"
+            }.joined(separator: " · ")
+        }
+    }
+}

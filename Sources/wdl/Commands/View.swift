@@ -21,12 +21,12 @@ struct View: ParsableCommand {
     }
 
     func run() throws {
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1, !term.isEmpty, term != "dumb" else {
-            throw ValidationError("wdl view needs a terminal (stdin and stdout, TERM not dumb); wdl export --tensorboard converts a log for other viewers")
-        }
         // Every log is read whole before the screen opens, so a bad one is reported here.
         let followers = try logs.map { path throws(DataError) in try RunLogFollower(path: path) }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1, !term.isEmpty, term != "dumb" else {
+            throw RunFailure(message: "wdl view needs a terminal (stdin and stdout, TERM not dumb); wdl export --tensorboard converts a log for other viewers")
+        }
         let options = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
         if try runViewer(followers: followers, options: options) == .terminated {
             Foundation.exit(143)

@@ -1,4 +1,5 @@
 import Foundation
+import WDLTestSupport
 import XCTest
 @testable import WideDeep
 
@@ -117,5 +118,20 @@ final class RunLogTests: XCTestCase {
         // The same file twice: numbered.
         XCTAssertEqual(RunLog.distinctNames([try named("a", "/r/x.jsonl"), try named("a", "/r/x.jsonl")]),
                        ["a (r/x.jsonl) #1", "a (r/x.jsonl) #2"])
+    }
+}
+
+extension RunLogTests {
+    func testConfigDifferencesNameOnlyWhatDiffers() throws {
+        func started(_ lr: String, path: String) throws -> RunLog {
+            var log = RunLog(path: path)
+            try log.add(line: Array(MetricsLogLines.start(run: "adult", lr: lr).utf8), number: 1)
+            return log
+        }
+        let logs = [try started("0.02", path: "a"), try started("0.05", path: "b"), RunLog(path: "c")]
+        // Only optim.deep.lr differs between the two start records; the log without one says nothing.
+        XCTAssertEqual(RunLog.configDifferences(logs), ["deep.lr 0.02", "deep.lr 0.05", ""])
+        XCTAssertEqual(RunLog.configDifferences([try started("0.02", path: "a"), try started("0.02", path: "b")]), ["", ""])
+        XCTAssertEqual(RunLog.configDifferences([try started("0.02", path: "a")]), [""])
     }
 }
