@@ -41,6 +41,14 @@ struct RunTablePanel {
         ]
     }
 
+    /// `name` in at most `width` columns, cut in the middle: names told apart by their end
+    /// (`adult (a.jsonl)`, `adult (b.jsonl)`) stay apart.
+    static func shortened(_ name: String, to width: Int) -> String {
+        guard name.count > width, width > 4 else { return TerminalText.truncate(name, to: width) }
+        let head = (width - 1) / 3
+        return String(name.prefix(head)) + "…" + String(name.suffix(width - 1 - head))
+    }
+
     /// "0.3121 logloss @ 3,054": the best value, its metric and the step, as the log states them.
     static func best(of run: ViewedRun) -> String {
         guard let best = run.log.latest?.best else { return RunTablePanel.dash }
@@ -62,7 +70,9 @@ struct RunTablePanel {
         }
         var nameWidth = inner.width - labelWidth - shown.reduce(0) { $0 + $1.width + 1 }
         // Room the names do not need goes to the settings in which the runs differ, if any.
-        let nameWanted = max(nameMinimum, (runs.map { $0.name.count }.max() ?? 0) + " (hidden)".count + 1)
+        let nameWanted = max(nameMinimum, runs.indices.map { index in
+            runs[index].name.count + (state.hiddenRuns.contains(index) ? " (hidden)".count : 0) + 2
+        }.max() ?? 0)
         let differs = runs.contains { !$0.configDifference.isEmpty }
         if differs, nameWidth - nameWanted - 1 < 14, let last = shown.indices.last, shown[last].priority == 5 {
             // The settings that differ say more than ranks × batch (a batch size that differs is among them).
@@ -90,8 +100,11 @@ struct RunTablePanel {
             let runStyle: CellStyle = hidden ? .fg(.dimText) : CellStyle(foreground: ViewedRun.color(of: index), attributes: .bold)
             buffer.write(key, x: inner.x, y: y, style: .fg(hidden ? .dimText : .title, hidden ? [] : .bold))
             buffer.set(x: inner.x + 2, y: y, ViewedRun.glyph(of: index), style: runStyle)
-            let name = hidden ? "\(run.name) (hidden)" : run.name
-            buffer.write(TerminalText.truncate(name, to: nameWidth - 1), x: inner.x + labelWidth, y: y, style: runStyle)
+            // Dimmed when hidden, and said in words (monochrome dims little): after the name where
+            // there is room, else in the state column.
+            let hiddenAfterName = hidden && run.name.count + 10 <= nameWidth
+            let name = hiddenAfterName ? "\(run.name) (hidden)" : run.name
+            buffer.write(RunTablePanel.shortened(name, to: nameWidth - 1), x: inner.x + labelWidth, y: y, style: runStyle)
             var x = inner.x + labelWidth + nameWidth
             let textStyle: CellStyle = hidden ? .fg(.dimText) : .plain
             for column in shown {
@@ -99,7 +112,8 @@ struct RunTablePanel {
                 if column.title == "state", !hidden {
                     style = .fg(run.readError != nil ? .bad : run.status == .growing ? .good : run.status == .finished ? .text : .warning)
                 }
-                buffer.write(TerminalText.pad(column.text(run), to: column.width, alignRight: column.alignRight),
+                let text = column.title == "state" && hidden && !hiddenAfterName ? "hidden" : column.text(run)
+                buffer.write(TerminalText.pad(text, to: column.width, alignRight: column.alignRight),
                              x: x + 1, y: y, style: style)
                 x += column.width + 1
             }

@@ -137,3 +137,23 @@ final class ViewerFrameTests: XCTestCase {
         }
     }
 }
+
+extension ViewerFrameTests {
+    /// Names told apart by their end stay apart when cut; a hidden run whose name leaves no room
+    /// says "hidden" in its state.
+    func testNarrowTableKeepsNamesApart() {
+        XCTAssertEqual(RunTablePanel.shortened("adult (view-c.jsonl)", to: 13), "adul…c.jsonl)")
+        XCTAssertEqual(RunTablePanel.shortened("short", to: 13), "short")
+        var first = RunFixtures.finished(), second = RunFixtures.growing()
+        first.name = "a-very-long-run-name (one.jsonl)"
+        second.name = "a-very-long-run-name (two.jsonl)"
+        var state = ViewerState()
+        state.hiddenRuns = [1]
+        let lines = RunFixtures.frame([first, second], state)
+        let rows = lines.filter { $0.contains("a-ver") }
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertTrue(rows[0].contains("one.jsonl)") && rows[1].contains("two.jsonl)"), rows.joined(separator: "\n"))
+        XCTAssertTrue(rows[1].contains(" hidden "), rows[1])
+        XCTAssertTrue(rows[0].contains("finished"), rows[0])
+    }
+}
