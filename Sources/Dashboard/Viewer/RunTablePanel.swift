@@ -55,34 +55,45 @@ struct RunTablePanel {
         return "\(figure(best.value)) \(best.metric) @\(Format.count(best.step))"
     }
 
+    /// The columns shown in `width` (after the key and glyph) and the name column's width.
+    /// Columns go by priority; the names keep at least 16 columns against the main figures and
+    /// their full length (up to 30) against the minor ones; room the names do not need goes to the
+    /// settings in which the runs differ, before ranks × batch when that makes enough of it.
+    private func layout(width: Int) -> (columns: [Column], nameWidth: Int) {
+        let nameMinimum = 16, configMinimum = 14, minorPriority = 4
+        let nameWanted = max(nameMinimum, runs.indices.map { index in
+            runs[index].name.count + (state.hiddenRuns.contains(index) ? " (hidden)".count : 0) + 2
+        }.max() ?? 0)
+        var shown = columns
+        func used() -> Int { shown.reduce(0) { $0 + $1.width + 1 } }
+        func dropLeastImportant() { shown.remove(at: shown.indices.max { shown[$0].priority < shown[$1].priority }!) }
+        while let least = shown.map(\.priority).max(), least >= minorPriority, min(nameWanted, 30) + used() > width {
+            dropLeastImportant()
+        }
+        while !shown.isEmpty, nameMinimum + used() > width { dropLeastImportant() }
+        var nameWidth = width - used()
+        guard runs.contains(where: { !$0.configDifference.isEmpty }) else { return (shown, nameWidth) }
+        if nameWidth - nameWanted - 1 < configMinimum, let last = shown.last, last.priority == 5,
+           nameWidth + last.width - nameWanted >= configMinimum {
+            // The settings that differ say more than ranks × batch (a batch size that differs is among them).
+            nameWidth += shown.removeLast().width + 1
+        }
+        if nameWidth - nameWanted - 1 >= configMinimum {
+            shown.append(Column(title: "config differs", width: nameWidth - nameWanted - 1, priority: 0,
+                                alignRight: false) { $0.configDifference.isEmpty ? RunTablePanel.dash : $0.configDifference })
+            nameWidth = nameWanted
+        }
+        return (shown, nameWidth)
+    }
+
     func render(in area: Rect, buffer: inout CellBuffer) {
         let title = runs.count > 1 ? "runs · final or latest evaluation" : "run · final or latest evaluation"
         var box = Box(title: title)
         box.rightTitle = "1-9 show/hide"
         let inner = box.render(in: area, buffer: &buffer).inset(left: 1, right: 1)
         guard inner.height >= 1 else { return }
-        // The name takes what the shown columns leave, at least 16 columns; columns go by priority.
-        let nameMinimum = 16, labelWidth = 4
-        var shown = columns
-        while !shown.isEmpty, labelWidth + nameMinimum + shown.reduce(0, { $0 + $1.width + 1 }) > inner.width {
-            let drop = shown.indices.max { shown[$0].priority < shown[$1].priority }!
-            shown.remove(at: drop)
-        }
-        var nameWidth = inner.width - labelWidth - shown.reduce(0) { $0 + $1.width + 1 }
-        // Room the names do not need goes to the settings in which the runs differ, if any.
-        let nameWanted = max(nameMinimum, runs.indices.map { index in
-            runs[index].name.count + (state.hiddenRuns.contains(index) ? " (hidden)".count : 0) + 2
-        }.max() ?? 0)
-        let differs = runs.contains { !$0.configDifference.isEmpty }
-        if differs, nameWidth - nameWanted - 1 < 14, let last = shown.indices.last, shown[last].priority == 5 {
-            // The settings that differ say more than ranks × batch (a batch size that differs is among them).
-            nameWidth += shown.removeLast().width + 1
-        }
-        if differs, nameWidth - nameWanted - 1 >= 14 {
-            shown.append(Column(title: "config differs", width: nameWidth - nameWanted - 1, priority: 0,
-                                alignRight: false) { $0.configDifference.isEmpty ? RunTablePanel.dash : $0.configDifference })
-            nameWidth = nameWanted
-        }
+        let labelWidth = 4
+        let (shown, nameWidth) = layout(width: inner.width - labelWidth)
         var x = inner.x + labelWidth + nameWidth
         buffer.write("run", x: inner.x + labelWidth, y: inner.y, style: .fg(.dimText))
         for column in shown {

@@ -157,3 +157,21 @@ extension ViewerFrameTests {
         XCTAssertTrue(rows[0].contains("finished"), rows[0])
     }
 }
+
+extension ViewerFrameTests {
+    /// The names keep their full length against the minor columns (accuracy, ranks × batch), and
+    /// the settings that differ get what the names leave, at least 14 columns.
+    func testNamesComeBeforeMinorColumns() {
+        var first = RunFixtures.finished(), second = RunFixtures.growing()
+        first.name = "adult (lr02.jsonl)"
+        second.name = "adult (lr08.jsonl)"
+        let lines = RunFixtures.frame([first, second], columns: 110, rows: 30)
+        let header = lines.first { $0.contains("state") } ?? ""
+        XCTAssertTrue(lines.contains { $0.contains("1 ◆ adult (lr02.jsonl)") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(header.contains("accuracy"), header)
+        XCTAssertFalse(header.contains("ranks×batch"), header)
+        XCTAssertFalse(header.contains("config differs"), header)
+        let wide = RunFixtures.frame([first, second], columns: 140, rows: 30).first { $0.contains("state") } ?? ""
+        XCTAssertTrue(wide.contains("config differs"), wide)
+    }
+}
