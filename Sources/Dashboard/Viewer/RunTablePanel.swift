@@ -104,7 +104,14 @@ struct RunTablePanel {
         if runs.isEmpty {
             buffer.write("no runs", x: inner.x, y: inner.y + 1, style: .fg(.dimText))
         }
-        for (index, run) in runs.enumerated() where index + 1 < inner.height {
+        // Rows below the header; when the runs do not all fit, the last one says how many are left out.
+        let rows = inner.height - 1
+        let listed = runs.count > rows ? max(0, rows - 1) : runs.count
+        if listed < runs.count, rows > 0 {
+            buffer.write("+\(runs.count - listed) more (a taller terminal lists them)", x: inner.x + 4,
+                         y: inner.y + rows, maxWidth: inner.width - 4, style: .fg(.dimText))
+        }
+        for (index, run) in runs.prefix(listed).enumerated() {
             let y = inner.y + 1 + index
             let hidden = state.hiddenRuns.contains(index)
             let key = index < 9 ? "\(index + 1)" : " "

@@ -36,7 +36,7 @@ public enum ViewerScreen {
         }
     }
 
-    /// " wdl view · 2 runs · following 1 " on the bar, the x range at its right.
+    /// " wdl view · 2 runs ", a FOLLOWING badge while a log grows, the x range at the right.
     private static func renderHeader(runs: [ViewedRun], charts: ViewerCharts, in row: Rect,
                                      buffer: inout CellBuffer) {
         let bar = CellStyle(foreground: .role(.text), background: .role(.highlight))

@@ -175,3 +175,21 @@ extension ViewerFrameTests {
         XCTAssertTrue(wide.contains("config differs"), wide)
     }
 }
+
+extension ViewerFrameTests {
+    /// Nine runs at 80×24: the charts keep 12 rows, so the table lists 6 runs and says 3 more.
+    func testRunsThatDoNotFitAreCounted() {
+        let nine = (0..<9).map { index in
+            var run = index.isMultiple(of: 2) ? RunFixtures.finished() : RunFixtures.growing()
+            run.name = "run-\(index + 1)"
+            return run
+        }
+        let lines = RunFixtures.frame(nine)
+        // 24 rows: header, footer, 22 for the body; the table gets 22 - 12 = 10: two borders, the
+        // header row, 6 runs and the "+3 more" row.
+        XCTAssertTrue(lines.contains { $0.contains("6 ") && $0.contains("run-6") })
+        XCTAssertFalse(lines.contains { $0.contains("run-7") })
+        XCTAssertTrue(lines.contains { $0.contains("+3 more (a taller terminal lists them)") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(RunFixtures.frame(nine, columns: 120, rows: 40).contains { $0.contains("9 △ run-9") })
+    }
+}
