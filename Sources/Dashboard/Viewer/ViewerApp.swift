@@ -89,7 +89,13 @@ public final class ViewerApp {
 
     /// Reads what every log gained since the last poll.
     public func poll() {
-        for follower in followers { follower.poll() }
+        for follower in followers {
+            let restarts = follower.restarts
+            follower.poll()
+            if follower.restarts > restarts {
+                show("\(TerminalSafe.escape(follower.path)) was emptied or replaced: read again from the start", seconds: 8)
+            }
+        }
     }
 
     /// Draws the runs, sending only the cells that changed.

@@ -1,5 +1,5 @@
-/// The viewer's bottom row: its keys from `ViewerKeyBinding` (or a short message), the theme's
-/// name at the right on wide screens.
+/// The viewer's bottom row: its keys from `ViewerKeyBinding` and the theme's name at the right on
+/// wide screens, or a message across the whole row.
 struct ViewerFooter {
     let state: ViewerState
 
@@ -7,7 +7,8 @@ struct ViewerFooter {
         buffer.fill(row)
         let theme = "theme: \(state.themeName) "
         var room = row.width
-        if row.width >= 100 {
+        // A message takes the whole row: it should be read in full.
+        if row.width >= 100, state.message == nil {
             buffer.write(theme, x: row.maxX - theme.count, y: row.y, style: .fg(.dimText))
             room -= theme.count
         }

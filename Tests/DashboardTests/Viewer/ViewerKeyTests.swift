@@ -98,6 +98,19 @@ final class ViewerKeyTests: XCTestCase {
         XCTAssertTrue(terminal.lines[0].contains("FOLLOWING"), terminal.lines[0])
     }
 
+    func testAReplacedLogIsReadAgainAndSaidSo() throws {
+        // Wide enough for the temporary folder's long path.
+        let (app, terminal) = try app([log("first", evaluations: 4)], columns: 160)
+        let path = folder.path("run1.jsonl")
+        try log("second", evaluations: 2).write(toFile: path, atomically: true, encoding: .utf8)
+        app.poll()
+        app.render()
+        XCTAssertTrue(terminal.text.contains("1 ◆ second"))
+        XCTAssertFalse(terminal.text.contains("first"))
+        XCTAssertTrue(terminal.lines.last!.contains("run1.jsonl was emptied or replaced: read again from the start"),
+                      terminal.lines.last!)
+    }
+
     func testInterruptAndTerminateEnd() throws {
         let (app, _) = try app([log("a", evaluations: 2)])
         app.handle(.key(Key.controlC))
