@@ -11,7 +11,8 @@
 # resizing to 80×24 re-lays out and to 60×15 shows the "enlarge" message; `q` then `d` (quit
 # without saving) exits with status 0, the terminal restored and no final checkpoint; `q` then `s`
 # (save and quit) writes final.safetensors; a second Ctrl-C quits; without a checkpoint folder `q`
-# asks y/N; SIGTERM exits with the terminal restored; TERM=dumb trains headless with a notice.
+# asks y/N; SIGTERM exits with the terminal restored; TERM=dumb trains headless with a notice;
+# `wdl view` of two logs names both runs and q leaves it cleanly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -296,6 +297,42 @@ if [[ -n $wdl_pid ]]; then
     if [[ $status == 143 ]]; then pass "SIGHUP exits as SIGTERM (143)"; else fail "SIGHUP exit status ${status:-none}"; fi
 else
     fail "could not find the wdl process under pane $pane_pid"
+fi
+
+# ---- 11. wdl view: two finished runs side by side, q exits cleanly ----------------------------------
+# Two short headless runs of the same config (so the same run name: the view adds the file names).
+for name in a b; do
+    seed=$([[ $name == a ]] && echo 1 || echo 2)
+    if ! "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --seed "$seed" \
+            --metrics-out "$TMP/view-$name.jsonl" > "$TMP/view-$name.out" 2>&1; then
+        fail "headless run for wdl view ($name)"; cat "$TMP/view-$name.out"
+    fi
+done
+tmux kill-session -t "$SESSION" 2>/dev/null
+rm -f "$TMP/status" "$TMP/stty"
+for attempt in 1 2 3; do
+    tmux -u new-session -d -s "$SESSION" -x 120 -y 40 \
+        "cd '$PWD' && LANG=C.UTF-8 TERM=tmux-256color $WDL view $TMP/view-a.jsonl $TMP/view-b.jsonl; s=\$?; \
+stty -a > $TMP/stty; echo \$s > $TMP/status; echo \"wdl exited with status \$s\"; sleep 3600" 2>/dev/null && break
+    sleep 0.5
+done
+wait_for 'wdl view · 2 runs' "wdl view opens" 20
+wait_for '1 ◆ adult \(view-a\.jsonl\)' "legend names run 1 (same run name: file name added)" 10
+wait_for '2 ● adult \(view-b\.jsonl\)' "legend names run 2" 10
+wait_for 'validation logloss' "validation chart shown" 10
+wait_for '[\x{2801}-\x{28FF}]{3}' "braille curves drawn" 10
+tmux send-keys -t "$SESSION" m
+wait_for 'validation AUC' "m switches to AUC" 10
+tmux send-keys -t "$SESSION" q
+assert_restored "wdl view q"
+status=$(cat "$TMP/status" 2>/dev/null)
+if [[ $status == 0 ]]; then pass "wdl view q exits with status 0"; else fail "wdl view exit status ${status:-none}"; fi
+if "$WDL" view "$TMP/missing.jsonl" > "$TMP/view-missing.out" 2>&1; then
+    fail "wdl view of a missing file succeeded"
+elif grep -q "missing.jsonl: cannot read" "$TMP/view-missing.out"; then
+    pass "wdl view of a missing file names it"
+else
+    fail "wdl view of a missing file: $(cat "$TMP/view-missing.out")"
 fi
 
 echo "e2e-dashboard: $PASSED passed, $FAILED failed"
