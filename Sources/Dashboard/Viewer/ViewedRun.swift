@@ -39,6 +39,7 @@ public struct ViewedRun: Sendable {
         case .finished: return "finished"
         case .growing: return "following"
         case .endedWithoutFinal: return "no final record"
+        case .ended(let state): return state
         }
     }
 }

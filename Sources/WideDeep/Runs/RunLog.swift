@@ -109,6 +109,15 @@ public struct RunLog: Sendable, Equatable {
     /// The file's name without its folder.
     public var fileName: String { URL(fileURLWithPath: path).lastPathComponent }
 
+    /// How the run ended when it ended without its final evaluation (its `end` line).
+    public var ending: Ending?
+
+    /// An `end` line: the run's last state and why it ended.
+    public struct Ending: Sendable, Equatable {
+        public var state: String
+        public var message: String?
+    }
+
     /// The run's last record, written once it has ended normally.
     public var final: Evaluation? { evaluations.last(where: \.final) }
 
@@ -134,6 +143,9 @@ public struct RunLog: Sendable, Equatable {
             markers.append(marker)
             note(seconds)
         case .event(let seconds):
+            note(seconds)
+        case .end(let state, let message, let seconds):
+            ending = Ending(state: state, message: message)
             note(seconds)
         }
     }

@@ -7,6 +7,8 @@ enum RunLogLine {
     case evaluation(RunLog.Evaluation)
     case marker(RunLog.Marker, seconds: Double?)
     case event(seconds: Double?)
+    /// The run ended without its final evaluation: how (`diverged`, `failed`) and why.
+    case end(state: String, message: String?, seconds: Double?)
 
     /// The record on `line` (1-based) of `file`; nil for a blank line.
     static func parse(_ bytes: some Collection<UInt8>, file: String, line: Int) throws(DataError) -> RunLogLine? {
@@ -27,6 +29,8 @@ enum RunLogLine {
                                        examples: try fields.integer("examples"),
                                        message: try fields.string("message") ?? kind)
             return .marker(marker, seconds: seconds)
+        case "end":
+            return .end(state: try fields.string("state") ?? "ended", message: try fields.string("message"), seconds: seconds)
         default:
             return .event(seconds: seconds)
         }

@@ -9,6 +9,8 @@ public enum RunLogStatus: Sendable, Equatable {
     /// No final record, and the file has been quiet for longer than the run ever was between
     /// two lines (or a minute): the run stopped without ending normally.
     case endedWithoutFinal
+    /// The log's `end` line says the run is over without a final record: `diverged`, `failed`.
+    case ended(String)
 
     /// The shortest quiet spell taken as the end of a run.
     public static let minimumQuiet: Double = 60
@@ -16,6 +18,8 @@ public enum RunLogStatus: Sendable, Equatable {
     public init(log: RunLog, lastModified: Date, now: Date) {
         if log.final != nil {
             self = .finished
+        } else if let ending = log.ending {
+            self = .ended(ending.state)
         } else {
             let quiet = now.timeIntervalSince(lastModified)
             self = quiet <= RunLogStatus.quietLimit(for: log) ? .growing : .endedWithoutFinal

@@ -92,6 +92,22 @@ public enum RunRecord: Sendable {
         }
     }
 
+    /// The metrics log's last line for a run that ended without its final evaluation (it
+    /// diverged or failed), so a reader of the log knows the run is over and how it ended.
+    struct End: Encodable {
+        var state: RunState
+        var message: String
+        var context: Context
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode("end", forKey: "event")
+            try c.encode(state.rawValue.lowercased(), forKey: "state")
+            try c.encode(message, forKey: "message")
+            try c.encode(context)
+        }
+    }
+
     /// An event as the metrics log writes it: what happened, where, and its details.
     struct EventLine: Encodable {
         var event: RunEvent

@@ -101,6 +101,11 @@ final class TrainingRun {
         publisher.publish(at: now, saving: writer.inFlight > 0)
     }
 
+    /// Ends the metrics log of a run that stops without its final evaluation (`RunRecord.End`).
+    func writeEnd(_ state: RunState, _ message: String) {
+        events.write(RunRecord.End(state: state, message: message, context: context), at: context)
+    }
+
     /// Pauses the run as diverged (or stops it, `stopOnDivergence`), saying why.
     func diverge(cause: String) {
         paused = true

@@ -101,6 +101,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             run.draft.state = .failed
             run.draft.stateDetail = "\(error)"
             run.note(.error, "\(error)")
+            run.writeEnd(.failed, "\(error)")
             run.publish(force: true)
         }
     }
@@ -164,6 +165,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
             checkpoints.waitForAll()
             run.draft.state = .diverged
+            run.writeEnd(.diverged, run.draft.stateDetail ?? "diverged")
             run.publish(force: true)
             return
         }
@@ -182,6 +184,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         if let finalFailure {
             run.draft.state = .failed
             run.draft.stateDetail = "the final checkpoint was not saved: \(finalFailure)"
+            run.writeEnd(.failed, run.draft.stateDetail!)
             run.publish(force: true)
             return
         }

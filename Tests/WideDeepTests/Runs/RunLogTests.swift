@@ -46,6 +46,19 @@ final class RunLogTests: XCTestCase {
         XCTAssertEqual(log.longestGap, 3)
     }
 
+    /// An `end` line (a run that diverged or failed) ends the run for its readers: its state is
+    /// the line's, not a guess from the file's quiet time.
+    func testAnEndLineEndsTheRunWithItsState() throws {
+        let log = try self.log([
+            MetricsLogLines.start(run: "adult", lr: "0.02"),
+            #"{"event":"end","state":"diverged","message":"training loss became nan at step 7","step":7,"epoch":0,"examples":448,"seconds":1.5}"#,
+        ])
+        XCTAssertEqual(log.ending, RunLog.Ending(state: "diverged", message: "training loss became nan at step 7"))
+        XCTAssertEqual(RunLogStatus(log: log, lastModified: Date(), now: Date()), .ended("diverged"))
+        let running = try self.log([MetricsLogLines.start(run: "adult", lr: "0.02")])
+        XCTAssertEqual(RunLogStatus(log: running, lastModified: Date(), now: Date()), .growing)
+    }
+
     func testNullFiguresAreNil() throws {
         let log = try self.log([MetricsLogLines.evaluation(step: 1, examples: 64, train: "null", auc: "null")])
         XCTAssertNil(log.evaluations[0].trainLogloss)

@@ -104,6 +104,35 @@ final class BestModelTests: XCTestCase {
         XCTAssertLessThan(s.step, 80)
     }
 
+    /// A run that ends without its final evaluation says so on its metrics log's last line, so a
+    /// reader (`wdl view`) knows it is over: an `end` record with the state and the cause.
+    func testADivergedRunEndsItsMetricsLogWithAnEndRecord() throws {
+        var config = try SmallRun.config(in: folder)
+        config.optim.deep.lr = 100
+        config.optim.wide.alpha = 100
+        var options = SessionOptions()
+        options.stopOnDivergence = true
+        options.metricsPath = folder.path("diverged.jsonl")
+        let session = TrainingSession(config: config, options: options)
+        session.start()
+        session.waitUntilFinished()
+        let lines = try String(contentsOfFile: options.metricsPath!, encoding: .utf8).split(separator: "\n")
+        let last = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(lines.last).utf8)) as? [String: Any])
+        XCTAssertEqual(last["event"] as? String, "end")
+        XCTAssertEqual(last["state"] as? String, "diverged")
+        XCTAssertEqual(last["message"] as? String, session.snapshot.stateDetail)
+        XCTAssertEqual(lines.filter { $0.contains("\"event\":\"end\"") }.count, 1)
+
+        // A run that finishes ends on its final evaluation instead, with no end record.
+        var fine = SessionOptions()
+        fine.metricsPath = folder.path("finished.jsonl")
+        SmallRun.run(try SmallRun.config(in: folder), options: fine)
+        let text = try String(contentsOfFile: fine.metricsPath!, encoding: .utf8)
+        XCTAssertFalse(text.contains("\"event\":\"end\""))
+        let final = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(text.split(separator: "\n").last).utf8)) as? [String: Any])
+        XCTAssertEqual(final["final"] as? Bool, true)
+    }
+
     /// A learning rate set to 100 at step 10 diverges the run; setting it back and rolling back
     /// returns to the state kept at the start — step, examples, loss curve and validation
     /// points included — and the resumed run then replays a plain run exactly.
