@@ -24,6 +24,14 @@ public enum TrainingCommand: Sendable, Equatable {
 public protocol TrainingControl: AnyObject, Sendable {
     /// Queues a command; it is applied between minibatches.
     func send(_ command: TrainingCommand)
+    /// Queues a command saying who sent it, so that events and the metrics log can name the
+    /// source. The default ignores the source (`send(_:)`); a session that records it implements
+    /// this requirement itself.
+    func send(_ command: TrainingCommand, from source: CommandSource)
     /// The latest published state. Cheap: returns an immutable value.
     var snapshot: TrainingSnapshot { get }
+}
+
+extension TrainingControl {
+    public func send(_ command: TrainingCommand, from source: CommandSource) { send(command) }
 }
