@@ -68,4 +68,9 @@ public struct RuntimeFolder: Sendable {
 public struct AttachableRun: Sendable {
     public var path: String
     public var welcome: ServerWelcome
+
+    public init(path: String, welcome: ServerWelcome) {
+        self.path = path
+        self.welcome = welcome
+    }
 }
