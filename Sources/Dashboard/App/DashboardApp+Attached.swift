@@ -53,7 +53,7 @@ extension DashboardApp {
     func followConnection() {
         guard let run = attachedRun else { return }
         switch run.connection {
-        case .connected: view.connectionNote = nil
+        case .connected, .detached: view.connectionNote = nil
         case .ended: view.connectionNote = "run ended"
         case .lost(let reason): view.connectionNote = reason == "connection lost" ? reason : "connection lost: \(reason)"
         }

@@ -1,6 +1,8 @@
 /// The state of an attached client's connection to its run.
 public enum ConnectionState: Sendable, Equatable {
     case connected
+    /// We closed it (`detach()`); the run goes on.
+    case detached
     /// The run said goodbye: it has ended (the reason it gave).
     case ended(String)
     /// The connection broke without a goodbye: the process died, or the protocol failed.

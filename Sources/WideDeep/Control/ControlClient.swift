@@ -79,6 +79,7 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
     public func send(_ command: TrainingCommand, from source: CommandSource) { send(command) }
 
     public func detach() {
+        finish(.detached)
         socket.shutdownBoth()
         readerDone.wait()
         readerDone.signal()

@@ -180,6 +180,7 @@ final class ControlServerTests: XCTestCase {
         wait("the command arrives") { control.commands.count == 1 }
         XCTAssertEqual(control.commands[0].0, .resume)
         client.detach()
+        XCTAssertEqual(client.connection, .detached, "closing it ourselves is not a lost connection")
         wait("the server sees the client go") { server.clients == 0 }
     }
 
