@@ -15,7 +15,7 @@ struct Wdl: ParsableCommand {
             prints a line per evaluation and a final summary instead.
             """,
         version: WdlVersion.description,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self, View.self],
+        subcommands: [Train.self, Attach.self, View.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self],
         defaultSubcommand: Train.self)
 
     /// ArgumentParser's entry point, with every error message made terminal-safe (file names
@@ -23,7 +23,7 @@ struct Wdl: ParsableCommand {
     static func main() {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(ControlFlag.normalize(Array(CommandLine.arguments.dropFirst())))
         } catch {
             guard exitCode(for: error) != .success else { exit(withError: error) }  // --help, --version
             let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)

@@ -13,6 +13,8 @@ extension DashboardApp {
         switch view.mode {
         case .confirmQuit(let canSave):
             answerQuit(key, canSave: canSave)
+        case .confirmDetach:
+            answerDetach(key)
         case .help:
             view.mode = .normal
         case .editing(let row, let text):
@@ -24,7 +26,15 @@ extension DashboardApp {
     }
 
     private func handleNormal(_ key: Key) {
+        if options.attached, key == .character("d") {
+            detach()
+            return
+        }
         guard let action = KeyBinding.action(for: key) else { return }
+        if sendsCommand(action), let refusal = commandRefusal {
+            show(refusal, .warning)
+            return
+        }
         switch action {
         case .togglePause: togglePause()
         case .moveSelection(let delta): moveSelection(by: delta)
@@ -33,10 +43,10 @@ extension DashboardApp {
         case .editSelected:
             if runCanChange(selectedRow) { view.mode = .editing(selectedRow, text: "") }
         case .saveCheckpoint:
-            control.send(.saveCheckpoint)
+            control.send(.saveCheckpoint, from: .keyboard)
             show("saving a checkpoint…", until: [.checkpoint, .error])
         case .evaluateNow:
-            control.send(.evaluateNow)
+            control.send(.evaluateNow, from: .keyboard)
             show("evaluating on the validation data…", until: [.evaluation, .error])
         case .nextTheme: nextTheme()
         case .rollBack: rollBack()
@@ -52,10 +62,10 @@ extension DashboardApp {
     private func togglePause() {
         switch lastSnapshot.state {
         case .paused:
-            control.send(.resume)
+            control.send(.resume, from: .keyboard)
             show("resuming…", until: [.state, .info])
         case .running, .evaluating, .saving:
-            control.send(.pause)
+            control.send(.pause, from: .keyboard)
             show("pausing after this minibatch…", until: [.state])
         case .loading:
             show("still loading data; pause once training has started", .warning)
@@ -65,6 +75,15 @@ extension DashboardApp {
             show("the run has finished; q quits", .info)
         case .failed:
             show("the run failed; q quits", .warning)
+        }
+    }
+
+    /// Whether the key's action would send the run a command (changing smoothing does not).
+    private func sendsCommand(_ action: KeyAction) -> Bool {
+        switch action {
+        case .togglePause, .saveCheckpoint, .evaluateNow, .rollBack: true
+        case .scaleSelected, .editSelected: selectedRow != .smoothing
+        default: false
         }
     }
 
@@ -83,6 +102,10 @@ extension DashboardApp {
     /// Quits at once when nothing would be lost; otherwise asks. A run that has ended without a
     /// checkpoint folder quits at once too: there is nothing left to decide.
     func requestQuit() {
+        if options.attached {
+            requestDetach()
+            return
+        }
         let s = lastSnapshot
         let canSave = s.checkpointDirectory != nil && [.running, .paused, .evaluating, .saving].contains(s.state)
         let ended = [.finished, .failed].contains(s.state)
@@ -114,7 +137,7 @@ extension DashboardApp {
             show("no good state was kept before the divergence: nothing to roll back to", .warning)
             return
         }
-        control.send(.rollBack)
+        control.send(.rollBack, from: .keyboard)
         show("rolling back to the last good state…", until: [.rollback, .error])
     }
 
@@ -198,7 +221,7 @@ extension DashboardApp {
                 show(problem + " — unchanged", .error)
                 return
             }
-            control.send(.set(parameter, value))
+            control.send(.set(parameter, value), from: .keyboard)
             view.pending[parameter] = PendingValue(value: value, sentAt: clock())
             show("\(parameter.label) → \(Format.number(value)) (applies at the next minibatch)",
                  until: [.hyperparameter, .error])

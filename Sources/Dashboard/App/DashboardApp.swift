@@ -11,7 +11,7 @@ public final class DashboardApp {
     public let terminal: any TerminalBackend
     public private(set) var themes: ThemeLibrary
     public internal(set) var view: ViewState
-    public private(set) var outcome: DashboardOutcome?
+    public internal(set) var outcome: DashboardOutcome?
     /// Messages about theme files, also written to the log file by the curses entry point.
     public private(set) var startupWarnings: [String] = []
 
@@ -44,6 +44,7 @@ public final class DashboardApp {
         frame = CellBuffer(width: 0, height: 0)
         spare = frame
         lastSnapshot = control.snapshot
+        view.readOnly = options.attached && options.readOnly
         startupWarnings = themes.problems.map(\.description) + (warning.map { [$0] } ?? [])
         for warning in startupWarnings { addLocalEvent(warning, kind: .error) }
         if let first = startupWarnings.last { show(first, .warning, seconds: 8) }
@@ -85,6 +86,7 @@ public final class DashboardApp {
     public func render() {
         let snapshot = control.snapshot
         lastSnapshot = snapshot
+        if options.attached { followConnection() }
         expireTransientState(snapshot)
         let size = terminal.size
         if spare.width != size.columns || spare.height != size.rows {
@@ -102,6 +104,9 @@ public final class DashboardApp {
         switch event {
         case .terminate:
             outcome = DashboardOutcome(reason: .terminated, finalSnapshot: control.snapshot)
+        case .interrupt where options.attached:
+            // Ctrl-C never stops a run from another terminal: it only detaches.
+            detach()
         case .interrupt:
             lastSnapshot = control.snapshot
             // Like q from any mode: an open value line or help closes. A second Ctrl-C while the
@@ -121,7 +126,7 @@ public final class DashboardApp {
 
     /// Ends the dashboard; the session stops and writes `final` only when `saving`.
     func finishByUser(saving: Bool = true) {
-        control.send(saving ? .stop : .stopWithoutSaving)
+        control.send(saving ? .stop : .stopWithoutSaving, from: .keyboard)
         outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
     }
 

@@ -15,6 +15,11 @@ public struct DashboardOptions: Sendable {
     /// A file for anything that must not reach the screen while the dashboard is up (theme
     /// problems, and stderr of the whole process while curses owns the terminal).
     public var logFile: String?
+    /// On a run in another process (`wdl attach`): `d` detaches, `q` asks whether to stop the run
+    /// or only detach, and the status bar says when the run ends or the connection is lost.
+    public var attached: Bool = false
+    /// Attached to watch only: keys that would send a command say so instead.
+    public var readOnly: Bool = false
 
     public init(themeName: String = "default", themesDirectory: String? = "themes",
                 framesPerSecond: Double = 10, noColor: Bool = false, smoothing: Double = 0.6,
@@ -41,6 +46,8 @@ public struct DashboardOutcome: Sendable {
         case userQuit
         /// SIGTERM: nothing was sent or saved; the CLI should exit promptly.
         case terminated
+        /// Attached: the dashboard closed and the run goes on (or had already ended).
+        case detached
     }
 
     public var reason: Reason

@@ -36,6 +36,8 @@ public enum InteractionMode: Equatable, Sendable {
     /// "Save and quit / quit without saving / cancel" when a final checkpoint can be written;
     /// "quit and lose the unsaved progress? y/N" when it cannot.
     case confirmQuit(canSave: Bool)
+    /// Attached: "s stop the run · d detach (training goes on) · Esc cancel".
+    case confirmDetach
 }
 
 /// A line shown in the footer until it expires or the next key.
@@ -82,6 +84,10 @@ public struct ViewState: Sendable {
     public var themeName: String
     /// Events from the dashboard itself (theme changes, theme file problems).
     public var localEvents: [RunEvent] = []
+    /// Attached with `--read-only`: the footer says READ-ONLY.
+    public var readOnly = false
+    /// Attached and the connection is over: "run ended" or "connection lost", on the status bar.
+    public var connectionNote: String?
 
     public init(smoothing: Double, themeName: String) {
         self.smoothing = smoothing

@@ -14,7 +14,7 @@ public enum DashboardView {
             return
         }
         buffer.fill(buffer.bounds)
-        StatusBarPanel(snapshot: snapshot).render(in: layout.status, buffer: &buffer)
+        StatusBarPanel(snapshot: snapshot, connectionNote: view.connectionNote).render(in: layout.status, buffer: &buffer)
         let rows = EditableRow.rows(for: snapshot)
         if snapshot.state == .loading {
             let upper = Rect(x: layout.body.x, y: layout.body.y, width: layout.body.width,

@@ -17,8 +17,19 @@ struct FooterPanel {
                 : " quit? unsaved progress is lost (nothing can be saved): y quit · N cancel "
             buffer.write(question, in: row, style: style)
             return
+        case .confirmDetach:
+            let style = CellStyle(foreground: .role(.background), background: .role(.warning), attributes: .bold)
+            buffer.write(" s stop the run · d detach (training goes on) · Esc cancel ", in: row, style: style)
+            return
         case .normal, .help:
             break
+        }
+        var row = row
+        if view.readOnly {
+            // Always there: the keys below would be refused, and the user should know why.
+            let badge = CellStyle(foreground: .role(.background), background: .role(.warning), attributes: .bold)
+            let width = buffer.write(" READ-ONLY ", x: row.x, y: row.y, maxWidth: row.width, style: badge)
+            row = Rect(x: row.x + width, y: row.y, width: max(0, row.width - width), height: 1)
         }
         // A message takes the whole row: a failure should be read in full.
         let theme = "theme: \(view.themeName) "

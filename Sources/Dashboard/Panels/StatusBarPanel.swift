@@ -4,6 +4,8 @@ import WideDeep
 /// estimated time left, throughput and elapsed time (or the cause of a divergence).
 struct StatusBarPanel {
     let snapshot: TrainingSnapshot
+    /// Attached and disconnected: why ("run ended", "connection lost: …"), shown instead of the progress.
+    var connectionNote: String? = nil
 
     static func stateColor(_ state: RunState) -> ColorRole {
         switch state {
@@ -56,6 +58,10 @@ struct StatusBarPanel {
 
     private func renderProgress(in row: Rect, buffer: inout CellBuffer) {
         buffer.fill(row)
+        if let note = connectionNote {
+            buffer.write(" \(note) — the last state received is shown; q closes", in: row, style: .fg(.warning, .bold))
+            return
+        }
         if snapshot.state == .diverged || snapshot.state == .failed {
             let cause = snapshot.stateDetail ?? "no cause reported"
             let hint = snapshot.canRollBack ? " — press r to roll back to the last good state" : ""

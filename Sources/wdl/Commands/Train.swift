@@ -54,6 +54,11 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "With --stream: fit numeric statistics, quantile buckets and embedding table sizes on the first N training rows (default 1000000).")
     var fitRows: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Serve a control socket for `wdl attach` at PATH; --control alone: $XDG_RUNTIME_DIR/wdl/<run>-<pid>.sock (else /tmp/wdl-<uid>/).",
+        valueName: "PATH"))
+    var control: String?
+
     @Option(name: .long, help: "Under mpirun: each rank trains alone for K steps, then the replicas are averaged (default 1: every step's gradients are exchanged, exact).")
     var syncEvery = 1
 
@@ -141,6 +146,12 @@ struct Train: ParsableCommand {
             }
         }
         defer { board?.flush() }
+        // In a job, rank 0 serves: its commands are the ones the job applies.
+        let server = try (communicator?.rank ?? 0) == 0 ? control.map {
+            try ControlServer.start(at: ControlFlag.path($0), runName: options.runName, control: session)
+        } : nil
+        defer { server?.stop(reason: "run ended") }
+        if let server { StandardOutput.line("control: \(server.path)") }
         guard interactive else {
             let silent: LineSink = { _ in }
             let speaks = (communicator?.rank ?? 0) == 0
@@ -153,7 +164,9 @@ struct Train: ParsableCommand {
         session.start()
         let outcome = try runDashboard(control: session, options: dashboard)
         if outcome.reason == .terminated {
-            // SIGTERM: the terminal is restored; save nothing and leave at once.
+            // SIGTERM: the terminal is restored; save nothing and leave at once (exit skips the
+            // defers: the socket is removed here).
+            server?.stop(reason: "run terminated")
             Foundation.exit(143)
         }
         // The dashboard sent .stop (or the run had finished): let the session end its run
