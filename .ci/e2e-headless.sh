@@ -79,4 +79,16 @@ grep -q '^final:' "$tmp/warm.txt" || fail "warm-started run did not finish"
 if "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --embedding-dim 4 --warm-start-deep "$tmp/d/final.safetensors" \
     > /dev/null 2> "$tmp/warm-err.txt"; then fail "mismatched warm start accepted"; fi
 grep -q "embedding_dim" "$tmp/warm-err.txt" || fail "warm start mismatch does not name the setting: $(cat "$tmp/warm-err.txt")"
-echo "e2e-headless: 7 passed, 0 failed"
+# 8. SIGTERM (a scheduler's grace signal) stops a headless run as the dashboard's stop does: the
+#    final evaluation and checkpoint are written and the run exits 0; the control socket is removed.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 50 --checkpoint-dir "$tmp/term" \
+    --control="$tmp/term.sock" > "$tmp/term.txt" 2>&1 &
+job=$!
+for _ in $(seq 200); do grep -q '^epoch' "$tmp/term.txt" && break; sleep 0.05; done
+kill -TERM "$job"
+wait "$job" || fail "a run stopped by SIGTERM exited non-zero: $(tail -3 "$tmp/term.txt")"
+grep -q "SIGTERM: stopping after this minibatch" "$tmp/term.txt" || fail "SIGTERM not reported: $(tail -3 "$tmp/term.txt")"
+grep -q '^final:' "$tmp/term.txt" || fail "no final summary after SIGTERM"
+[ -f "$tmp/term/final.safetensors" ] || fail "SIGTERM: no final checkpoint"
+[ ! -e "$tmp/term.sock" ] || fail "SIGTERM: the control socket was left behind"
+echo "e2e-headless: 8 passed, 0 failed"

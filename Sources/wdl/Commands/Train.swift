@@ -155,6 +155,10 @@ struct Train: ParsableCommand {
         guard interactive else {
             let silent: LineSink = { _ in }
             let speaks = (communicator?.rank ?? 0) == 0
+            // Every rank stops on its signal; in a job the stop that counts is rank 0's, broadcast.
+            let signals = SignalStop(stop: { [session] in session.send(.stop) },
+                                     say: { [speaks] line in if speaks { StandardOutput.errorLine(line) } })
+            defer { signals.cancel() }
             let outcome = HeadlessRunner(session: session, output: speaks ? StandardOutput.line : silent).run()
             if case .failed(let message) = outcome { throw RunFailure(message: message) }
             return
