@@ -1,10 +1,10 @@
 import WideDeep
 
-/// The dashboard on a run in another process (`DashboardOptions.attached`): detaching, the
-/// stop-or-detach question, read-only refusals, and what the connection says. The control may
-/// be an `AttachedRun` (the socket client); the dashboard knows nothing of sockets.
+/// The dashboard on a run in another process (`DashboardOptions.attached`): detaching, read-only
+/// refusals, and what the connection says (`QuitDialog` asks stop-or-detach). The control may be
+/// an `AttachedRun` (the socket client); the dashboard knows nothing of sockets.
 extension DashboardApp {
-    private var attachedRun: (any AttachedRun)? { control as? any AttachedRun }
+    var attachedRun: (any AttachedRun)? { control as? any AttachedRun }
 
     /// Why a key that sends a command does nothing here, if it does not.
     var commandRefusal: String? {
@@ -20,33 +20,6 @@ extension DashboardApp {
     func detach() {
         attachedRun?.detach()
         outcome = DashboardOutcome(reason: .detached, finalSnapshot: control.snapshot)
-    }
-
-    /// q: asks whether to stop the run or only detach; detaches at once when only that is
-    /// possible (read-only, or the run is gone or over).
-    func requestDetach() {
-        let ended = [.finished, .failed].contains(lastSnapshot.state)
-        if options.readOnly || view.connectionNote != nil || ended {
-            detach()
-        } else {
-            view.mode = .confirmDetach
-        }
-    }
-
-    /// s stops the run (it saves its final checkpoint as `q` in its own dashboard would) and
-    /// closes; d detaches; anything else cancels.
-    func answerDetach(_ key: Key) {
-        view.mode = .normal
-        switch key {
-        case .character("s"), .character("S"):
-            control.send(.stop, from: .keyboard)
-            attachedRun?.detach()
-            outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
-        case .character("d"), .character("D"):
-            detach()
-        default:
-            show("cancelled: still attached", .info)
-        }
     }
 
     /// Reads the connection's state and the run's refusals into the view.

@@ -46,7 +46,7 @@ public final class DashboardApp {
         lastSnapshot = control.snapshot
         view.readOnly = options.attached && options.readOnly
         startupWarnings = themes.problems.map(\.description) + (warning.map { [$0] } ?? [])
-        for warning in startupWarnings { addLocalEvent(warning, kind: .error) }
+        for warning in startupWarnings { view.addLocalEvent(warning, kind: .error, at: lastSnapshot) }
         if let first = startupWarnings.last { show(first, .warning, seconds: 8) }
     }
 
@@ -104,19 +104,9 @@ public final class DashboardApp {
         switch event {
         case .terminate:
             outcome = DashboardOutcome(reason: .terminated, finalSnapshot: control.snapshot)
-        case .interrupt where options.attached:
-            // Ctrl-C never stops a run from another terminal: it only detaches.
-            detach()
         case .interrupt:
             lastSnapshot = control.snapshot
-            // Like q from any mode: an open value line or help closes. A second Ctrl-C while the
-            // quit question is up quits without saving, as terminal programs do.
-            if case .confirmQuit = view.mode {
-                finishByUser(saving: false)
-            } else {
-                view.mode = .normal
-                requestQuit()
-            }
+            conclude(quitDialog.interrupt(in: &view))
         case .resize:
             renderer.invalidate()
         case .key(let key):
@@ -124,58 +114,57 @@ public final class DashboardApp {
         }
     }
 
-    /// Ends the dashboard; the session stops and writes `final` only when `saving`.
-    func finishByUser(saving: Bool = true) {
-        control.send(saving ? .stop : .stopWithoutSaving, from: .keyboard)
-        outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
+    var quitDialog: QuitDialog {
+        QuitDialog(snapshot: lastSnapshot, attached: options.attached, readOnly: options.readOnly)
+    }
+
+    /// Carries out what the quit or detach question decided.
+    func conclude(_ decision: QuitDialog.Decision) {
+        switch decision {
+        case .stay(let message):
+            if let message { show(message, .info) }
+        case .quit(let saving):
+            // The session writes `final` only when saving.
+            control.send(saving ? .stop : .stopWithoutSaving, from: .keyboard)
+            outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
+        case .stopRunAndClose:
+            control.send(.stop, from: .keyboard)
+            attachedRun?.detach()
+            outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
+        case .detach:
+            detach()
+        }
+    }
+
+    /// Sends the key's command, if any, and puts its line on the footer. A value sent with
+    /// `.set` shows as pending until the snapshot has it.
+    func carryOut(_ reaction: KeyReaction) {
+        if let command = reaction.command {
+            control.send(command, from: .keyboard)
+            if case .set(let parameter, let value) = command {
+                view.pending[parameter] = PendingValue(value: value, sentAt: clock())
+            }
+        }
+        if let notice = reaction.notice {
+            view.show(notice, now: clock(), runSeconds: lastSnapshot.elapsedSeconds)
+        }
     }
 
     // MARK: View state helpers
 
     func show(_ text: String, _ severity: StatusMessage.Severity, seconds: Double = 5) {
-        view.message = StatusMessage(text: text, severity: severity, expires: clock() + seconds)
+        view.show(text, severity, seconds: seconds, now: clock())
     }
 
-    /// Shows `text` until the run reports an event of one of `kinds` (at most a minute), then
-    /// that event's message instead.
-    func show(_ text: String, until kinds: [RunEvent.Kind]) {
-        show(text, .info, seconds: 60)
-        view.awaiting = AwaitedOutcome(kinds: kinds, since: lastSnapshot.elapsedSeconds)
-    }
-
-    func addLocalEvent(_ message: String, kind: RunEvent.Kind) {
-        let snapshot = lastSnapshot
-        view.localEvents.append(RunEvent(step: snapshot.step, seconds: snapshot.elapsedSeconds,
-                                         kind: kind, message: message))
-        if view.localEvents.count > 50 { view.localEvents.removeFirst(view.localEvents.count - 50) }
-    }
-
-    /// Drops expired messages and pending values the session has applied (or ignored for 3 s).
+    /// Drops expired messages, and pending values the session has applied (or ignored for 3 s).
     private func expireTransientState(_ snapshot: TrainingSnapshot) {
         let now = clock()
-        if let awaited = view.awaiting,
-           let answer = snapshot.events.first(where: { $0.seconds > awaited.since && awaited.kinds.contains($0.kind) }) {
-            let failed = answer.kind == .error || answer.kind == .divergence
-            show(answer.message, failed ? .error : .info, seconds: failed ? 10 : 5)
-            view.awaiting = nil
-        }
-        if let message = view.message, now >= message.expires {
-            view.message = nil
-            view.awaiting = nil
-        }
-        for (parameter, pending) in view.pending {
-            let live = snapshot.value(of: parameter)
-            let applied = live.map { abs($0 - pending.value) <= 1e-12 * max(1, abs(pending.value)) } ?? false
-            if applied || now - pending.sentAt > 3 { view.pending[parameter] = nil }
-        }
-        let rows = EditableRow.rows(for: snapshot)
-        view.selectedRow = min(view.selectedRow, rows.count - 1)
+        view.expireMessages(answeredBy: snapshot, now: now)
+        HyperparameterEditor(snapshot: snapshot).settle(&view, now: now)
     }
 
     func setTheme(_ theme: Theme) {
         renderer.setTheme(ResolvedTheme(theme: theme, tier: terminal.colorTier, forceMonochrome: options.noColor))
         view.themeName = theme.name
     }
-
-    var editableRows: [EditableRow] { EditableRow.rows(for: lastSnapshot) }
 }
