@@ -54,15 +54,16 @@ struct ValidationPanel {
 
     private var hasUndefinedAUC: Bool { snapshot.validation.contains { !$0.metrics.auc.isFinite } }
 
-    /// AUC over examples, the best point drawn last in its own colour so it stands out on the
-    /// curve. Evaluations whose AUC is undefined (a diverged model's NaN predictions) are marked
+    /// AUC over examples, the best point drawn last as ★ in its own colour so it stands out on
+    /// the curve (in monochrome too). Evaluations whose AUC is undefined (a diverged model's NaN predictions) are marked
     /// × at 0.5, a coin flip, and the range reaches down to it, so a fall shows as one instead of
     /// leaving the chart to the good points' last decimals.
     func aucChart() -> LineChart {
         let points = snapshot.validation.map { ChartPoint(x: Double($0.examples), y: $0.metrics.auc) }
         var series = [ChartSeries(points: points, color: .role(.auc))]
         if let best = snapshot.best {
-            series.append(ChartSeries(points: [ChartPoint(x: Double(best.examples), y: best.metrics.auc)], color: .role(.good)))
+            series.append(ChartSeries(points: [ChartPoint(x: Double(best.examples), y: best.metrics.auc)], color: .role(.good),
+                                      style: .mark("★")))
         }
         guard hasUndefinedAUC else { return LineChart(series: series) }
         let undefined = snapshot.validation.filter { !$0.metrics.auc.isFinite }.map { ChartPoint(x: Double($0.examples), y: 0.5) }

@@ -40,6 +40,11 @@ final class FrameTests: XCTestCase {
         let text = frame(s, columns: 120, rows: 40).joined(separator: "\n")
         XCTAssertTrue(text.contains("best       logloss 0.3400 @8,000 kept"), text)
         XCTAssertTrue(text.contains("logloss    0.5000"), "the last evaluation's figures stay on top\n\(text)")
+        // The AUC chart marks the best point with its own glyph, once; without a best, none.
+        XCTAssertEqual(text.filter { $0 == "★" }.count, 1, text)
+        s.best = nil
+        XCTAssertFalse(frame(s, columns: 120, rows: 40).joined().contains("★"))
+        s.best = s.validation[1]
         s.state = .diverged
         s.stateDetail = "the smoothed training loss climbed to 12, over 5× its lowest (0.3) at step 99"
         XCTAssertFalse(frame(s, columns: 120, rows: 40).joined().contains("press r"), "nothing kept to roll back to")
