@@ -44,6 +44,7 @@ public final class DashboardApp {
         frame = CellBuffer(width: 0, height: 0)
         spare = frame
         lastSnapshot = control.snapshot
+        view.attached = options.attached
         view.readOnly = options.attached && options.readOnly
         startupWarnings = themes.problems.map(\.description) + (warning.map { [$0] } ?? [])
         for warning in startupWarnings { view.addLocalEvent(warning, kind: .error, at: lastSnapshot) }

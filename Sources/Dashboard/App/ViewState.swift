@@ -84,6 +84,8 @@ public struct ViewState: Sendable {
     public var themeName: String
     /// Events from the dashboard itself (theme changes, theme file problems).
     public var localEvents: [RunEvent] = []
+    /// On a run in another process (`wdl attach`): the footer says ATTACHED and how to detach.
+    public var attached = false
     /// Attached with `--read-only`: the footer says READ-ONLY.
     public var readOnly = false
     /// Attached and the connection is over: "run ended" or "connection lost", on the status bar.

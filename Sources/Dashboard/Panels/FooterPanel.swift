@@ -25,10 +25,12 @@ struct FooterPanel {
             break
         }
         var row = row
-        if view.readOnly {
-            // Always there: the keys below would be refused, and the user should know why.
-            let badge = CellStyle(foreground: .role(.background), background: .role(.warning), attributes: .bold)
-            let width = buffer.write(" READ-ONLY ", x: row.x, y: row.y, maxWidth: row.width, style: badge)
+        if view.attached {
+            // Always there: whose run this is, how to leave it, and (read-only) why keys are refused.
+            let badge = CellStyle(foreground: .role(.background), background: .role(view.readOnly ? .warning : .title),
+                                  attributes: .bold)
+            let text = view.readOnly ? " READ-ONLY · d detach " : " ATTACHED · d detach "
+            let width = buffer.write(text, x: row.x, y: row.y, maxWidth: row.width, style: badge)
             row = Rect(x: row.x + width, y: row.y, width: max(0, row.width - width), height: 1)
         }
         // A message takes the whole row: a failure should be read in full.

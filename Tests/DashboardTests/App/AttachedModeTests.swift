@@ -64,6 +64,8 @@ final class AttachedModeTests: XCTestCase {
 
     func testCommandsStillGoWhenNotReadOnly() {
         open()
+        XCTAssertTrue(footer.contains("ATTACHED · d detach"), footer)
+        XCTAssertFalse(footer.contains("READ-ONLY"), footer)
         press(.character(" "), .character("e"))
         XCTAssertEqual(run.commands, [.pause, .evaluateNow])
     }
@@ -121,5 +123,6 @@ final class AttachedModeTests: XCTestCase {
         XCTAssertNil(app.outcome)
         XCTAssertEqual(control.commands, [])
         XCTAssertFalse(terminal.text.contains("READ-ONLY"))
+        XCTAssertFalse(terminal.text.contains("ATTACHED"), "the run's own dashboard is not attached")
     }
 }
