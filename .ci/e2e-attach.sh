@@ -22,8 +22,6 @@ EPOCHS=${ATTACH_EPOCHS:-600}
 TMP=$(mktemp -d)
 SESSION="wdl-attach-$$"
 SOCK="$TMP/run.sock"
-PASSED=0
-FAILED=0
 export LC_ALL=C.UTF-8
 export TMUX_TMPDIR="$TMP"
 unset TMUX
@@ -39,34 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
-fail() {
-    FAILED=$((FAILED + 1)); echo "  FAIL $*"
-    echo "  ---- screen ----"; screen | sed 's/^/  | /'; echo "  ----------------"
-    echo "  ---- run log (tail) ----"; tail -n 5 "$TMP/run.log" | sed 's/^/  | /'
-}
-screen() { tmux capture-pane -t "$SESSION" -p 2>/dev/null; }
-
-wait_for() {
-    local regex=$1 what=$2 limit=${3:-$TIMEOUT} text
-    local deadline=$((SECONDS + limit))
-    while ((SECONDS < deadline)); do
-        text=$(screen)
-        if grep -qP -- "$regex" <<<"$text"; then pass "$what"; return 0; fi
-        sleep 0.2
-    done
-    fail "$what (no /$regex/ within ${limit}s)"; return 1
-}
-
-# wait_in_file FILE REGEX DESCRIPTION: polls until a line of FILE matches (grep -E).
-wait_in_file() {
-    local file=$1 regex=$2 what=$3 deadline=$((SECONDS + TIMEOUT))
-    while ((SECONDS < deadline)); do
-        if grep -qE -- "$regex" "$file" 2>/dev/null; then pass "$what"; return 0; fi
-        sleep 0.2
-    done
-    fail "$what (no /$regex/ in $(basename "$file") within ${TIMEOUT}s)"; return 1
-}
+source "$(dirname "$0")/tmux-checks.sh"
+fail_details() { echo "  ---- run log (tail) ----"; tail -n 5 "$TMP/run.log" | sed 's/^/  | /'; }
 
 examples() { local text; text=$(screen); grep -oE '(examples|ex) [0-9][0-9.,kMG]*' <<<"${text%%$'\n'*}" | head -n 1; }
 

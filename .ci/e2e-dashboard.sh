@@ -20,8 +20,6 @@ WDL=${WDL:-.build/release/wdl}
 TIMEOUT=${E2E_TIMEOUT:-90}
 TMP=$(mktemp -d)
 SESSION="wdl-e2e-$$"
-PASSED=0
-FAILED=0
 export LC_ALL=C.UTF-8
 # A tmux server of this run's own (its socket under $TMP): other tmux users on the machine, or
 # other runs of this script, neither see nor end its sessions.
@@ -41,26 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
-fail() {
-    FAILED=$((FAILED + 1)); echo "  FAIL $*"
-    echo "  ---- screen ----"; screen | sed 's/^/  | /'; echo "  ----------------"
-}
-screen() { tmux capture-pane -t "$SESSION" -p 2>/dev/null; }
-
-# wait_for REGEX DESCRIPTION [SECONDS]: polls the screen until REGEX (Perl syntax, grep -P, so
-# code point ranges such as braille work in C.UTF-8) matches.
-wait_for() {
-    local regex=$1 what=$2 limit=${3:-$TIMEOUT} text
-    local deadline=$((SECONDS + limit))
-    while ((SECONDS < deadline)); do
-        # Read the screen first: with grep -q in a pipe, capture-pane may die of SIGPIPE.
-        text=$(screen)
-        if grep -qP -- "$regex" <<<"$text"; then pass "$what"; return 0; fi
-        sleep 0.2
-    done
-    fail "$what (no /$regex/ within ${limit}s)"; return 1
-}
+source "$(dirname "$0")/tmux-checks.sh"
 
 # wait_for_file GLOB DESCRIPTION: polls until a file matching GLOB exists; sets FOUND to its path.
 # (Not a $(...) function: the pass/fail counters must change in this shell.)

@@ -14,26 +14,10 @@ import WideDeep
 ///
 /// - Throws: `CursesTerminalError` when stdin/stdout is not a terminal or curses cannot start.
 public func runDashboard(control: some TrainingControl, options: DashboardOptions) throws -> DashboardOutcome {
-    var options = options
-    if DashboardOptions.noColorRequested(environment: ProcessInfo.processInfo.environment) {
-        options.noColor = true
+    try FullScreen.run(options) { screen in
+        let app = DashboardApp(control: control, terminal: screen.terminal, themes: screen.themes, options: screen.options)
+        let outcome = app.run()
+        screen.log.write("ended: \(outcome.reason.rawValue) at step \(outcome.finalSnapshot.step)")
+        return outcome
     }
-    guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-        throw CursesTerminalError.notATerminal
-    }
-    let themes = ThemeLibrary.load(directory: options.themesDirectory)
-    let log = DashboardLog(path: options.logFile)
-    for problem in themes.problems { log.write("theme: \(problem)") }
-
-    let signals = SignalMonitor()
-    defer { signals.stop() }
-    log.captureStderr()
-    defer { log.releaseStderr() }
-    let terminal = try CursesTerminal(signals: signals)
-    defer { terminal.shutdown() }
-
-    let app = DashboardApp(control: control, terminal: terminal, themes: themes, options: options)
-    let outcome = app.run()
-    log.write("ended: \(outcome.reason.rawValue) at step \(outcome.finalSnapshot.step)")
-    return outcome
 }
