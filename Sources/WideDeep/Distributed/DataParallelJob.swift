@@ -29,8 +29,8 @@ struct DataParallelJob {
     /// This step's commands: rank 0's, broadcast so every rank applies them at the same step
     /// (only rank 0, which logs them, keeps who sent them).
     func commands(_ local: [CommandInbox.Entry]) -> [CommandInbox.Entry] {
-        let job = TrainingCommand.decode(communicator.broadcast(TrainingCommand.encode(local.map(\.command))))
-        return isPrimary ? local : job.map { ($0, nil) }
+        let sent = communicator.broadcast(TrainingCommand.encode(local.map(\.command)))
+        return isPrimary ? local : TrainingCommand.decode(sent).map { ($0, nil) }
     }
 
     /// The logits of every validation row: each rank scores its share, gathered in row order.
