@@ -34,14 +34,17 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
         var offsets = [Int32](repeating: 0, count: size)
         for r in 1..<max(1, size) { offsets[r] = offsets[r - 1] + counts[r - 1] }
         let total = Int(offsets[size - 1] + counts[size - 1])
-        var all = [UInt8](repeating: 0, count: max(1, total))
-        // A rank with nothing to send still passes a valid address.
-        var empty: UInt8 = 0
-        withUnsafeMutablePointer(to: &empty) { emptyPointer in
-            let source = bytes.baseAddress ?? UnsafeRawPointer(emptyPointer)
-            _ = MPI_Allgatherv(source, mine, wdl_mpi_byte(), &all, counts, offsets, wdl_mpi_byte(), world)
+        // Received straight into the result (every byte is written): no zero fill, no copy.
+        let all = [UInt8](unsafeUninitializedCapacity: max(1, total)) { buffer, initialized in
+            // A rank with nothing to send still passes a valid address.
+            var empty: UInt8 = 0
+            withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                let source = bytes.baseAddress ?? UnsafeRawPointer(emptyPointer)
+                _ = MPI_Allgatherv(source, mine, wdl_mpi_byte(), buffer.baseAddress, counts, offsets, wdl_mpi_byte(), world)
+            }
+            initialized = total
         }
-        return (Array(all.prefix(total)), counts.map(Int.init))
+        return (all, counts.map(Int.init))
     }
 
     /// One broadcast of a fixed-size message when the bytes fit (commands, every step: usually

@@ -135,20 +135,20 @@ extension WideDeepModel {
     /// used the row; a multi-valued field's k values each get 1/k of the slice) and steps only
     /// the touched rows.
     private func updateEmbedding(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+        sumEmbeddingGradients(field: f, data, rows: rows)
+        applyEmbedding(field: f, rows: tables[f].stepRows, gradients: tables[f].stepGradients)
+    }
+
+    /// Field `f`'s distinct rows the minibatch used and their summed gradients
+    /// (`EmbeddingTable.sumGradients`), into the table's reused `stepRows` and `stepGradients`.
+    func sumEmbeddingGradients(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
         let table = tables[f]
-        // The table's reused buffers, taken for the step and handed back at its end.
+        // The buffers are taken out for the call (so they are not shared while written) and put back.
         var touchedRows = table.stepRows, gradientBuffer = table.stepGradients
         (table.stepRows, table.stepGradients) = ([], [])
         defer { (table.stepRows, table.stepGradients) = (touchedRows, gradientBuffer) }
-        sumEmbeddingGradients(field: f, data, rows: rows, into: &touchedRows, &gradientBuffer)
-        applyEmbedding(field: f, rows: touchedRows, gradients: gradientBuffer)
-    }
-
-    /// Field `f`'s distinct rows the minibatch used and their summed gradients (`EmbeddingTable.sumGradients`).
-    func sumEmbeddingGradients(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>,
-                               into touchedRows: inout [Int32], _ gradientBuffer: inout [Float]) {
-        tables[f].sumGradients(field: f, data, rows: rows, dx0: UnsafePointer(workspace.gradients[0]),
-                               width: layout.deepInputWidth, into: &touchedRows, &gradientBuffer)
+        table.sumGradients(field: f, data, rows: rows, dx0: UnsafePointer(workspace.gradients[0]),
+                           width: layout.deepInputWidth, into: &touchedRows, &gradientBuffer)
     }
 
     /// Steps field `f`'s rows `rows` with their gradient rows (`EmbeddingTable.applyGradients`).

@@ -165,11 +165,18 @@ public final class WideLinear: @unchecked Sendable {
         }
     }
 
-    /// Adds the job's gradients (every rank's pairs, in rank order) to the minibatch. An id's
-    /// group is its first pair's: the group a single process would have recorded first, which
-    /// this rank may have replaced by its own when it first touched the id in this step.
-    func addBatch(_ gradients: [BatchGradient]) {
-        for pair in gradients {
+    /// Adds the job's gradients (`count` pairs of one rank at `pairs`, called for every rank in
+    /// rank order) to the minibatch. An id's group is its first pair's: the group a single
+    /// process would have recorded first, which this rank may have replaced by its own when it
+    /// first touched the id in this step. The other ranks' ids are mostly new to this one, so
+    /// their coordinates are prefetched a few pairs ahead.
+    func addBatch(_ pairs: UnsafeRawPointer, count: Int) {
+        let stride = MemoryLayout<BatchGradient>.stride, ahead = 8
+        for j in 0..<count {
+            if j + ahead < count {
+                wdl_prefetch_write(coordinates + Int(pairs.loadUnaligned(fromByteOffset: (j + ahead) * stride, as: Int32.self)))
+            }
+            let pair = pairs.loadUnaligned(fromByteOffset: j * stride, as: BatchGradient.self)
             let c = coordinates + Int(pair.id)
             if c.pointee.inBatch == 0 {
                 c.pointee.inBatch = 1
