@@ -77,22 +77,36 @@ struct ReplicaAveraging {
         }
         for table in model.tables { _ = table.touchLog!.take() }
         // Per field: every row's values, then each optimizer buffer's rows.
-        var packed: [Float] = []
-        for (f, table) in model.tables.enumerated() {
-            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f]) {
-                for row in unions[f] { packed += buffer[(Int(row) * d)..<(Int(row) * d + d)] }
-            }
+        let buffers = model.tables.enumerated().map { f, table in
+            [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f])
         }
-        exchange.average(&packed, kind: \.embeddingBytes)
-        var at = 0
-        for (f, table) in model.tables.enumerated() {
-            for buffer in [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f]) {
-                for row in unions[f] {
-                    for k in 0..<d { buffer[Int(row) * d + k] = packed[at + k] }
-                    at += d
+        let total = model.tables.indices.reduce(0) { $0 + buffers[$1].count * unions[$1].count * d }
+        var packed = [Float](unsafeUninitializedCapacity: total) { packed, count in
+            var at = 0
+            for f in model.tables.indices {
+                for buffer in buffers[f] {
+                    for row in unions[f] {
+                        let source = buffer.baseAddress! + Int(row) * d
+                        for k in 0..<d { packed[at + k] = source[k] }
+                        at += d
+                    }
                 }
             }
-            for row in unions[f] { table.touched[Int(row)] = 1 }
+            count = total
+        }
+        exchange.average(&packed, kind: \.embeddingBytes)
+        packed.withUnsafeBufferPointer { packed in
+            var at = 0
+            for (f, table) in model.tables.enumerated() {
+                for buffer in buffers[f] {
+                    for row in unions[f] {
+                        let target = buffer.baseAddress! + Int(row) * d
+                        for k in 0..<d { target[k] = packed[at + k] }
+                        at += d
+                    }
+                }
+                for row in unions[f] { table.touched[Int(row)] = 1 }
+            }
         }
     }
 }

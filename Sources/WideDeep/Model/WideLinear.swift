@@ -190,9 +190,13 @@ public final class WideLinear: @unchecked Sendable {
 
     /// The state (z, n) of coordinates `ids`, two values each, and their feature groups.
     func state(of ids: [Int32]) -> (values: [Float], groups: [UInt16]) {
-        var values: [Float] = []
-        values.reserveCapacity(ids.count * 2)
-        for id in ids { values += [coordinates[Int(id)].z, coordinates[Int(id)].n] }
+        let values = [Float](unsafeUninitializedCapacity: ids.count * 2) { values, count in
+            for (k, id) in ids.enumerated() {
+                values[2 * k] = coordinates[Int(id)].z
+                values[2 * k + 1] = coordinates[Int(id)].n
+            }
+            count = ids.count * 2
+        }
         return (values, ids.map { coordinates[Int($0)].group })
     }
 
