@@ -50,9 +50,8 @@ struct ExchangedStep {
                 case .dense(let l):
                     model.updateDense(layer: l)
                 case .embedding(let f):
-                    let table = model.tables[f]
-                    table.mergeGradients(messages.map { $0.fields[f] })
-                    model.applyEmbedding(field: f, rows: table.stepRows, gradients: table.stepGradients)
+                    model.tables[f].mergeGradients(messages.map { $0.fields[f] })
+                    model.applyEmbedding(field: f)
                 }
             }
             return messages.reduce(0) { $0 + $1.loss }

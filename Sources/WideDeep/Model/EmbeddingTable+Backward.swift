@@ -56,14 +56,17 @@ extension EmbeddingTable {
         }
     }
 
-    /// Steps the rows `rows` with their gradient rows (plus the embedding L2's λ·e) through the
-    /// deep optimizer's `slot` and marks them touched.
-    func applyGradients(rows: [Int32], _ gradients: [Float], l2: Double, optimizer: DeepOptimizer, slot: Int) {
-        var gradients = gradients
+    /// Steps the step's rows (`stepRows`) with their gradient rows (`stepGradients`, plus the
+    /// embedding L2's λ·e, added in place: the buffer is the step's scratch) through the deep
+    /// optimizer's `slot`, and marks them touched.
+    func applyStepGradients(l2: Double, optimizer: DeepOptimizer, slot: Int) {
+        let rows = stepRows
         if l2 > 0 {
             let lambda = Float(l2), d = dim
-            for (slot, row) in rows.enumerated() {
-                for k in 0..<d { gradients[slot * d + k] += lambda * pointer[Int(row) * d + k] }
+            stepGradients.withUnsafeMutableBufferPointer { gradients in
+                for (slot, row) in rows.enumerated() {
+                    for k in 0..<d { gradients[slot * d + k] += lambda * pointer[Int(row) * d + k] }
+                }
             }
         }
         touched.withUnsafeMutableBufferPointer { touched in
@@ -71,7 +74,7 @@ extension EmbeddingTable {
         }
         if touchLog != nil { for row in rows { touchLog!.add(row) } }
         rows.withUnsafeBufferPointer { rows in
-            gradients.withUnsafeBufferPointer { gradients in
+            stepGradients.withUnsafeBufferPointer { gradients in
                 optimizer.updateRows(slot: slot, rows: rows, dim: dim, values: pointer, grads: gradients.baseAddress!)
             }
         }

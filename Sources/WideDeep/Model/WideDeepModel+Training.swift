@@ -136,7 +136,7 @@ extension WideDeepModel {
     /// the touched rows.
     private func updateEmbedding(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
         sumEmbeddingGradients(field: f, data, rows: rows)
-        applyEmbedding(field: f, rows: tables[f].stepRows, gradients: tables[f].stepGradients)
+        applyEmbedding(field: f)
     }
 
     /// Field `f`'s distinct rows the minibatch used and their summed gradients
@@ -151,9 +151,9 @@ extension WideDeepModel {
                            width: layout.deepInputWidth, into: &touchedRows, &gradientBuffer)
     }
 
-    /// Steps field `f`'s rows `rows` with their gradient rows (`EmbeddingTable.applyGradients`).
-    func applyEmbedding(field f: Int, rows: [Int32], gradients: [Float]) {
-        tables[f].applyGradients(rows: rows, gradients, l2: regularization.embeddingL2, optimizer: deepOptimizer, slot: tableSlots[f])
+    /// Steps field `f`'s rows of the step with their summed gradients (`EmbeddingTable.applyStepGradients`).
+    func applyEmbedding(field f: Int) {
+        tables[f].applyStepGradients(l2: regularization.embeddingL2, optimizer: deepOptimizer, slot: tableSlots[f])
     }
 
     /// A step without rows for a rank training alone (periodic averaging): the optimizer's step
