@@ -19,15 +19,8 @@ extension EmbeddingTable {
             for part in parts {
                 for j in 0..<part.count {
                     if j + ahead < part.count { wdl_prefetch_write(slotOfRow + Int(part.row(j + ahead))) }
-                    let row = part.row(j)
-                    var slot = Int(slotOfRow[Int(row)])
-                    if slot < 0 {
-                        slot = rows.count
-                        slotOfRow[Int(row)] = Int32(slot)
-                        rows.append(row)
-                        (gradients + slot * d).initialize(repeating: 0, count: d)
-                    }
-                    let target = gradients + slot * d, source = part.gradients + 4 * j * d
+                    let target = Self.gradientRow(of: part.row(j), slotOfRow: slotOfRow, rows: &rows, gradients: gradients, dim: d)
+                    let source = part.gradients + 4 * j * d
                     for k in 0..<d { target[k] += source.loadUnaligned(fromByteOffset: 4 * k, as: Float.self) }
                 }
             }

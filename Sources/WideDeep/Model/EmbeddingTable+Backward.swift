@@ -23,14 +23,7 @@ extension EmbeddingTable {
             let gradients = buffer.baseAddress!
             let slotOfRow = self.slotOfRow
             func add(row: Int32, source: UnsafePointer<Float>, scale: Float?) {
-                var slot = Int(slotOfRow[Int(row)])
-                if slot < 0 {
-                    slot = touchedRows.count
-                    slotOfRow[Int(row)] = Int32(slot)
-                    touchedRows.append(row)
-                    (gradients + slot * d).initialize(repeating: 0, count: d)
-                }
-                let gradient = gradients + slot * d
+                let gradient = Self.gradientRow(of: row, slotOfRow: slotOfRow, rows: &touchedRows, gradients: gradients, dim: d)
                 if let scale {
                     for k in 0..<d { gradient[k] += source[k] * scale }
                 } else {
@@ -78,6 +71,21 @@ extension EmbeddingTable {
                 optimizer.updateRows(slot: slot, rows: rows, dim: dim, values: pointer, grads: gradients.baseAddress!)
             }
         }
+    }
+
+    /// Row `row`'s gradient row in a step's list of distinct rows (`rows`, with a gradient row
+    /// each in `gradients`): its slot from the slot map, or on first use the next one, zeroed.
+    @inline(__always)
+    static func gradientRow(of row: Int32, slotOfRow: UnsafeMutablePointer<Int32>, rows: inout [Int32],
+                            gradients: UnsafeMutablePointer<Float>, dim d: Int) -> UnsafeMutablePointer<Float> {
+        var slot = Int(slotOfRow[Int(row)])
+        if slot < 0 {
+            slot = rows.count
+            slotOfRow[Int(row)] = Int32(slot)
+            rows.append(row)
+            (gradients + slot * d).initialize(repeating: 0, count: d)
+        }
+        return gradients + slot * d
     }
 
     /// Examples ahead whose slot-map entries `sumGradients` prefetches.
