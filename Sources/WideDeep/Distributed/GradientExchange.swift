@@ -98,9 +98,7 @@ final class GradientExchange {
     /// One step's sparse exchange, every rank's `sparseMessage` in one collective: all the
     /// messages in rank order, with each one's byte count (read them with `SparseMessage.messages`).
     func exchangeSparse() -> (bytes: [UInt8], counts: [Int]) {
-        let wideBytes = sparseMessage.withUnsafeBytes {
-            SparseMessage.headerBytes + Int($0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) * SparseMessage.pairStride
-        }
+        let wideBytes = sparseMessage.withUnsafeBytes(SparseMessage.wideByteCount)
         traffic.wideBytes += wideBytes
         traffic.embeddingBytes += sparseMessage.count - wideBytes
         return timed { sparseMessage.withUnsafeBytes { communicator.gather($0) } }

@@ -81,32 +81,28 @@ struct ReplicaAveraging {
             [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f])
         }
         let total = model.tables.indices.reduce(0) { $0 + buffers[$1].count * unions[$1].count * d }
-        var packed = [Float](unsafeUninitializedCapacity: total) { packed, count in
+        // Each union row of each buffer in packing order, with its place in the packed values.
+        func forEachRow(_ body: (_ row: UnsafeMutablePointer<Float>, _ at: Int) -> Void) {
             var at = 0
             for f in model.tables.indices {
                 for buffer in buffers[f] {
                     for row in unions[f] {
-                        let source = buffer.baseAddress! + Int(row) * d
-                        for k in 0..<d { packed[at + k] = source[k] }
+                        body(buffer.baseAddress! + Int(row) * d, at)
                         at += d
                     }
                 }
             }
+        }
+        var packed = [Float](unsafeUninitializedCapacity: total) { packed, count in
+            forEachRow { row, at in for k in 0..<d { packed[at + k] = row[k] } }
             count = total
         }
         exchange.average(&packed, kind: \.embeddingBytes)
         packed.withUnsafeBufferPointer { packed in
-            var at = 0
-            for (f, table) in model.tables.enumerated() {
-                for buffer in buffers[f] {
-                    for row in unions[f] {
-                        let target = buffer.baseAddress! + Int(row) * d
-                        for k in 0..<d { target[k] = packed[at + k] }
-                        at += d
-                    }
-                }
-                for row in unions[f] { table.touched[Int(row)] = 1 }
-            }
+            forEachRow { row, at in for k in 0..<d { row[k] = packed[at + k] } }
+        }
+        for (f, table) in model.tables.enumerated() {
+            for row in unions[f] { table.touched[Int(row)] = 1 }
         }
     }
 }

@@ -32,22 +32,21 @@ struct SparseMessage {
         let rowCount = tables.reduce(0) { $0 + $1.stepRows.count }
         let length = headerBytes + wide.count * pairStride + 4 * tables.count + 4 * rowCount + 4 * rowCount * dim
         message.removeAll(keepingCapacity: true)
-        message.append(contentsOf: repeatElement(0, count: length))
-        message.withUnsafeMutableBytes { out in
-            var at = 0
-            func put(_ source: UnsafeRawBufferPointer) {
-                UnsafeMutableRawBufferPointer(rebasing: out[at..<(at + source.count)]).copyMemory(from: source)
-                at += source.count
-            }
-            for word in [loss.bitPattern, UInt64(wide.count), UInt64(tables.count)] { withUnsafeBytes(of: word) { put($0) } }
-            wide.withUnsafeBytes { put($0) }
-            for table in tables { withUnsafeBytes(of: Int32(table.stepRows.count)) { put($0) } }
-            for table in tables { table.stepRows.withUnsafeBytes { put($0) } }
-            for table in tables {
-                table.stepGradients.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[0..<(4 * table.stepRows.count * dim)])) }
-            }
-            precondition(at == length, "sparse message: wrote \(at) of \(length) bytes")
+        message.reserveCapacity(length)
+        for word in [loss.bitPattern, UInt64(wide.count), UInt64(tables.count)] { withUnsafeBytes(of: word) { message += $0 } }
+        wide.withUnsafeBytes { message += $0 }
+        for table in tables { withUnsafeBytes(of: Int32(table.stepRows.count)) { message += $0 } }
+        for table in tables { table.stepRows.withUnsafeBytes { message += $0 } }
+        for table in tables {
+            table.stepGradients.withUnsafeBytes { message += $0[0..<(4 * table.stepRows.count * dim)] }
         }
+        precondition(message.count == length, "sparse message: wrote \(message.count) of \(length) bytes")
+    }
+
+    /// The bytes of an encoded message that carry the wide part (its header and pairs); the rest
+    /// carry the embeddings.
+    static func wideByteCount(of message: UnsafeRawBufferPointer) -> Int {
+        headerBytes + Int(message.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) * pairStride
     }
 
     /// Reads the message at `start` (its bytes must outlive the returned value).

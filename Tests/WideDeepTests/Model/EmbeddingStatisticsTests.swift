@@ -5,7 +5,7 @@ import XCTest
 /// has updated, against norms computed here one value at a time.
 final class EmbeddingStatisticsTests: XCTestCase {
     func testNormsOfTheTouchedRowsOnly() {
-        let dim = 5  // not a multiple of 4: the last value takes the scalar path
+        let dim = 5
         var none: SeededGenerator? = nil
         let table = EmbeddingTable(field: "C1", rows: 10, dim: dim, generator: &none)
         table.values = (0..<(10 * dim)).map { Float($0 % 7) * 0.25 - Float($0 % 3) }
@@ -22,6 +22,7 @@ final class EmbeddingStatisticsTests: XCTestCase {
         XCTAssertEqual(stats.maxNorm, norms.max()!, accuracy: 1e-12)
         // Four rows, all sampled: the q-th percentile is sorted[min(3, ⌊4q⌋)].
         let sorted = norms.sorted()
+        XCTAssertEqual(stats.normPercentiles.count, 5)
         for (p, q) in zip(stats.normPercentiles, [0.05, 0.25, 0.5, 0.75, 0.95]) {
             XCTAssertEqual(p, sorted[min(3, Int(q * 4))], accuracy: 1e-12)
         }
