@@ -40,11 +40,9 @@ public struct HeadlessRunner {
                 // To stderr, beside the run's lines rather than among them.
                 if first, let warning = RunWarnings.smallValidation(e.metrics) { StandardOutput.errorLine(warning) }
                 let s = session.snapshot
-                let perEpoch = s.totalExamplesIsEstimate || s.totalEpochs == 0 ? nil : s.totalExamples / s.totalEpochs
-                let epoch = HeadlessRunner.currentEpoch(completed: e.epoch, examples: e.examples,
-                                                        examplesPerEpoch: perEpoch, totalEpochs: s.totalEpochs)
+                // The record's epoch: the one under way from 1, at an epoch's end the one that ended.
                 out(String(format: "epoch %2d/%d  step %6d  examples %9d  train loss %.4f  valid loss %.4f  AUC %.4f  acc %.4f  pred %.3f / pos %.3f  %.0f ex/s  %.1f s%@",
-                           epoch, s.totalEpochs, e.step, e.examples, e.trainLoss, e.metrics.logloss, e.metrics.auc,
+                           e.epoch, s.totalEpochs, e.step, e.examples, e.trainLoss, e.metrics.logloss, e.metrics.auc,
                            e.metrics.accuracy, e.metrics.meanPrediction, e.metrics.positiveRate, e.examplesPerSecond,
                            e.seconds, e.final ? "  (final)" : ""))
             case .event(let event):
@@ -65,16 +63,6 @@ public struct HeadlessRunner {
         }
         for line in RunSummary.lines(of: s) { out(line) }
         return .finished
-    }
-
-    /// The epoch an evaluation belongs to, from 1: the one under way, or at an epoch's end the one
-    /// that just ended (`completed` already counts it). Without an exact epoch length (a streamed
-    /// run's first pass) the one under way.
-    static func currentEpoch(completed: Int, examples: Int, examplesPerEpoch: Int?, totalEpochs: Int) -> Int {
-        if let perEpoch = examplesPerEpoch, perEpoch > 0, completed > 0, examples <= completed * perEpoch {
-            return completed
-        }
-        return min(max(1, totalEpochs), completed + 1)
     }
 }
 

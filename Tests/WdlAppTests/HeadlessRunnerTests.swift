@@ -31,6 +31,9 @@ final class HeadlessRunnerTests: XCTestCase {
         }
         XCTAssertEqual(snapshot.validation.map(\.examples).prefix(3), [10_240, 20_224, 30_208])
         XCTAssertEqual(evaluations.map { $0.hasSuffix("(final)") }, [false, false, false, true])
+        // Every one of them in the first epoch, counted from 1 (its end included).
+        XCTAssertEqual(evaluations.filter { $0.hasPrefix("epoch  1/1  step") }.count, 4, evaluations.joined(separator: "\n"))
+        XCTAssertEqual(snapshot.validation.map(\.epoch), [1, 1, 1, 1])
         // 32,561 rows in batches of 256: 127 full ones and a last one of 49.
         XCTAssertEqual(snapshot.step, 128)
         XCTAssertEqual(snapshot.examplesSeen, 32_561)
@@ -39,7 +42,7 @@ final class HeadlessRunnerTests: XCTestCase {
         let summary = Array(output[(finalEvaluation + 1)...])
         XCTAssertEqual(summary.count, 3, summary.joined(separator: "\n"))
         let last = try XCTUnwrap(snapshot.validation.last).metrics
-        XCTAssertTrue(summary[0].hasPrefix("final: wide-deep mode, 1 epochs, 128 steps, 32561 examples in "), summary[0])
+        XCTAssertTrue(summary[0].hasPrefix("final: wide-deep mode, epoch 1/1, 128 steps, 32561 examples in "), summary[0])
         XCTAssertTrue(summary[0].hasSuffix(String(format: "valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows 0",
                                                   last.auc, last.logloss, last.accuracy)), summary[0])
         let best = try XCTUnwrap(snapshot.validation.min { $0.metrics.logloss < $1.metrics.logloss })
@@ -47,17 +50,6 @@ final class HeadlessRunnerTests: XCTestCase {
                                                   best.step, best.epoch, best.metrics.auc, best.metrics.logloss)), summary[1])
         XCTAssertTrue(summary[2].hasPrefix("wide part: "), summary[2])
         XCTAssertTrue(summary[2].hasSuffix("hash space 1048576"), summary[2])
-    }
-
-    /// 1,000 examples an epoch: mid-way through the first epoch is epoch 1 (0 completed), its end
-    /// is still epoch 1 (1 completed, every example of it seen), mid-way through the second is 2.
-    func testEpochIsTheCurrentOneCountedFromOne() {
-        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 0, examples: 400, examplesPerEpoch: 1000, totalEpochs: 3), 1)
-        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 1, examples: 1000, examplesPerEpoch: 1000, totalEpochs: 3), 1)
-        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 1, examples: 1400, examplesPerEpoch: 1000, totalEpochs: 3), 2)
-        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 3, examples: 3000, examplesPerEpoch: 1000, totalEpochs: 3), 3)
-        XCTAssertEqual(HeadlessRunner.currentEpoch(completed: 0, examples: 400, examplesPerEpoch: nil, totalEpochs: 3), 1,
-                       "without an exact epoch length: the one under way")
     }
 
     /// A failed run's error reaches the user once: as the failure the caller prints, not also as

@@ -87,6 +87,7 @@ public enum Checkpoint {
             "saved_at": ISO8601DateFormatter().string(from: Date()),
         ]
         metadata["model_mode"] = request.config.model.mode.rawValue
+        if let best = request.best?.metadataValue { metadata[CheckpointMetadata.bestKey] = best }
         CheckpointIntegrity.seal(&metadata)
         return SafeTensorsFile(metadata: metadata, tensors: tensors)
     }

@@ -14,4 +14,6 @@ public struct CheckpointRequest: Sendable {
     public var hyperparameters: [HyperparameterValue]
     public var events: [RunEvent]
     public var wideNames: [UInt32: String]
+    /// The run's best evaluation as of this state and its early-stopping count (`CheckpointMetadata.Best`).
+    public var best: CheckpointMetadata.Best? = nil
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The run's checkpoints: step checkpoints every `--checkpoint-every` examples, the ones asked
 /// for, `best.safetensors` and `final`; hands each to the `CheckpointWriter` (its own queue) and
 /// reports the writes that ended — events, markers, the saved count. On the training queue.
@@ -9,8 +11,8 @@ final class RunCheckpoints {
     private let directory: String?
     private let every: Int?
     private var lastStepCheckpointExamples = 0
-    /// A best model waiting for the writer (`best.safetensors`).
-    private var pendingBest: (state: ModelState, progress: RunProgress)?
+    /// A best model waiting for the writer (`best.safetensors`), with its record.
+    private var pendingBest: (state: ModelState, progress: RunProgress, record: CheckpointMetadata.Best?)?
 
     init(run: TrainingRun, job: DataParallelJob?, options: SessionOptions) {
         self.run = run
@@ -22,6 +24,11 @@ final class RunCheckpoints {
     /// The run has a folder to save to.
     var enabled: Bool { directory != nil }
 
+    /// Where the best model is saved (`best.safetensors`), when the run saves.
+    var bestPath: String? {
+        directory.map { URL(fileURLWithPath: $0).appendingPathComponent("\(Self.bestName).safetensors").path }
+    }
+
     /// Counts step checkpoints from where the run starts (a resumed run's examples).
     func start(at examples: Int) { lastStepCheckpointExamples = examples }
 
@@ -32,12 +39,13 @@ final class RunCheckpoints {
     }
 
     /// Copies the state and hands it to the writer; `name` nil makes a step checkpoint. `state`
-    /// and `at` save a state copied earlier (the best one) with the progress it belongs to,
-    /// instead of the model as it is now. Returns why a checkpoint named `name` was not saved,
+    /// and `at` save a state copied earlier (the best one) with the progress it belongs to and
+    /// `record`, the best as of that state, instead of the model as it is now. Returns why a checkpoint named `name` was not saved,
     /// when that is known at once. In a job, rank 0 saves (the replicas are averaged first when
     /// they train apart).
     @discardableResult
-    func save(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil) -> String? {
+    func save(name: String? = nil, state given: ModelState? = nil, at position: RunProgress? = nil,
+              record: CheckpointMetadata.Best? = nil) -> String? {
         guard let model = run.model, let data = run.data else { return "the run has no model" }
         job?.exchange.averageReplicas(of: model, now: true)
         guard job?.isPrimary ?? true else {
@@ -59,7 +67,8 @@ final class RunCheckpoints {
                                         epoch: at.epoch, examples: at.examples,
                                         generator: at.generator, position: at.position,
                                         hyperparameters: run.currentHyperparameters(),
-                                        events: run.events.events, wideNames: data.train.wideNames)
+                                        events: run.events.events, wideNames: data.train.wideNames,
+                                        best: given == nil ? run.bestRecord : record)
         if name == nil { lastStepCheckpointExamples = run.progress.examples }
         let failure = report(run.writer.submit(request, named: name))
         run.publish(force: true)
@@ -93,6 +102,7 @@ final class RunCheckpoints {
             if save.name == Self.bestName {
                 // The best model: not the run's progress, so neither counted nor marked.
                 run.draft.bestCheckpoint = path
+                run.draft.bestCheckpointStep = save.step
                 run.note(.checkpoint, "best model (step \(save.step)) saved to \(path)", detail: .checkpoint(path: path, step: save.step))
                 continue
             }
@@ -108,16 +118,16 @@ final class RunCheckpoints {
     /// Saves a new best model as `best.safetensors`. One found while another checkpoint is being
     /// written waits in memory (a newer best replaces it), so training never waits for the writer
     /// on its account.
-    func saveBest(_ state: ModelState, progress: RunProgress) {
+    func saveBest(_ state: ModelState, progress: RunProgress, record: CheckpointMetadata.Best?) {
         guard enabled else { return }
-        pendingBest = (state, progress)
+        pendingBest = (state, progress, record)
         if run.writer.inFlight == 0 { savePendingBest() }
     }
 
     /// Writes the best model waiting in memory, if any.
     func savePendingBest() {
-        guard let (state, at) = pendingBest else { return }
+        guard let (state, at, record) = pendingBest else { return }
         pendingBest = nil
-        save(name: Self.bestName, state: state, at: at)
+        save(name: Self.bestName, state: state, at: at, record: record)
     }
 }

@@ -7,7 +7,9 @@ final class RunEvaluator {
     private let run: TrainingRun
     private let job: DataParallelJob?
     private let checkpoints: RunCheckpoints
-    private var best: BestModelKeeper
+    private var best: BestModelKeeper {
+        didSet { run.bestRecord = best.record }
+    }
     /// The final evaluation's record, written after the final checkpoint's event.
     private var pendingFinalRecord: RunRecord.Evaluation?
 
@@ -21,8 +23,34 @@ final class RunEvaluator {
     /// The run ends on its best state (early stopping is on).
     private var endsOnBest: Bool { run.config.train.earlyStop > 0 }
 
+    /// The best evaluation so far and the evaluations since it (for a rollback point).
+    var bestSoFar: (point: ValidationPoint?, evaluationsSince: Int) { (best.best, best.evaluationsSinceBest) }
+
+    /// A resumed run continues from its checkpoint's best and early-stopping count; `file` is the
+    /// best model's file when it still holds that best.
+    func restore(_ saved: CheckpointMetadata.Best, file: String?) {
+        var restored = saved
+        restored.file = file
+        best.restore(restored)
+        run.draft.best = saved.point
+        run.draft.bestCheckpoint = file
+        run.draft.bestCheckpointStep = file == nil ? nil : saved.point.step
+    }
+
+    /// After a rollback to `state`: the early-stopping count of then (`BestModelKeeper.rewind`).
+    func rewind(to state: RollbackPoint.RunState) {
+        best.rewind(to: state.best, evaluationsSince: state.evaluationsSinceBest)
+    }
+
     func evaluate(final: Bool) {
         guard let data = run.data, let model = run.model else { return }
+        if let last = run.draft.validation.last, last.step == run.progress.step {
+            // The model has not trained since it was last evaluated: no second pass, and no
+            // second count toward the early-stopping patience. A final one still ends the log.
+            if final { if pendingFinalRecord == nil { addRecord(last.metrics, final: true) } } else { run.note(.info, "step \(last.step) is already evaluated") }
+            run.publish(force: true)
+            return
+        }
         job?.exchange.averageReplicas(of: model, now: true)
         let previous = run.draft.state
         run.draft.state = .evaluating
@@ -32,10 +60,10 @@ final class RunEvaluator {
         let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
         run.draft.state = previous
         let progress = run.progress
-        let point = ValidationPoint(step: progress.step, epoch: progress.epoch, examples: progress.examples, metrics: metrics)
+        let point = ValidationPoint(step: progress.step, epoch: progress.epochNumber, examples: progress.examples, metrics: metrics)
         run.draft.validation.append(point)
         run.refreshStatistics()
-        if best.consider(point) { keepBest(model) }
+        let bestState = best.consider(point) ? keepBest(model) : nil
         run.draft.best = best.best
         var final = final
         if !final && endsOnBest && best.evaluationsSinceBest >= run.config.train.earlyStop {
@@ -44,8 +72,24 @@ final class RunEvaluator {
             final = true
             run.note(.state, "early stop: validation \(best.metric.rawValue) did not improve in \(run.config.train.earlyStop) evaluations")
         }
+        addRecord(metrics, final: final)
+        run.note(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),
+                 logged: false)
+        if let cause = run.divergence.addValidation(logloss: metrics.logloss) {
+            run.diverge(cause: "\(cause) at step \(progress.step)")
+        } else if let bestState, job == nil {
+            // The newest good state a rollback can return to (taken after the record, whose mean
+            // training loss it has reported).
+            run.rollback.offer(bestState, run: RollbackPoint.RunState(run, best: best.best, evaluationsSinceBest: 0))
+        }
+        run.publish(force: true)
+    }
+
+    /// The evaluation record of the run as it is now with `metrics`; a final one waits for the
+    /// final checkpoint's event.
+    private func addRecord(_ metrics: EvaluationMetrics, final: Bool) {
         let wide = run.draft.wide
-        let record = RunRecord.Evaluation(context: run.context, examplesPerSecond: progress.examplesPerSecond,
+        let record = RunRecord.Evaluation(context: run.context, examplesPerSecond: run.progress.examplesPerSecond,
                                           trainLoss: run.curves.takeMeanLoss(), metrics: metrics, wideNonzero: wide?.nonzero ?? 0,
                                           wideTouched: wide?.touched ?? 0, wideTotal: wide?.total ?? 0,
                                           skippedRows: run.draft.skippedRows,
@@ -53,10 +97,6 @@ final class RunEvaluator {
                                           bestMetric: best.metric, final: final, exchange: job?.exchange.traffic)
         run.events.add(record, deferred: final)
         if final { pendingFinalRecord = record }
-        run.note(.evaluation, String(format: "eval: AUC %.4f, logloss %.4f, accuracy %.4f", metrics.auc, metrics.logloss, metrics.accuracy),
-                 logged: false)
-        if let cause = run.divergence.addValidation(logloss: metrics.logloss) { run.diverge(cause: "\(cause) at step \(progress.step)") }
-        run.publish(force: true)
     }
 
     /// Writes the final evaluation's record, held back so that it follows the final checkpoint's
@@ -67,22 +107,31 @@ final class RunEvaluator {
         run.events.write(record, at: record.context)
     }
 
+    /// Whether the final evaluation's record is waiting to be written.
+    var hasFinalRecord: Bool { pendingFinalRecord != nil }
+
     /// At a new best evaluation: copies the state when the run needs it — to end on it (early
-    /// stopping) or to save it as `best.safetensors`.
-    private func keepBest(_ model: WideDeepModel) {
-        guard endsOnBest || checkpoints.enabled else { return }
+    /// stopping) or to save it as `best.safetensors` — and returns the copy.
+    private func keepBest(_ model: WideDeepModel) -> ModelState? {
+        guard endsOnBest || checkpoints.enabled else { return nil }
         let state = model.captureState()
-        guard state.firstNonFiniteTensor == nil else { return }
+        guard state.firstNonFiniteTensor == nil else { return nil }
         if endsOnBest { best.keep(state, progress: run.progress) }
-        checkpoints.saveBest(state, progress: run.progress)
+        if let path = checkpoints.bestPath { best.file = path }
+        checkpoints.saveBest(state, progress: run.progress, record: best.recordAtBest)
+        return state
     }
 
     /// With early stopping, the run ends on its best state: restores it into the model (when the
-    /// model has moved on since) and returns it with the progress it belongs to, for the final
-    /// checkpoint.
-    func endOnBestState() -> (state: ModelState, progress: RunProgress)? {
-        guard endsOnBest, let kept = best.kept, let model = run.model, let point = best.best else { return nil }
-        guard kept.progress.step != run.progress.step else { return kept }
+    /// model has moved on since) and returns it with the progress it belongs to and its record,
+    /// for the final checkpoint. A best from before a resume is read back from its file.
+    func endOnBestState() -> (state: ModelState, progress: RunProgress, record: CheckpointMetadata.Best?)? {
+        guard endsOnBest, let model = run.model, let point = best.best else { return nil }
+        guard let kept = best.kept ?? bestFromFile(point) else {
+            run.note(.info, "the best state (step \(point.step)) is not in memory nor in a file that holds it: the run ends on its last state")
+            return nil
+        }
+        guard kept.progress.step != run.progress.step else { return (kept.state, kept.progress, best.recordAtBest) }
         do {
             try model.restoreState(kept.state)
         } catch {
@@ -93,6 +142,19 @@ final class RunEvaluator {
         run.draft.restoredBest = true
         run.note(.state, String(format: "restored the best state, of step %d (validation AUC %.4f, logloss %.4f)",
                                 point.step, point.metrics.auc, point.metrics.logloss))
-        return kept
+        return (kept.state, kept.progress, best.recordAtBest)
+    }
+
+    /// The best state of a resumed run, from the file that holds it (checked to be of its step).
+    private func bestFromFile(_ point: ValidationPoint) -> (state: ModelState, progress: RunProgress)? {
+        guard let file = best.file else { return nil }
+        do {
+            let loaded = try LoadedCheckpoint.load(path: file)
+            guard loaded.step == point.step else { return nil }
+            return (loaded.model.captureState(), RunProgress(resuming: loaded))
+        } catch {
+            run.note(.error, "reading the best state back failed: \(error)")
+            return nil
+        }
     }
 }

@@ -2,7 +2,8 @@
 /// training queue; the snapshot shows a copy.
 struct RunProgress {
     var step = 0
-    /// Epochs completed.
+    /// Epochs completed (what a checkpoint records and the loop counts). What the run shows is
+    /// `epochNumber`.
     var epoch = 0
     var examples = 0
     /// Examples already seen when this session started (non-zero for a resumed run).
@@ -39,6 +40,11 @@ struct RunProgress {
         trainingSeconds > 0 ? Double(examples - examplesAtStart) / trainingSeconds : 0
     }
 
+    /// The epoch as every figure shows it (snapshot, metrics log, headless lines, summary): the
+    /// one under way, counted from 1; at an epoch's end, before the next one's first step, the
+    /// one that just ended (its end evaluation and checkpoint belong to it).
+    var epochNumber: Int { epoch > 0 && epochOffset == 0 ? epoch : epoch + 1 }
+
     var position: DataPosition { DataPosition(epochOffset: epochOffset, epochStartGenerator: epochStartGenerator) }
 
     /// Before an epoch draws its order.
@@ -73,7 +79,7 @@ extension TrainingSnapshot {
     /// Shows the run's counters as they are in `progress`.
     mutating func show(_ progress: RunProgress) {
         step = progress.step
-        epoch = progress.epoch
+        epoch = progress.epochNumber
         examplesSeen = progress.examples
         examplesAtStart = progress.examplesAtStart
         trainingSeconds = progress.trainingSeconds

@@ -10,6 +10,9 @@ struct RunSetup {
     var stream: StreamedTraining?
     /// The resumed checkpoint's file, for the event log.
     var resumedFrom: String?
+    /// The resumed checkpoint's best evaluation and early-stopping count, and the file that still
+    /// holds that best model (nil when none does).
+    var best: (record: CheckpointMetadata.Best, file: String?)?
     /// E.g. "train.csv 2,000 train / 500 valid rows".
     var dataDescription: String
     var loading: LoadingProgress
@@ -75,7 +78,8 @@ struct RunSetup {
             setup.progress = RunProgress(resuming: checkpoint)
             setup.model.stepsTrained = checkpoint.step
             setup.resumedFrom = checkpoint.path
-            setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(checkpoint.epoch)"))
+            setup.events.append((.info, "resumed from \(checkpoint.path) at step \(checkpoint.step), epoch \(setup.progress.epochNumber)"))
+            setup.best = try resumedBest(checkpoint, config: config, events: &setup.events)
         } else if let warmStart = options.warmStart {
             setup.events += try warmStart.apply(to: setup.model, config: config).map { (.info, $0) }
         }
@@ -87,6 +91,44 @@ struct RunSetup {
             setup.progress.resumeOffset = 0
         }
         return setup
+    }
+
+    /// The best evaluation the resumed checkpoint records, when this run can go on comparing with
+    /// it (same metric, same validation file), and the file that still holds that model; each
+    /// case said in an event.
+    private static func resumedBest(_ checkpoint: LoadedCheckpoint, config: RunConfig,
+                                    events: inout [(kind: RunEvent.Kind, message: String)]) throws
+        -> (record: CheckpointMetadata.Best, file: String?)? {
+        guard let saved = try CheckpointMetadata.best(in: checkpoint.metadata, path: checkpoint.path,
+                                                      step: checkpoint.step, examples: checkpoint.examples) else {
+            events.append((.info, "the checkpoint records no best evaluation (an earlier wdl saved it): the best so far is unknown, "
+                + "so the first evaluation counts as the best and replaces best.safetensors"))
+            return nil
+        }
+        guard saved.metric == config.train.earlyStopMetric else {
+            events.append((.info, "the checkpoint's best is by validation \(saved.metric.rawValue), this run compares by "
+                + "\(config.train.earlyStopMetric.rawValue): its best so far starts anew"))
+            return nil
+        }
+        guard checkpoint.config.data.valid == config.data.valid else {
+            events.append((.info, "the validation file is not the checkpoint's: the best so far starts anew"))
+            return nil
+        }
+        let point = saved.point
+        var file = saved.file
+        if let path = file {
+            let holds = (try? CheckpointMetadata.header(of: path))?.metadata["step"].flatMap { Int($0) }
+            if holds != point.step {
+                events.append((.info, "\(path) no longer holds the best model (step \(point.step)): \(holds.map { "it holds step \($0)" } ?? "it cannot be read"); "
+                    + "the best's figures are kept, not its file"))
+                file = nil
+            }
+        }
+        events.append((.info, String(format: "best so far: step %d (epoch %d), validation %@ %.4f (AUC %.4f, logloss %.4f), %d evaluations since%@",
+                                     point.step, point.epoch, saved.metric.rawValue, saved.metric.value(in: point.metrics),
+                                     point.metrics.auc, point.metrics.logloss, saved.evaluationsSince,
+                                     file.map { "; saved as \($0)" } ?? "")))
+        return (saved, file)
     }
 
     /// The resumed checkpoint's model with this run's config's live hyperparameters, or a fresh one.

@@ -68,6 +68,7 @@ final class RunSteering {
         }
         parameter.set(value, in: model)
         run.draft.lastChanged = parameter
+        run.hyperparameterChanges.append(parameter)
         run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .hyperparameter))
         note(.hyperparameter, "\(parameter.label) \(Self.format(old)) → \(Self.format(value))",
                  detail: .hyperparameter(parameter, from: old, to: value))
@@ -80,15 +81,19 @@ final class RunSteering {
     /// is a divergence instead.
     func keepRollbackPoint() {
         guard let model = run.model else { return }
-        let state = RollbackPoint.RunState(progress: run.progress, curves: run.curves, divergence: run.divergence,
-                                           validationCount: run.draft.validation.count)
+        // Statistics of this very state, shown again after a rollback to it.
+        run.refreshStatistics()
+        let best = evaluator.bestSoFar
+        let state = RollbackPoint.RunState(run, best: best.point, evaluationsSinceBest: best.evaluationsSince)
         if let bad = run.rollback.keep(model, run: state) {
             run.diverge(cause: "\(bad) holds NaN or infinite values at step \(run.progress.step)")
         }
     }
 
-    /// Goes back to the kept good state: the model, the counters and data position (the current
-    /// epoch restarts there), the loss curve and the validation points after it. Stays paused.
+    /// Goes back to the newest good state kept: the model, the counters and data position (the
+    /// current epoch restarts there), the loss curve, the validation points after it, the model
+    /// statistics shown then and the early-stopping count. Names every hyperparameter changed
+    /// since (rolling back keeps their values: one of them is often the cause). Stays paused.
     private func rollBack() {
         guard let model = run.model else { return }
         let kept: RollbackPoint.RunState
@@ -110,16 +115,32 @@ final class RunSteering {
         run.progress.resumeOffset = run.stream == nil ? run.progress.epochOffset : 0
         run.curves = kept.curves
         run.divergence = kept.divergence
+        run.statistics = kept.statistics
+        kept.shown.show(in: &run.draft)
+        evaluator.rewind(to: kept)
         run.draft.validation.removeLast(run.draft.validation.count - kept.validationCount)
         run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .rollback))
         run.diverged = false
         run.rewound = true
-        let changed = run.draft.lastChanged.map { "; \($0.label) is still \(Self.format($0.value(in: model) ?? .nan))" } ?? ""
-        note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused\(changed)")
+        note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused" + Self.changes(since: kept, in: run, model: model))
         run.draft.state = .paused
         run.draft.stateDetail = nil
         run.paused = true
-        run.refreshStatistics()
+    }
+
+    /// "; changed since step N: deep lr 0.05 then, 0.05 now; …" for every hyperparameter changed
+    /// after `kept` was taken, in the order first changed ("" when none was).
+    static func changes(since kept: RollbackPoint.RunState, in run: TrainingRun, model: WideDeepModel) -> String {
+        var changed: [Hyperparameter] = []
+        for parameter in run.hyperparameterChanges.dropFirst(kept.changesMade) where !changed.contains(parameter) {
+            changed.append(parameter)
+        }
+        guard !changed.isEmpty else { return "; no hyperparameter was changed since" }
+        let then = Dictionary(kept.hyperparameters.map { ($0.parameter, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let items = changed.map { p in
+            "\(p.label) \(format(then[p] ?? .nan)) then, \(format(p.value(in: model) ?? .nan)) now"
+        }
+        return "; changed since step \(kept.progress.step): " + items.joined(separator: "; ")
     }
 
     /// Records an event caused by the command being applied, naming who sent it.

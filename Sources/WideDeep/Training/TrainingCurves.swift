@@ -1,5 +1,6 @@
 /// The training side of the run's figures: the loss curve (bounded), the recent throughput, the
-/// mean loss since the last evaluation record, and when the next evaluation is due.
+/// mean loss since the last evaluation record, and when the next evaluation is due (every
+/// `train.eval_every` examples into each epoch, and at its end).
 struct TrainingCurves {
     /// Training examples between evaluations (`train.eval_every`); 0: at epoch ends only.
     let evaluateEvery: Int
@@ -23,6 +24,18 @@ struct TrainingCurves {
         lossSinceRecord.sum += step.loss
         lossSinceRecord.count += step.count
         lossHistory.add(LossPoint(step: progress.step, examples: progress.examples, loss: step.loss / Double(step.count)))
+    }
+
+    /// Starts an epoch's schedule: evaluations every `evaluateEvery` examples into the epoch,
+    /// counted from `start` (the run's examples when the epoch began; a resumed or rolled-back
+    /// epoch is already `examples` in, and the points before that are past). Counting from each
+    /// epoch's start keeps the schedule from drifting against the epoch-end evaluation: a run-wide
+    /// count put a periodic evaluation one step after an epoch end when `eval_every` divides the
+    /// epoch, and a few steps after it when it does not.
+    mutating func beginEpoch(start: Int, examples: Int) {
+        guard evaluateEvery > 0 else { return }
+        nextEvaluationAt = start + evaluateEvery
+        while nextEvaluationAt <= examples { nextEvaluationAt += evaluateEvery }
     }
 
     /// Whether an evaluation is due after a step that brought the run to `examples` (never on an

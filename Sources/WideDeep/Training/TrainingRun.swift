@@ -36,6 +36,10 @@ final class TrainingRun {
     var rewound = false
     /// The model diverged (until a rollback).
     var diverged = false
+    /// The best evaluation so far as checkpoints record it (kept by `RunEvaluator`).
+    var bestRecord: CheckpointMetadata.Best?
+    /// Every live hyperparameter change, in order (a rollback names those made since its state).
+    var hyperparameterChanges: [Hyperparameter] = []
 
     init(config: RunConfig, options: SessionOptions, queue: DispatchQueue, publisher: SnapshotPublisher,
          writer: CheckpointWriter, ranks: Int) {
@@ -64,7 +68,7 @@ final class TrainingRun {
 
     /// Where the run is, for records.
     var context: RunRecord.Context {
-        RunRecord.Context(step: progress.step, epoch: progress.epoch, examples: progress.examples, seconds: seconds,
+        RunRecord.Context(step: progress.step, epoch: progress.epochNumber, examples: progress.examples, seconds: seconds,
                           ranks: ranks, batch: config.train.batchSize * ranks)
     }
 

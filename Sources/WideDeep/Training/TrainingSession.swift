@@ -120,6 +120,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         run.stream = setup.stream
         run.progress = setup.progress
         checkpoints.start(at: setup.progress.examples)
+        if let best = setup.best { evaluator.restore(best.record, file: best.file) }
         run.draft.loading = setup.loading
         run.draft.skippedRows = setup.skippedRows
         run.draft.dataDescription = setup.dataDescription
@@ -145,6 +146,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         if let job { _ = job.communicator.sum(0.0) }
         epochs: while run.progress.epoch < config.train.epochs && !run.stopRequested {
             run.progress.beginEpoch(run.progress.epoch)
+            run.curves.beginEpoch(start: run.progress.examples - run.progress.resumeOffset, examples: run.progress.examples)
             if try trainEpoch(loop, data: data) {
                 run.progress.endEpoch()
                 if run.stream != nil { endStreamedPass() }
@@ -173,6 +175,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             run.publish(force: true)
             return
         }
+        if run.progress.examples == run.progress.examplesAtStart && !evaluator.hasFinalRecord {
+            endUntrained()
+            return
+        }
         if run.stopRequested && !run.earlyStopped {
             run.note(.state, "stopped at step \(run.progress.step)")
             evaluator.evaluate(final: true)
@@ -194,6 +200,21 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         }
         run.draft.state = .finished
         run.refreshStatistics()
+        run.publish(force: true)
+    }
+
+    /// A run that trained nothing in this session (stopped before its first step, or resumed
+    /// from a checkpoint that had completed its epochs) still holds the model it started from:
+    /// it is neither evaluated (an untrained model's figures) nor saved again; the metrics log
+    /// ends with an end record that says why.
+    private func endUntrained() {
+        checkpoints.waitForAll()
+        let message = run.progress.epoch >= config.train.epochs
+            ? "nothing to train: the run has completed its \(config.train.epochs) epochs (raise --epochs to train further)"
+            : "stopped before the first step: nothing was trained, evaluated or saved"
+        run.note(.state, message)
+        run.writeEnd(.finished, message)
+        run.draft.state = .finished
         run.publish(force: true)
     }
 

@@ -23,6 +23,7 @@ public struct TrainingSnapshot: Sendable {
     /// Why the run diverged or failed, when it did.
     public var stateDetail: String?
 
+    /// The epoch under way, counted from 1; at an epoch's end the one that ended (`RunProgress.epochNumber`).
     public var epoch: Int = 0
     public var totalEpochs: Int = 0
     public var step: Int = 0
@@ -69,6 +70,8 @@ public struct TrainingSnapshot: Sendable {
     public var bestMetric: ValidationMetric = .logloss
     /// Where the best model was last saved (`best.safetensors`), once it has been.
     public var bestCheckpoint: String?
+    /// The step of the model in `bestCheckpoint`.
+    public var bestCheckpointStep: Int?
     /// The run ended on its best state (early stopping) rather than its last.
     public var restoredBest = false
     /// A rollback is possible: the run diverged and a good state is kept.

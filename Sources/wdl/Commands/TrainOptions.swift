@@ -150,10 +150,14 @@ struct RunConfigOptions: ParsableArguments {
         let layoutFlags: [(Bool, String)] = [
             (config != nil, "--config"), (format != nil, "--format"), (mode != nil, "--mode"),
             (embeddingDim != nil, "--embedding-dim"), (hidden != nil, "--hidden"), (!cross.isEmpty, "--cross"),
-            (hashBuckets != nil, "--hash-buckets"), (deepOptimizer != nil, "--deep-optimizer"), (seed != nil, "--seed"),
+            (hashBuckets != nil, "--hash-buckets"), (deepOptimizer != nil, "--deep-optimizer"),
         ]
         if let flag = layoutFlags.first(where: { $0.0 })?.1 {
             throw ValidationError("\(flag) cannot change when resuming: it would alter the saved model's layout (\(path))")
+        }
+        if seed != nil {
+            // The seed only starts a run; a resumed one continues the checkpoint's random state.
+            throw ValidationError("--seed cannot be given when resuming: the run continues the random state saved in \(path) (its data order and dropout masks), so that it trains as the uninterrupted run would; start a new run for another seed")
         }
         applyRunOverrides(to: &saved)
         return saved

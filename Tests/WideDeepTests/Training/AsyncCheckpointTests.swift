@@ -163,15 +163,17 @@ final class AsyncCheckpointTests: XCTestCase {
         XCTAssertEqual(names, ["best.safetensors", "final.safetensors", "step-70.safetensors", "step-80.safetensors"])
     }
 
-    /// The session never writes a state holding NaN: it says why and saves nothing.
+    /// The session never writes a state holding NaN: it says why and saves nothing (neither the
+    /// checkpoint asked for nor the final one).
     func testSessionRefusesToSaveNonFiniteState() throws {
         let config = try SmallRun.config(in: folder)
         var options = SessionOptions()
         options.checkpointDirectory = folder.path("ck")
-        options.startPaused = true
+        // Paused after a few steps: a run that trained nothing would not save a final checkpoint.
+        options.scheduledCommands = [(step: 3, command: .pause)]
         let session = TrainingSession(config: config, options: options)
         session.start()
-        wait(for: session, "the paused start") { $0.state == .paused && !$0.hyperparameters.isEmpty }
+        wait(for: session, "the pause at step 3") { $0.state == .paused && !$0.hyperparameters.isEmpty }
         // The training queue is idle while paused; poison one weight from here.
         session.run.model!.layers[0].weight[3] = .nan
         session.send(.saveCheckpoint)

@@ -20,6 +20,13 @@ final class TrainingSessionTests: XCTestCase {
         SmallRun.run(config, options: options, file: file, line: line)
     }
 
+    /// The metrics log's lines as JSON objects.
+    private func logRecords(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
     // MARK: - Determinism
 
     func testSeededRunsAreIdenticalAndIndependentOfThreadCount() throws {
@@ -165,8 +172,10 @@ final class TrainingSessionTests: XCTestCase {
     }
 
     /// eval_every 600 with 2,000 rows per epoch in minibatches of 50: an evaluation as soon as
-    /// 600, 1200, 1800 examples are reached, one at the epoch end (2000), then 2400, 3000, 3600 and
-    /// 4000 (the end, final). Each record's train_logloss is the mean of the minibatch losses since
+    /// 600, 1200, 1800 examples into each epoch are reached and one at each epoch's end: 600, 1200,
+    /// 1800, 2000, then 2600, 3200, 3800 and 4000 (the end, final) — not 2400, 3000, 3600, a count
+    /// over the run that drifts against the epoch ends. Epochs are counted from 1, an epoch's end
+    /// belonging to the epoch that ended. Each record's train_logloss is the mean of the minibatch losses since
     /// the previous record (equal minibatch sizes).
     func testEvaluationScheduleAndMetricsLog() throws {
         var config = try smallConfig()
@@ -174,12 +183,14 @@ final class TrainingSessionTests: XCTestCase {
         var options = SessionOptions()
         options.metricsPath = folder.path("metrics.jsonl")
         let snapshot = run(config, options: options)
-        XCTAssertEqual(snapshot.validation.map(\.examples), [600, 1200, 1800, 2000, 2400, 3000, 3600, 4000])
-        XCTAssertEqual(snapshot.validation.map(\.epoch), [0, 0, 0, 1, 1, 1, 1, 2])
+        XCTAssertEqual(snapshot.validation.map(\.examples), [600, 1200, 1800, 2000, 2600, 3200, 3800, 4000])
+        XCTAssertEqual(snapshot.validation.map(\.epoch), [1, 1, 1, 1, 2, 2, 2, 2])
+        XCTAssertEqual(snapshot.epoch, 2)
         let lines = try String(contentsOfFile: options.metricsPath!, encoding: .utf8).split(separator: "\n")
         let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .filter { $0["event"] == nil }
         XCTAssertEqual(records.count, 8)
+        XCTAssertEqual(records.compactMap { $0["epoch"] as? Int }, [1, 1, 1, 1, 2, 2, 2, 2])
         XCTAssertEqual(records.compactMap { $0["final"] as? Bool }, [true], "only the last record is final")
         XCTAssertEqual(records.last?["final"] as? Bool, true)
         for key in ["step", "epoch", "examples", "seconds", "examples_per_sec", "train_logloss", "valid_logloss",
@@ -199,6 +210,87 @@ final class TrainingSessionTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(record["train_logloss"] as? Double), losses.reduce(0, +) / Double(losses.count),
                            accuracy: 1e-12)
             previousStep = step
+        }
+    }
+
+    /// eval_every 500 divides the 2,000-row epoch: one evaluation every 10 steps, the epoch's end
+    /// (step 40) among them, and none repeated one step later (step 41, as the run-wide count did).
+    func testAnEvalEveryThatDividesTheEpochEvaluatesEachPointOnce() throws {
+        var config = try smallConfig()
+        config.train.evalEvery = 500
+        var options = SessionOptions()
+        options.metricsPath = folder.path("divides.jsonl")
+        let snapshot = run(config, options: options)
+        XCTAssertEqual(snapshot.validation.map(\.step), [10, 20, 30, 40, 50, 60, 70, 80])
+        let records = try logRecords(options.metricsPath!).filter { $0["valid_auc"] != nil }
+        XCTAssertEqual(records.compactMap { $0["step"] as? Int }, [10, 20, 30, 40, 50, 60, 70, 80])
+    }
+
+    /// Early stopping counts distinct evaluations: with eval_every dividing the epoch and a
+    /// patience of 1 on a run whose second evaluation is worse, the run stops at that second
+    /// one, not at a repeat of the first.
+    func testPatienceCountsDistinctEvaluations() throws {
+        var config = try smallConfig()
+        config.model.hidden = [32]
+        config.optim.deep.lr = 0.3
+        config.train.epochs = 12
+        config.train.evalEvery = 2000  // the epoch: its end only, once
+        let plain = run(config)
+        let logloss = plain.validation.map(\.metrics.logloss)
+        XCTAssertEqual(plain.validation.map(\.step), (1...12).map { $0 * 40 })
+        // The first evaluation after which the logloss got worse: a patience of 1 stops right there.
+        let worse = try XCTUnwrap(logloss.indices.dropFirst().first { logloss[$0] >= logloss[$0 - 1] })
+        config.train.earlyStop = 1
+        let early = run(config)
+        XCTAssertEqual(early.validation.map(\.step), Array(plain.validation.map(\.step).prefix(worse + 1)))
+    }
+
+    /// A stop at an epoch's end, just after its evaluation, does not evaluate the same model a
+    /// second time: one validation pass, whose figures the final record carries.
+    func testAStopRightAfterAnEvaluationDoesNotRepeatIt() throws {
+        let config = try smallConfig()
+        var options = SessionOptions()
+        options.scheduledCommands = [(step: 40, command: .stop)]
+        options.metricsPath = folder.path("stop40.jsonl")
+        let snapshot = run(config, options: options)
+        XCTAssertEqual(snapshot.validation.map(\.step), [40])
+        let records = try logRecords(options.metricsPath!).filter { $0["valid_auc"] != nil }
+        XCTAssertEqual(records.last?["final"] as? Bool, true)
+        XCTAssertEqual(records.last?["step"] as? Int, 40)
+        XCTAssertEqual(records.last?["valid_auc"] as? Double, records.first?["valid_auc"] as? Double)
+    }
+
+    /// Stopped before its first step (a stop sent while it loads), a run has trained nothing: it
+    /// neither evaluates the untrained model nor saves it, and its log ends saying so.
+    func testAStopBeforeTheFirstStepEvaluatesAndSavesNothing() throws {
+        let config = try smallConfig()
+        var options = SessionOptions()
+        options.scheduledCommands = [(step: 0, command: .stop)]
+        options.metricsPath = folder.path("stop0.jsonl")
+        options.checkpointDirectory = folder.path("stop0")
+        let snapshot = run(config, options: options)
+        XCTAssertEqual(snapshot.step, 0)
+        XCTAssertTrue(snapshot.validation.isEmpty)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("stop0") + "/final.safetensors"))
+        let last = try XCTUnwrap(try logRecords(options.metricsPath!).last)
+        XCTAssertEqual(last["event"] as? String, "end")
+        XCTAssertEqual(last["message"] as? String, "stopped before the first step: nothing was trained, evaluated or saved")
+    }
+
+    /// The epoch shown is the one under way, from 1: 1 during the first epoch and at its end
+    /// (paused after step 40, before step 41), 2 once the second has begun.
+    func testTheSnapshotCountsTheEpochUnderWayFromOne() throws {
+        let config = try smallConfig()
+        for (step, epoch) in [(5, 1), (40, 1), (41, 2)] {
+            var options = SessionOptions()
+            options.scheduledCommands = [(step: step, command: .pause)]
+            let session = TrainingSession(config: config, options: options)
+            session.start()
+            wait(for: session, "the pause at \(step)") { $0.state == .paused }
+            XCTAssertEqual(session.snapshot.step, step)
+            XCTAssertEqual(session.snapshot.epoch, epoch, "at step \(step)")
+            session.send(.stop)
+            session.waitUntilFinished()
         }
     }
 
