@@ -38,6 +38,14 @@ eval_auc=$(python3 -c "import json,sys; print('%.4f' % json.load(open(sys.argv[1
 a=$(grep '^final:' "$tmp/train.txt" | sed 's/.*valid AUC/AUC/; s/; skipped.*//')
 b=$(grep '^final:' "$tmp/resumed.txt" | sed 's/.*valid AUC/AUC/; s/; skipped.*//')
 [ "$a" = "$b" ] || fail "resumed run ($b) differs from the uninterrupted one ($a)"
+# A run resumed past its epochs trains nothing and its log ends saying so; --seed on resume is
+# refused for its real reason (the checkpoint's random state continues).
+"$WDL" train --headless --resume "$tmp/ck1/final.safetensors" --threads 1 --metrics-out "$tmp/done.jsonl" > /dev/null
+tail -n 1 "$tmp/done.jsonl" | grep -q '"event":"end".*nothing to train\|nothing to train.*"event":"end"' \
+    || fail "a resumed completed run's log does not end with its end record: $(tail -n 1 "$tmp/done.jsonl")"
+if "$WDL" train --headless --resume "$tmp/ck1/final.safetensors" --seed 5 2> "$tmp/err5.txt" > /dev/null; then fail "--seed accepted on resume"; fi
+grep -q -- "--seed cannot be given when resuming: the run continues the random state" "$tmp/err5.txt" \
+    || fail "--seed on resume refused for the wrong reason: $(cat "$tmp/err5.txt")"
 
 # 4. Bad input: a clear error naming file and line, non-zero exit, no crash.
 printf 'age,workclass\n1,2\n' > "$tmp/bad.csv"

@@ -34,7 +34,9 @@ public enum RunSummary {
         }
         var saved: [String] = []
         if s.checkpointsSaved > 0, let folder = s.checkpointDirectory { saved.append("\(s.checkpointsSaved) saved in \(folder)") }
-        if let path = s.bestCheckpoint {
+        // The best model's file, while it holds the best (a restored one a resumed run without a
+        // checkpoint folder went past is no longer where the best is).
+        if let path = s.bestCheckpoint, s.bestCheckpointStep == s.best?.step {
             saved.append("the best model\(s.bestCheckpointStep.map { " (step \($0))" } ?? "") in \(path)")
         }
         if !saved.isEmpty { lines.append("checkpoints: " + saved.joined(separator: ", and ")) }

@@ -113,6 +113,11 @@ final class RunEvaluator {
     /// At a new best evaluation: copies the state when the run needs it — to end on it (early
     /// stopping) or to save it as `best.safetensors` — and returns the copy.
     private func keepBest(_ model: WideDeepModel) -> ModelState? {
+        if !checkpoints.enabled {
+            // A file from before a resume no longer holds the best, and this run saves none.
+            run.draft.bestCheckpoint = nil
+            run.draft.bestCheckpointStep = nil
+        }
         guard endsOnBest || checkpoints.enabled else { return nil }
         let state = model.captureState()
         guard state.firstNonFiniteTensor == nil else { return nil }

@@ -124,8 +124,8 @@ struct RunSetup {
                 file = nil
             }
         }
-        events.append((.info, String(format: "best so far: step %d (epoch %d), validation %@ %.4f (AUC %.4f, logloss %.4f), %d evaluations since%@",
-                                     point.step, point.epoch, saved.metric.rawValue, saved.metric.value(in: point.metrics),
+        events.append((.info, String(format: "best so far: step %d (epoch %d) by validation %@, AUC %.4f, logloss %.4f; %d evaluations since%@",
+                                     point.step, point.epoch, saved.metric.rawValue,
                                      point.metrics.auc, point.metrics.logloss, saved.evaluationsSince,
                                      file.map { "; saved as \($0)" } ?? "")))
         return (saved, file)

@@ -210,7 +210,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private func endUntrained() {
         checkpoints.waitForAll()
         let message = run.progress.epoch >= config.train.epochs
-            ? "nothing to train: the run has completed its \(config.train.epochs) epochs (raise --epochs to train further)"
+            ? "nothing to train: the run has completed its epochs (\(run.progress.epoch) of \(config.train.epochs)); raise --epochs to train further"
             : "stopped before the first step: nothing was trained, evaluated or saved"
         run.note(.state, message)
         run.writeEnd(.finished, message)

@@ -200,6 +200,6 @@ final class RunRecoveryTests: XCTestCase {
         let last = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(lines.last).utf8)) as? [String: Any])
         XCTAssertEqual(last["event"] as? String, "end")
         XCTAssertEqual(last["state"] as? String, "finished")
-        XCTAssertEqual(last["message"] as? String, "nothing to train: the run has completed its 2 epochs (raise --epochs to train further)")
+        XCTAssertEqual(last["message"] as? String, "nothing to train: the run has completed its epochs (2 of 2); raise --epochs to train further")
     }
 }
