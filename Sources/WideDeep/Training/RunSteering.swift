@@ -129,7 +129,7 @@ final class RunSteering {
     }
 
     /// "; changed since step N: deep lr 0.05 then, 0.05 now; …" for every hyperparameter changed
-    /// after `kept` was taken, in the order first changed ("" when none was).
+    /// after `kept` was taken, in the order first changed (or that none was).
     static func changes(since kept: RollbackPoint.RunState, in run: TrainingRun, model: WideDeepModel) -> String {
         var changed: [Hyperparameter] = []
         for parameter in run.hyperparameterChanges.dropFirst(kept.changesMade) where !changed.contains(parameter) {

@@ -211,7 +211,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         checkpoints.waitForAll()
         let message = run.progress.epoch >= config.train.epochs
             ? "nothing to train: the run has completed its epochs (\(run.progress.epoch) of \(config.train.epochs)); raise --epochs to train further"
-            : "stopped before the first step: nothing was trained, evaluated or saved"
+            : "stopped before the first step: nothing was trained; the model it started from is neither evaluated nor saved"
         run.note(.state, message)
         run.writeEnd(.finished, message)
         run.draft.state = .finished

@@ -274,7 +274,7 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("stop0") + "/final.safetensors"))
         let last = try XCTUnwrap(try logRecords(options.metricsPath!).last)
         XCTAssertEqual(last["event"] as? String, "end")
-        XCTAssertEqual(last["message"] as? String, "stopped before the first step: nothing was trained, evaluated or saved")
+        XCTAssertEqual(last["message"] as? String, "stopped before the first step: nothing was trained; the model it started from is neither evaluated nor saved")
     }
 
     /// The epoch shown is the one under way, from 1: 1 during the first epoch and at its end
