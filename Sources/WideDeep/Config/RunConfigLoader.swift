@@ -39,14 +39,16 @@ public enum RunConfigLoader {
 
     /// Parses YAML text (`file` only names the source in messages).
     public static func parse(_ text: String, file: String = "config") throws -> RunConfig {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw ConfigError(file: file, line: yamlErrorLine(error), "not valid YAML: \(yamlProblem(error))")
         }
-        guard let node else { return RunConfig() }
-        guard node.mapping != nil else {
-            throw ConfigError(file: file, line: node.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
+        guard let composed else { return RunConfig() }
+        guard composed.mapping != nil else {
+            throw ConfigError(file: file, line: composed.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
         }
+        try refuseComplexKeys(composed, file: file)
+        let node = plainKeys(composed)
         try checkKeys(node, section: "", file: file)
         let config: RunConfig
         do {
@@ -63,10 +65,45 @@ public enum RunConfigLoader {
         return folder.appendingPathComponent(path).standardizedFileURL.path
     }
 
+    /// Every key of the config is a name: a sequence or mapping as a key (YAML's `? [a, b]`) is
+    /// refused with its line, before Yams' decoder would describe it by its node structures.
+    private static func refuseComplexKeys(_ node: Node, file: String) throws {
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                guard key.scalar != nil else {
+                    let kind = key.sequence != nil ? "a list" : key.mapping != nil ? "a mapping" : "an alias"
+                    throw ConfigError(file: file, line: key.mark?.line, "a key must be a name, not \(kind) (a YAML complex key, '? …')")
+                }
+                try refuseComplexKeys(value, file: file)
+            }
+        } else if let sequence = node.sequence {
+            for item in sequence { try refuseComplexKeys(item, file: file) }
+        }
+    }
+
+    /// The tree with every key tagged as its text would be unquoted. Keys are names, but Yams'
+    /// decoder looks a key up as the plain word's node: a quoted "null" or "true" (a column so
+    /// named, as `wdl init` quotes every name) is a string node, the word resolves to null or a
+    /// boolean, and the key was reported missing.
+    private static func plainKeys(_ node: Node) -> Node {
+        if let mapping = node.mapping {
+            let pairs = mapping.map { key, value -> (Node, Node) in
+                guard var scalar = key.scalar else { return (key, plainKeys(value)) }
+                scalar.tag = mapping.tag.copy(with: .implicit)
+                return (.scalar(scalar), plainKeys(value))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        }
+        if let sequence = node.sequence {
+            return .sequence(Node.Sequence(sequence.map(plainKeys), sequence.tag, sequence.style, sequence.mark))
+        }
+        return node
+    }
+
     private static func checkKeys(_ node: Node, section: String, file: String) throws {
         guard let mapping = node.mapping, let known = knownKeys[section] else { return }
         for (keyNode, value) in mapping {
-            let key = keyNode.string ?? "\(keyNode)"
+            let key = keyNode.string ?? ""  // a scalar: refuseComplexKeys ran first
             guard known.contains(key) else {
                 let place = section.isEmpty ? "at the top level" : "in '\(section)'"
                 throw ConfigError(file: file, line: keyNode.mark?.line,
