@@ -21,6 +21,7 @@ struct Wdl: ParsableCommand {
     /// ArgumentParser's entry point, with every error message made terminal-safe (file names
     /// and values in it may hold escape sequences) and a run's error on one line.
     static func main() {
+        StandardOutput.prepare()
         var command: ParsableCommand
         do {
             command = try parseAsRoot(ControlFlag.normalize(Array(CommandLine.arguments.dropFirst())))
@@ -33,12 +34,20 @@ struct Wdl: ParsableCommand {
             try command.run()
         } catch {
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            fail("Error: " + TerminalSafe.escape(message(for: error), maxCharacters: 2000), error)
+            // Line by line: a message's own line breaks stay line breaks, a name's are escaped.
+            let lines = message(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+            fail("Error: " + lines.map { TerminalSafe.escape($0, maxCharacters: 2000) }.joined(separator: "\n"), error)
+        }
+        // A command that finished but could not write some of its log lines (a full disk, a
+        // closed stream) did not do all it was asked: say so, on the stream that works.
+        if let lost = StandardOutput.lostLinesMessage() {
+            StandardOutput.lastWords("Error: \(lost)")
+            Foundation.exit(EXIT_FAILURE)
         }
     }
 
     private static func fail(_ text: String, _ error: Error) -> Never {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardOutput.lastWords(text)
         Foundation.exit(exitCode(for: error).rawValue)
     }
 }

@@ -50,6 +50,6 @@ struct Generate: ParsableCommand {
                    TerminalSafe.escape(OutputFile.displayName(of: out)), ceiling.positiveRate),
             String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss),
         ]
-        for line in report { if summaryToStderr { StandardOutput.errorLine(line) } else { print(line) } }
+        for line in report { try StandardOutput.write(line: line, to: summaryToStderr ? .error : .output) }
     }
 }

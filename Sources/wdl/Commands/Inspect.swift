@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WdlApp
 import WideDeep
 
 struct Inspect: ParsableCommand {
@@ -28,6 +29,6 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         let inspection = CheckpointInspection(try LoadedCheckpoint.load(path: file), top: top)
-        print(json ? try inspection.json() : inspection.text())
+        try StandardOutput.write(line: json ? TerminalSafe.json(try inspection.json()) : inspection.text())
     }
 }

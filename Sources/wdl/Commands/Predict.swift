@@ -40,6 +40,8 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
+        try OutputAliasing.check(outputs: [NamedPath("--out", out)] + (idsOut.map { [NamedPath("--ids-out", $0)] } ?? []),
+                                 inputs: [NamedPath("--model", model), NamedPath("--data", data)])
         let checkpoint = try LoadedCheckpoint.load(path: model)
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
@@ -63,9 +65,9 @@ struct Predict: ParsableCommand {
             var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(outName) are empty\n"
             for error in result.errors.prefix(5) { report += "  \(error)\n" }
             if result.skippedRows > 5 { report += "  … and \(result.skippedRows - 5) more\n" }
-            FileHandle.standardError.write(Data(report.utf8))
+            try StandardOutput.write(report, to: .error)
         }
         let summary = "wrote \(result.dataRows) predictions to \(outName)"
-        if summaryToStderr { StandardOutput.errorLine(summary) } else { print(summary) }
+        try StandardOutput.write(line: summary, to: summaryToStderr ? .error : .output)
     }
 }
