@@ -110,4 +110,34 @@ final class RunConfigLoaderTests: XCTestCase {
         config.features.multiValued = ["g": "||"]
         assertContains(thrownDescription { _ = try DataSchema(config: config) }, "separator")
     }
+
+    /// A complex key (`? [a, b]`) is refused with its line and what it is, not a dump of Yams'
+    /// node structures.
+    func testComplexKeyNamesItsLine() throws {
+        let (message, path) = try loadError("""
+            data:
+              ? [a, b]
+              : 1
+            """)
+        assertContains(message, "\(path):2:", "a key must be a name, not a list")
+        XCTAssertFalse(message.contains("Yams"), message)
+        XCTAssertFalse(message.contains("Node"), message)
+    }
+
+    /// Columns named like YAML's null and booleans, quoted as `wdl init` writes every name, are
+    /// found as bucket and multi-valued keys (they were "missing key 'null'").
+    func testQuotedNullAndBooleanNamesAreColumnNames() throws {
+        let config = try RunConfigLoader.parse("""
+            data: {format: csv, label: "label"}
+            features:
+              numeric: ["null", "true", "False"]
+              categorical: ["~"]
+              buckets: {"null": "quantile:10", "true": [1, 2], "False": "quantile:4"}
+              multi_valued: {"yes": "|"}
+            """)
+        XCTAssertEqual(config.features.buckets.keys.sorted(), ["False", "null", "true"])
+        XCTAssertEqual(config.features.buckets["true"], .boundaries([1, 2]))
+        XCTAssertEqual(config.features.multiValued, ["yes": "|"])
+        XCTAssertEqual(config.features.categorical, ["~"])
+    }
 }
