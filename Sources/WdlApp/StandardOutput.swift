@@ -39,6 +39,8 @@ public enum StandardOutput {
         /// /dev/null, so no file opened later takes their number).
         var closedAtStart: Set<StandardStream> = []
         var lost: [StandardStream: (count: Int, reason: String)] = [:]
+        /// stdout carries a command's data (`--out -`): no message may land in it.
+        var outputIsData = false
     }
 
     private static let state = Mutex(State())
@@ -63,11 +65,17 @@ public enum StandardOutput {
         try write(text + "\n", to: stream)
     }
 
-    /// Writes `text` as it is (a prompt without its newline).
-    public static func write(_ text: String, to stream: StandardStream) throws(StandardStreamError) {
+    /// Throws when `stream` was closed when the process started (its descriptor holds /dev/null
+    /// since), for a command about to write its data there by other means (`OutputFile`).
+    public static func requireOpen(_ stream: StandardStream) throws(StandardStreamError) {
         if state.withLock({ $0.closedAtStart.contains(stream) }) {
             throw StandardStreamError(stream: stream, reason: "it is closed")
         }
+    }
+
+    /// Writes `text` as it is (a prompt without its newline).
+    public static func write(_ text: String, to stream: StandardStream) throws(StandardStreamError) {
+        try requireOpen(stream)
         var bytes = Array(text.utf8)
         let failure: Int32? = bytes.withUnsafeMutableBytes { buffer in
             guard var pointer = buffer.baseAddress else { return nil }
@@ -121,11 +129,26 @@ public enum StandardOutput {
             .joined(separator: "; ")
     }
 
-    /// Writes a final error message to stderr, or to stdout when stderr does not work; returns
-    /// whether either took it.
+    /// Whether `path` is this process's stdout: `-`, or a name of the same file (/dev/stdout).
+    public static func isStandardOutput(_ path: String) -> Bool {
+        if path == "-" { return true }
+        var named = stat(), out = stat()
+        guard stat(path, &named) == 0, fstat(STDOUT_FILENO, &out) == 0 else { return false }
+        return named.st_dev == out.st_dev && named.st_ino == out.st_ino
+    }
+
+    /// Says that stdout carries the command's data (predictions, generated rows): `lastWords`
+    /// then never falls back to it, where a message would read as one more row.
+    public static func reserveOutputForData() {
+        state.withLock { $0.outputIsData = true }
+    }
+
+    /// Writes a final error message to stderr, or to stdout when stderr does not work (unless
+    /// stdout carries data); returns whether a stream took it.
     @discardableResult
     public static func lastWords(_ text: String) -> Bool {
         if (try? write(line: text, to: .error)) != nil { return true }
+        if state.withLock({ $0.outputIsData }) { return false }
         return (try? write(line: text, to: .output)) != nil
     }
 }

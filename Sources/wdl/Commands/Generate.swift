@@ -33,6 +33,10 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed)
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
         // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.

@@ -49,6 +49,10 @@ struct Predict: ParsableCommand {
         // Written through, the output may be this process's stdout (/dev/stdout): the summary
         // then goes to stderr, or it would land in (or over) the predictions.
         let summaryToStderr = OutputFile.destination(of: out) != .atomic
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         if idsOut != nil, let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("--ids-out: \(refusal)") }
         var result: BatchPrediction?
         var inputs: [UInt8] = []
