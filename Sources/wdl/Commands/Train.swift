@@ -133,7 +133,7 @@ struct Train: ParsableCommand {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if interactive && (term.isEmpty || term == "dumb") {
             // curses cannot draw on such a terminal: a frozen first frame would hide the whole run.
-            StandardOutput.errorLine("wdl: TERM=\(term.isEmpty ? "(unset)" : term) cannot show the dashboard; training headless (as --headless)")
+            StandardOutput.errorLine("wdl: TERM=\(term.isEmpty ? "(unset)" : TerminalSafe.escape(term)) cannot show the dashboard; training headless (as --headless)")
             interactive = false
         }
         if !interactive { options.stopOnDivergence = true }
