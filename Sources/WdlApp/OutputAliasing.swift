@@ -24,23 +24,29 @@ public struct OutputAliasError: Error, CustomStringConvertible, Equatable {
     public var input: NamedPath
 
     public var description: String {
-        let out = TerminalSafe.escape(output.path), inp = TerminalSafe.escape(input.path)
         let link = output.path == input.path ? "" : " (the same file by another name or link)"
-        return "\(output.role) \(out) is \(input.role) \(inp)\(link): writing it would destroy that input; nothing was written, choose another path"
+        return "\(Self.shown(output, stream: "standard output")) is \(Self.shown(input, stream: "standard input"))\(link): "
+            + "writing it would destroy that input; nothing was written, choose another path"
+    }
+
+    private static func shown(_ file: NamedPath, stream: String) -> String {
+        guard file.path == "-" else { return "\(file.role) \(TerminalSafe.escape(file.path))" }
+        return file.role == stream ? stream : "\(file.role) - (\(stream))"
     }
 }
 
 /// Refuses, before anything is opened for writing, an output path that resolves to an input.
 /// Files are compared by device and inode (`stat`, which follows symlinks), so `./x`, `a/../x`,
-/// a symlink and a hard link to an input are all that input. An output that does not exist yet
-/// cannot be an input; `-` (a standard stream) and non-regular files (devices, FIFOs: /dev/null
-/// read and written is no loss) are not compared.
+/// a symlink and a hard link to an input are all that input. `-` is the standard stream: stdin
+/// as an input, stdout as an output (`>> data.csv` appends to the file being read). An output
+/// that does not exist yet cannot be an input; non-regular files (devices, FIFOs: /dev/null read
+/// and written is no loss) are not compared.
 public enum OutputAliasing {
     public static func check(outputs: [NamedPath], inputs: [NamedPath]) throws(OutputAliasError) {
-        let read = inputs.compactMap { input in identity(of: input.path).map { (input, $0) } }
+        let read = inputs.compactMap { input in identity(of: input.path, dash: STDIN_FILENO).map { (input, $0) } }
         guard !read.isEmpty else { return }
         for output in outputs {
-            guard let written = identity(of: output.path) else { continue }
+            guard let written = identity(of: output.path, dash: STDOUT_FILENO) else { continue }
             if let (input, _) = read.first(where: { $0.1 == written }) {
                 throw OutputAliasError(output: output, input: input)
             }
@@ -62,10 +68,12 @@ public enum OutputAliasing {
         var inode: UInt64
     }
 
-    private static func identity(of path: String) -> Identity? {
-        guard path != "-", !path.isEmpty else { return nil }
+    /// `path`'s file when it is a regular one; `-` is the descriptor `dash`.
+    private static func identity(of path: String, dash: Int32) -> Identity? {
+        guard !path.isEmpty else { return nil }
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let found = path == "-" ? fstat(dash, &info) == 0 : stat(path, &info) == 0
+        guard found, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 }

@@ -35,6 +35,27 @@ final class OutputAliasingTests: XCTestCase {
         XCTAssertNoThrow(try OutputAliasing.check(outputs: [NamedPath("--out", "/dev/null")], inputs: [NamedPath("--data", "/dev/null")]))
     }
 
+    /// `-` is the process's stdout as an output and stdin as an input: appending stdout to the
+    /// data file (`>> data.csv`) is refused, and reading the data from stdin is compared too.
+    func testDashIsTheStandardStream() throws {
+        let folder = try TemporaryFolder()
+        let data = try folder.write("data.csv", "a,label\nx,1\n")
+        let saved = dup(STDOUT_FILENO)
+        let appended = open(data, O_WRONLY | O_APPEND)
+        XCTAssertGreaterThanOrEqual(appended, 0)
+        dup2(appended, STDOUT_FILENO)
+        let caught = Result { try OutputAliasing.check(outputs: [NamedPath("standard output", "-")], inputs: [NamedPath("--data", data)]) }
+        let byLink = Result { try OutputAliasing.check(outputs: [NamedPath("--out", "/dev/stdout")], inputs: [NamedPath("--data", data)]) }
+        dup2(saved, STDOUT_FILENO)
+        close(saved)
+        close(appended)
+        XCTAssertThrowsError(try caught.get()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("standard output is --data \(data) (the same file"), "\(error)")
+        }
+        XCTAssertThrowsError(try byLink.get())
+        XCTAssertNoThrow(try OutputAliasing.check(outputs: [NamedPath("standard output", "-")], inputs: [NamedPath("--data", data)]))
+    }
+
     /// A checkpoint folder's files: the fixed names and the step checkpoints already there.
     func testCheckpointFolderFiles() throws {
         let folder = try TemporaryFolder()

@@ -24,6 +24,8 @@ struct Evaluate: ParsableCommand {
     var json = false
 
     func run() throws {
+        try OutputAliasing.check(outputs: [NamedPath("standard output", "-")],
+                                 inputs: [NamedPath("--model", model), NamedPath("--data", data)])
         let checkpoint = try LoadedCheckpoint.load(path: model)
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")

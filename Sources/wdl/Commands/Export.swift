@@ -34,7 +34,7 @@ struct Export: ParsableCommand {
         let source = NamedPath(tensorboard != nil ? "the metrics log" : "the checkpoint", input)
         let targets = tensorboard.map { [NamedPath("--tensorboard", $0)] }
             ?? onnx.map { [NamedPath("--onnx", $0), NamedPath("--onnx's feature spec", $0 + ".features.json")] } ?? []
-        try OutputAliasing.check(outputs: targets, inputs: [source])
+        try OutputAliasing.check(outputs: targets + [NamedPath("standard output", "-")], inputs: [source])
         if let tensorboard {
             let (path, evaluations, skippedCutLine) = try TensorBoardLog.convert(metricsLog: input, into: tensorboard)
             if skippedCutLine {

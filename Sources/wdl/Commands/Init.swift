@@ -24,7 +24,7 @@ struct Init: ParsableCommand {
     var out = "run.yaml"
 
     func run() throws {
-        try OutputAliasing.check(outputs: [NamedPath("--out", out)], inputs: [NamedPath("--from", from)])
+        try OutputAliasing.check(outputs: [NamedPath("--out", out), NamedPath("standard output", "-")], inputs: [NamedPath("--from", from)])
         let survey = try ConfigSurvey(path: from, label: label)
         let name = URL(fileURLWithPath: from).deletingPathExtension().lastPathComponent
         let trainPath = URL(fileURLWithPath: from).standardizedFileURL.path

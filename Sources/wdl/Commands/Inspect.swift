@@ -28,6 +28,7 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        try OutputAliasing.check(outputs: [NamedPath("standard output", "-")], inputs: [NamedPath("the checkpoint", file)])
         let inspection = CheckpointInspection(try LoadedCheckpoint.load(path: file), top: top)
         try StandardOutput.write(line: json ? TerminalSafe.json(try inspection.json()) : inspection.text())
     }

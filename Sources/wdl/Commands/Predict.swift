@@ -40,7 +40,8 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        try OutputAliasing.check(outputs: [NamedPath("--out", out)] + (idsOut.map { [NamedPath("--ids-out", $0)] } ?? []),
+        let outputs = [NamedPath("--out", out), NamedPath("standard output", "-")] + (idsOut.map { [NamedPath("--ids-out", $0)] } ?? [])
+        try OutputAliasing.check(outputs: outputs,
                                  inputs: [NamedPath("--model", model), NamedPath("--data", data)])
         let checkpoint = try LoadedCheckpoint.load(path: model)
         if let format, format != checkpoint.layout.schema.format {

@@ -205,7 +205,8 @@ struct Train: ParsableCommand {
         if let valid = config.data.valid { data.append(NamedPath("the validation file", valid)) }
         let checkpoints = [("--resume", resume), ("--warm-start-wide", warmStartWide), ("--warm-start-deep", warmStartDeep)]
             .compactMap { role, path in path.map { NamedPath("the checkpoint of \(role)", $0) } }
-        var outputs: [NamedPath] = []
+        // stdout too: `>> train.csv` would append the run's lines to a file a streamed run re-reads.
+        var outputs = [NamedPath("standard output", "-")]
         if let metricsOut { outputs.append(NamedPath("--metrics-out", metricsOut)) }
         if let boardDirectory { outputs.append(NamedPath("the TensorBoard folder", boardDirectory)) }
         try OutputAliasing.check(outputs: outputs, inputs: data + checkpoints)
