@@ -145,11 +145,14 @@ public enum RunConfigLoader {
         }
         let keyPath = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        let line = node(at: context.codingPath, in: root)?.mark?.line
+        let found = node(at: context.codingPath, in: root)
+        let line = found?.mark?.line
         var message = keyPath.isEmpty ? what : "'\(keyPath)': \(what)"
-        if case .dataCorrupted = error {} else if !context.debugDescription.isEmpty,
-            case .typeMismatch = error {
-            message += " (\(context.debugDescription))"
+        if case .typeMismatch = error {
+            // What the file has there, in its words; Yams' own text names its node types.
+            if let found { message += ", found \(shown(found))" } else if !context.debugDescription.isEmpty {
+                message += " (\(context.debugDescription))"
+            }
         }
         // Enum values: list what is accepted.
         if let last = context.codingPath.last?.stringValue, let accepted = acceptedValues[last],
@@ -164,8 +167,19 @@ public enum RunConfigLoader {
         "mode": ModelMode.allCases.map(\.rawValue).joined(separator: " | "),
     ]
 
+    /// A node as the message quotes it: a value, or what kind of thing it is.
+    private static func shown(_ node: Node) -> String {
+        if let scalar = node.scalar { return "'\(TerminalSafe.escape(scalar.string, maxCharacters: 60))'" }
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        return "an alias"
+    }
+
     private static func readable(_ type: Any.Type) -> String {
         switch type {
+        case is Node.Mapping.Type: "a mapping (name: value, …)"
+        case is Node.Sequence.Type: "a list"
+        case is Node.Scalar.Type: "a single value"
         case is Int.Type, is UInt64.Type: "an integer"
         case is Double.Type: "a number"
         case is String.Type: "a string"

@@ -140,4 +140,24 @@ final class RunConfigLoaderTests: XCTestCase {
         XCTAssertEqual(config.features.multiValued, ["yes": "|"])
         XCTAssertEqual(config.features.categorical, ["~"])
     }
+
+    /// A value of the wrong shape is described in the file's words (what was expected, what is
+    /// there), never with Yams' node type names.
+    func testWrongShapesAreDescribedWithoutYamsTypes() throws {
+        let cases: [(String, [String])] = [
+            ("features: {buckets: 5}", ["'features.buckets': expected a mapping", "found '5'"]),
+            ("features: {multi_valued: [a]}", ["'features.multi_valued': expected a mapping", "found a list"]),
+            ("features: {crosses: 5}", ["'features.crosses': expected a list, found '5'"]),
+            ("features: {buckets: {a: {b: 1}}}", ["'features.buckets.a'", "quantile:N"]),
+            ("model: {hidden: [a]}", ["'model.hidden[0]': expected an integer, found 'a'"]),
+            ("data: {label: [1]}", ["'data.label': expected a single value, found a list"]),
+        ]
+        for (index, (yaml, expected)) in cases.enumerated() {
+            let (message, path) = try loadError(yaml + "\n", name: "shape\(index).yaml")
+            for part in [path + ":1:"] + expected { assertContains(message, part) }
+            for word in ["Node", "Mapping", "Scalar", "Sequence", "Expected to decode"] {
+                XCTAssertFalse(message.contains(word), message)
+            }
+        }
+    }
 }
