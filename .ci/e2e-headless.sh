@@ -150,7 +150,7 @@ sed -n '2,6p' sample-data/adult/test.csv | sed 's/,[01]$/,yes/' >> "$tmp/one-cla
 rc=0; "$WDL" eval --model "$ck" --data "$tmp/one-class.csv" > "$tmp/one.out" 2> "$tmp/one.err" || rc=$?
 [ "$rc" -eq 1 ] || fail "eval with one class exited $rc"
 grep -q "label value 'yes' is neither positive" "$tmp/one.err" || fail "eval does not say why rows were skipped: $(cat "$tmp/one.err")"
-grep -q '^Error: AUC is undefined: all 50 rows evaluated are positive' "$tmp/one.err" || fail "eval: $(cat "$tmp/one.err")"
+grep -q "^Error: $tmp/one-class.csv: AUC is undefined: all 50 rows evaluated are positive" "$tmp/one.err" || fail "eval: $(cat "$tmp/one.err")"
 grep -q 'AUC undefined' "$tmp/one.out" || fail "eval prints a number for an undefined AUC: $(cat "$tmp/one.out")"
 "$WDL" train --headless --train sample-data/adult/train.csv > /dev/null 2> "$tmp/noconfig.err" && fail "--train without a config accepted"
 grep -q '^  wdl init --from sample-data/adult/train.csv --out run.yaml$' "$tmp/noconfig.err" || fail "the first CSV error is not on separate lines: $(cat "$tmp/noconfig.err")"

@@ -32,11 +32,17 @@ struct Evaluate: ParsableCommand {
         }
         let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads)
         let m = result.metrics
+        var skipped: [String] = []
         if result.skippedRows > 0 {
-            var report = ["wdl eval: \(result.skippedRows) of \(result.skippedRows + m.count) rows could not be read and were left out:"]
-            report += result.errors.prefix(5).map { "  \($0)" }
-            if result.skippedRows > 5 { report.append("  … and \(result.skippedRows - 5) more") }
-            for line in report { try StandardOutput.write(line: line, to: .error) }
+            skipped = ["\(result.skippedRows) of \(result.skippedRows + m.count) rows could not be read and were left out:"]
+            skipped += result.errors.prefix(5).map { "  \($0)" }
+            if result.skippedRows > 5 { skipped.append("  … and \(result.skippedRows - 5) more") }
+        }
+        let undefined = Self.undefinedMetrics(m)
+        // Said in the error when a metric is undefined (the skipped rows are often why), else
+        // as a warning before the figures.
+        if undefined == nil, let first = skipped.first {
+            for line in ["warning: " + first] + skipped.dropFirst() { try StandardOutput.write(line: line, to: .error) }
         }
         if json {
             let object: [String: Any] = [
@@ -55,7 +61,9 @@ struct Evaluate: ParsableCommand {
                                                   Self.figure(m.logloss), Self.figure(m.auc), Self.figure(m.accuracy),
                                                   Self.figure(m.meanPrediction), Self.figure(m.positiveRate)))
         }
-        if let undefined = Self.undefinedMetrics(m) { throw RunFailure(message: undefined) }
+        if let undefined {
+            throw RunFailure(message: (["\(data): \(undefined)"] + skipped).joined(separator: "\n"))
+        }
     }
 
     private static func figure(_ value: Double) -> String {
