@@ -43,12 +43,18 @@ struct Export: ParsableCommand {
             try StandardOutput.write(line: "wrote \(evaluations) evaluations to \(TerminalSafe.escape(path))")
         }
         if let onnx {
+            if StandardOutput.isStandardOutput(onnx) {
+                try StandardOutput.requireOpen(.output)
+                StandardOutput.reserveOutputForData()
+            }
             let checkpoint = try LoadedCheckpoint.load(path: input)
             if let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("\(input): \(refusal)") }
             try OutputFile.write(try OnnxModel.encoded(checkpoint.model), to: onnx)
             try OutputFile.write(try OnnxFeatureSpec.json(checkpoint.layout), to: onnx + ".features.json")
             let shown = TerminalSafe.escape(onnx)
-            try StandardOutput.write(line: "wrote \(shown) and \(shown).features.json")
+            // Beside the model, not in it, when the model went to stdout.
+            try StandardOutput.write(line: "wrote \(shown) and \(shown).features.json",
+                                     to: StandardOutput.isStandardOutput(onnx) ? .error : .output)
         }
     }
 }

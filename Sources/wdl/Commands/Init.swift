@@ -25,6 +25,10 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try OutputAliasing.check(outputs: [NamedPath("--out", out), NamedPath("standard output", "-")], inputs: [NamedPath("--from", from)])
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         let survey = try ConfigSurvey(path: from, label: label)
         let name = URL(fileURLWithPath: from).deletingPathExtension().lastPathComponent
         let trainPath = URL(fileURLWithPath: from).standardizedFileURL.path
