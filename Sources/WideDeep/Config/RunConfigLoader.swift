@@ -69,10 +69,15 @@ public enum RunConfigLoader {
     /// refused with its line, before Yams' decoder would describe it by its node structures.
     private static func refuseComplexKeys(_ node: Node, file: String) throws {
         if let mapping = node.mapping {
+            var seen = Set<String>()
             for (key, value) in mapping {
-                guard key.scalar != nil else {
+                guard let name = key.scalar?.string else {
                     let kind = key.sequence != nil ? "a list" : key.mapping != nil ? "a mapping" : "an alias"
                     throw ConfigError(file: file, line: key.mark?.line, "a key must be a name, not \(kind) (a YAML complex key, '? …')")
+                }
+                // `"null"` and `null` are one name here, though Yams tells them apart.
+                guard seen.insert(name).inserted else {
+                    throw ConfigError(file: file, line: key.mark?.line, "the mapping names '\(name)' twice")
                 }
                 try refuseComplexKeys(value, file: file)
             }

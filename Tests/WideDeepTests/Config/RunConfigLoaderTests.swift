@@ -139,6 +139,9 @@ final class RunConfigLoaderTests: XCTestCase {
         XCTAssertEqual(config.features.buckets["true"], .boundaries([1, 2]))
         XCTAssertEqual(config.features.multiValued, ["yes": "|"])
         XCTAssertEqual(config.features.categorical, ["~"])
+        // Quoted and plain spellings of one name are one key: named twice, refused.
+        let (twice, path) = try loadError("features:\n  buckets: {\"null\": [1], null: [2]}\n", name: "twice.yaml")
+        assertContains(twice, "\(path):2:", "names 'null' twice")
     }
 
     /// A value of the wrong shape is described in the file's words (what was expected, what is
