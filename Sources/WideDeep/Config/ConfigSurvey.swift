@@ -118,8 +118,14 @@ public struct ConfigSurvey: Sendable {
                 let line = UnsafeBufferPointer(rebasing: all[start..<contentEnd])
                 number += 1
                 start = end + 1
-                if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                if number == 1, line.contains(13) { throw ColumnLayout.loneCarriageReturn(file: file) }
+                if line.allSatisfy({ $0 == 32 || $0 == 9 }) {
+                    // The reader takes line 1 as the header, blank or not.
+                    if number == 1, start < all.count, all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) {
+                        throw DataError(file: file, line: 1, "the header row is empty")
+                    }
+                    continue
+                }
+                if rows.isEmpty, line.contains(13) { throw ColumnLayout.loneCarriageReturn(file: file) }
                 fields.removeAll(keepingCapacity: true)
                 guard FieldSplitter.split(line, delimiter: UInt8(ascii: ","), trim: true, into: &fields) else {
                     throw DataError(file: file, line: number, "unterminated or misplaced quote")

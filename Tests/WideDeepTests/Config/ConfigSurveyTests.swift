@@ -82,6 +82,10 @@ final class ConfigSurveyTests: XCTestCase {
 
         let cr = try folder.write("cr.csv", rows.joined(separator: "\r") + "\r")
         assertContains(thrownDescription { _ = try ConfigSurvey(path: cr, label: nil) }, cr, ":1", "carriage return", "LF or CRLF")
+        let blankFirst = try folder.write("blank.csv", "\n" + rows.joined(separator: "\n") + "\n")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: blankFirst, label: nil) }, blankFirst, ":1", "the header row is empty")
+        let oneLine = try folder.write("one.csv", "a,label")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: oneLine, label: nil) }, oneLine, "at least two data rows")
         let quote = try folder.write("quote.csv", "a,label\nx,1\n\"y,0\nz,1\n")
         assertContains(thrownDescription { _ = try ConfigSurvey(path: quote, label: nil) }, quote, ":3", "unterminated or misplaced quote")
     }
