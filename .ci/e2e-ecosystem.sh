@@ -50,6 +50,14 @@ def auc(folder):
     return [(e.step, e.value) for e in acc.Scalars("valid/auc")]
 assert auc(sys.argv[1]) == auc(sys.argv[2]), "export --tensorboard differs from the live log"
 PY
+# A log as wdl view reads it, with CRLF line ends and a last line cut mid-write, converts to the
+# same evaluations, and the cut line is reported.
+sed 's/$/\r/' "$tmp/m.jsonl" > "$tmp/m-crlf.jsonl"
+printf '{"step":99999,"seco' >> "$tmp/m-crlf.jsonl"
+"$WDL" export --tensorboard "$tmp/tb-crlf" "$tmp/m-crlf.jsonl" > "$tmp/crlf.out" 2> "$tmp/crlf.err"
+want=$(grep -c '"valid_auc"' "$tmp/m.jsonl")
+grep -q "^wrote $want evaluations" "$tmp/crlf.out" || fail "export of a CRLF log with a cut line: $(cat "$tmp/crlf.out" "$tmp/crlf.err")"
+grep -q "cut short" "$tmp/crlf.err" || fail "export does not say the last line was cut: $(cat "$tmp/crlf.err")"
 
 # 2. Predictions in pipes: '-' on both sides, and /dev/stdout stays what it is.
 model="$tmp/ck/final.safetensors"

@@ -6,6 +6,8 @@ public struct CheckpointEvaluation: Sendable {
     public var metrics: EvaluationMetrics
     /// Rows that could not be parsed and were left out of the metrics.
     public var skippedRows: Int
+    /// The first few skipped rows' errors (file, line and why), in line order.
+    public var errors: [DataError] = []
 
     /// Reads `dataPath` with the checkpoint's schema (rows that do not parse are skipped and
     /// counted), scores every row and measures the predictions against the labels. Throws when
@@ -18,6 +20,6 @@ public struct CheckpointEvaluation: Sendable {
         let logits = checkpoint.model.predictAll(encoded, threads: threads)
         try CheckpointIntegrity.checkPredictions(logits, checkpoint: checkpoint.path, dataPath: dataPath)
         return CheckpointEvaluation(metrics: BinaryMetrics.evaluate(logits: logits, labels: encoded.labels),
-                                    skippedRows: raw.skippedRows)
+                                    skippedRows: raw.skippedRows, errors: raw.errors)
     }
 }

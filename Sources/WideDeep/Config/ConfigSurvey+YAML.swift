@@ -11,7 +11,7 @@ extension ConfigSurvey {
         let multi = columns.filter { if case .multiValued = $0.kind { true } else { false } }
         let ignored = columns.filter { $0.kind == .ignored }
         var out = """
-            # Written by `wdl init` from the first \(sampledRows) rows of \(file).
+            # Written by `wdl init` from the first \(sampledRows) rows of \(TerminalSafe.escape(file, maxCharacters: 1000)).
             # Review it: every inference below says what it rests on.
             name: \(quoted(name))
             data:
@@ -25,7 +25,8 @@ extension ConfigSurvey {
 
             """
         for column in columns {
-            out += "  # \(column.name): \(Self.kindName(column.kind)) — \(column.evidence)\n"
+            // A comment runs to the end of its line: the name is made visible, never raw.
+            out += "  # \(TerminalSafe.escape(column.name)): \(Self.kindName(column.kind)) — \(column.evidence)\n"
         }
         out += "  categorical: \(list(categorical.map(\.name)))\n"
         out += "  numeric: \(list(numeric.map(\.name)))\n"
@@ -68,7 +69,19 @@ extension ConfigSurvey {
     }
 }
 
-/// A YAML double-quoted scalar.
+/// A YAML double-quoted scalar. Control characters (YAML forbids most of them raw) and the
+/// bidi overrides are written as escapes, which the loader reads back as the same characters.
 private func quoted(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x5C: out += "\\\\"
+        case 0x22: out += "\\\""
+        case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029, 0xFEFF:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

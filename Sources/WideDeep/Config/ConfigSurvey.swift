@@ -31,21 +31,19 @@ public struct ConfigSurvey: Sendable {
     /// guesses it. Errors name the file (and the header's columns for an unknown label).
     public init(path: String, label requested: String?) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError(file: path, "cannot read the file") }
-        var lines = String(decoding: data.prefix(64 << 20), as: UTF8.self).split(whereSeparator: \.isNewline)
-            .filter { !$0.allSatisfy(\.isWhitespace) }.prefix(Self.sampleRows + 1).map(String.init)
-        guard !lines.isEmpty else { throw DataError(file: path, "empty") }
-        let header = Self.fields(lines.removeFirst())
-        guard lines.count >= 2 else { throw DataError(file: path, "needs a header and at least two data rows to infer a config") }
+        var rows = try Self.rows(of: Array(data.prefix(64 << 20)), file: path, limit: Self.sampleRows + 1)
+        guard !rows.isEmpty else { throw DataError(file: path, "empty") }
+        let header = rows.removeFirst().fields
+        guard rows.count >= 2 else { throw DataError(file: path, "needs a header and at least two data rows to infer a config") }
         var values = [[String]](repeating: [], count: header.count)
-        for (i, line) in lines.enumerated() {
-            let row = Self.fields(line)
-            guard row.count == header.count else {
-                throw DataError(file: path, line: i + 2, "expected \(header.count) fields as in the header, found \(row.count)")
+        for row in rows {
+            guard row.fields.count == header.count else {
+                throw DataError(file: path, line: row.line, "expected \(header.count) fields as in the header, found \(row.fields.count)")
             }
-            for (c, value) in row.enumerated() { values[c].append(value) }
+            for (c, value) in row.fields.enumerated() { values[c].append(value) }
         }
         file = path
-        sampledRows = lines.count
+        sampledRows = rows.count
         let lowered = header.map { $0.lowercased() }
         if let requested {
             guard header.contains(requested) else {
@@ -64,7 +62,7 @@ public struct ConfigSurvey: Sendable {
         let labelValues = values[header.firstIndex(of: label)!]
         let counts = Dictionary(labelValues.map { ($0, 1) }, uniquingKeysWith: +)
         guard counts.count == 2 else {
-            throw DataError(file: path, "label column '\(label)' has \(counts.count) distinct values in the first \(lines.count) rows; a click label has two")
+            throw DataError(file: path, "label column '\(label)' has \(counts.count) distinct values in the first \(rows.count) rows; a click label has two")
         }
         if Set(counts.keys) == ["0", "1"] {
             (positive, negative) = ("1", "0")
@@ -80,7 +78,7 @@ public struct ConfigSurvey: Sendable {
     static func column(_ name: String, _ values: [String]) -> Column {
         let present = values.filter { !$0.isEmpty }
         let distinct = Set(present).count
-        let numbers = present.compactMap { Double($0) }.filter(\.isFinite)
+        let numbers = present.compactMap(Self.number)
         let parseRate = present.isEmpty ? 0 : Double(numbers.count) / Double(present.count)
         let piped = present.filter { $0.contains("|") }.count
         var evidence = "\(distinct) distinct values in \(values.count) rows, \(Int((parseRate * 100).rounded()))% parse as numbers"
@@ -103,13 +101,48 @@ public struct ConfigSurvey: Sendable {
         return Column(name: name, kind: .categorical, evidence: evidence, distinct: distinct)
     }
 
-    /// Splits one CSV line at commas outside double quotes; fields trimmed, quotes removed.
-    static func fields(_ line: String) -> [String] {
-        var out: [String] = [], current = "", quoted = false
-        for ch in line {
-            if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(current); current = "" } else { current.append(ch) }
+    /// The first `limit` non-blank lines of a CSV file split into fields, as the reader splits
+    /// them (`DatasetReader`): a UTF-8 BOM skipped, lines ended by LF (a CR before it dropped),
+    /// RFC 4180 quotes, spaces around unquoted fields trimmed. What the reader refuses is refused
+    /// here, naming the line, so that a config is never written for a file it cannot read.
+    static func rows(of bytes: [UInt8], file: String, limit: Int) throws -> [(line: Int, fields: [String])] {
+        try bytes.withUnsafeBufferPointer { all in
+            var rows: [(line: Int, fields: [String])] = []
+            var start = all.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var number = 0
+            var fields: [FieldRange] = []
+            while start < all.count, rows.count < limit {
+                let end = all[start...].firstIndex(of: 10) ?? all.count
+                var contentEnd = end
+                if contentEnd > start && all[contentEnd - 1] == 13 { contentEnd -= 1 }
+                let line = UnsafeBufferPointer(rebasing: all[start..<contentEnd])
+                number += 1
+                start = end + 1
+                if line.allSatisfy({ $0 == 32 || $0 == 9 }) {
+                    // The reader takes line 1 as the header, blank or not.
+                    if number == 1, start < all.count, all[start...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) {
+                        throw DataError(file: file, line: 1, "the header row is empty")
+                    }
+                    continue
+                }
+                if rows.isEmpty, line.contains(13) { throw ColumnLayout.loneCarriageReturn(file: file) }
+                fields.removeAll(keepingCapacity: true)
+                guard FieldSplitter.split(line, delimiter: UInt8(ascii: ","), trim: true, into: &fields) else {
+                    throw DataError(file: file, line: number, "unterminated or misplaced quote")
+                }
+                rows.append((number, fields.map { String(decoding: $0.bytes(in: line), as: UTF8.self) }))
+            }
+            return rows
         }
-        out.append(current)
-        return out.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// A value as the reader's number parser reads it (decimal only: `0x1A`, `nan`, `1_000`
+    /// are not numbers to it, though Swift's `Double` takes the first two), or nil.
+    static func number(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard case .value(let value) = NumberParser.parse(bytes), Float(value).isFinite else { return nil }
+            return value
+        }
     }
 }

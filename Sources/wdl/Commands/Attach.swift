@@ -28,7 +28,7 @@ struct Attach: ParsableCommand {
             let folder = RuntimeFolder.standard()
             let runs = folder.liveRuns(client: me + " (listing)")
             target = try RunPicker.choose(from: runs, folder: folder.path, output: StandardOutput.line) { prompt in
-                print(prompt, terminator: "")
+                try? StandardOutput.write(prompt, to: .output)
                 return readLine()
             }.path
         }
@@ -41,10 +41,10 @@ struct Attach: ParsableCommand {
         let run = TerminalSafe.escape(outcome.finalSnapshot.runName, maxCharacters: 60)
         switch (outcome.reason, client.connection) {
         case (.terminated, _): Foundation.exit(143)
-        case (.userQuit, _): print("asked \(run) to stop (it saves its final checkpoint when it has a folder)")
-        case (.detached, .lost(let reason)): print("\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
-        case (.detached, .connected), (.detached, .detached): print("detached from \(run); it goes on")
-        case (.detached, .ended): print("\(run) has ended")
+        case (.userQuit, _): try StandardOutput.write(line: "asked \(run) to stop (it saves its final checkpoint when it has a folder)")
+        case (.detached, .lost(let reason)): try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
+        case (.detached, .connected), (.detached, .detached): try StandardOutput.write(line: "detached from \(run); it goes on")
+        case (.detached, .ended): try StandardOutput.write(line: "\(run) has ended")
         }
     }
 }

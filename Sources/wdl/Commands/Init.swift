@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SafeTensors
+import WdlApp
 import WideDeep
 
 struct Init: ParsableCommand {
@@ -23,11 +24,17 @@ struct Init: ParsableCommand {
     var out = "run.yaml"
 
     func run() throws {
+        try OutputAliasing.check(outputs: [NamedPath("--out", out), NamedPath("standard output", "-")], inputs: [NamedPath("--from", from)])
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         let survey = try ConfigSurvey(path: from, label: label)
         let name = URL(fileURLWithPath: from).deletingPathExtension().lastPathComponent
         let trainPath = URL(fileURLWithPath: from).standardizedFileURL.path
         try OutputFile.write(Array(survey.yaml(name: name, trainPath: trainPath).utf8), to: out)
         let note = survey.labelGuess.map { " (label '\(survey.label)' \($0))" } ?? ""
-        FileHandle.standardError.write(Data("wrote \(OutputFile.displayName(of: out))\(note); train with: wdl train --config \(out)\n".utf8))
+        let line = "wrote \(OutputFile.displayName(of: out))\(note); train with: wdl train --config \(out)"
+        try StandardOutput.write(line: TerminalSafe.escape(line, maxCharacters: .max), to: .error)
     }
 }

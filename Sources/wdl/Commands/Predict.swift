@@ -40,6 +40,9 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
+        let outputs = [NamedPath("--out", out), NamedPath("standard output", "-")] + (idsOut.map { [NamedPath("--ids-out", $0)] } ?? [])
+        try OutputAliasing.check(outputs: outputs,
+                                 inputs: [NamedPath("--model", model), NamedPath("--data", data)])
         let checkpoint = try LoadedCheckpoint.load(path: model)
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
@@ -47,6 +50,10 @@ struct Predict: ParsableCommand {
         // Written through, the output may be this process's stdout (/dev/stdout): the summary
         // then goes to stderr, or it would land in (or over) the predictions.
         let summaryToStderr = OutputFile.destination(of: out) != .atomic
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         if idsOut != nil, let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("--ids-out: \(refusal)") }
         var result: BatchPrediction?
         var inputs: [UInt8] = []
@@ -63,9 +70,9 @@ struct Predict: ParsableCommand {
             var report = "wdl predict: \(result.skippedRows) of \(result.dataRows) rows could not be parsed; their lines in \(outName) are empty\n"
             for error in result.errors.prefix(5) { report += "  \(error)\n" }
             if result.skippedRows > 5 { report += "  … and \(result.skippedRows - 5) more\n" }
-            FileHandle.standardError.write(Data(report.utf8))
+            try StandardOutput.write(report, to: .error)
         }
         let summary = "wrote \(result.dataRows) predictions to \(outName)"
-        if summaryToStderr { StandardOutput.errorLine(summary) } else { print(summary) }
+        try StandardOutput.write(line: summary, to: summaryToStderr ? .error : .output)
     }
 }

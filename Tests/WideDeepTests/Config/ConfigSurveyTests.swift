@@ -64,4 +64,42 @@ final class ConfigSurveyTests: XCTestCase {
         XCTAssertEqual(config.features.log, ["amount"])
         XCTAssertEqual(config.data.train, data)
     }
+
+    /// `wdl init` refuses what the reader refuses, and reads values as the reader does: a file
+    /// with lone-CR line ends (one line to the reader), an unterminated quote; hex numbers are
+    /// not numbers to the reader, so they are categories; a form feed inside a value is part of
+    /// the value (Swift's isNewline split lines there, the reader does not).
+    func testSurveyReadsAsTheReaderDoes() throws {
+        var rows = ["site,n,label"]
+        for i in 0..<100 { rows.append("s\u{0C}\(i % 5),0x\(String(i, radix: 16)),\(i % 2)") }
+        let hex = try folder.write("hex.csv", rows.joined(separator: "\n") + "\n")
+        let survey = try ConfigSurvey(path: hex, label: nil)
+        XCTAssertEqual(survey.sampledRows, 100, "a form feed does not end a line")
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: survey.columns.map { ($0.name, $0.kind) }),
+                       ["site": .categorical, "n": .categorical])
+        XCTAssertEqual(ConfigSurvey.number("1.5e3"), 1500)
+        for word in ["0x1A", "nan", "inf", "1_000", "1e400"] { XCTAssertNil(ConfigSurvey.number(word), word) }
+
+        let cr = try folder.write("cr.csv", rows.joined(separator: "\r") + "\r")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: cr, label: nil) }, cr, ":1", "carriage return", "LF or CRLF")
+        let blankFirst = try folder.write("blank.csv", "\n" + rows.joined(separator: "\n") + "\n")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: blankFirst, label: nil) }, blankFirst, ":1", "the header row is empty")
+        let oneLine = try folder.write("one.csv", "a,label")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: oneLine, label: nil) }, oneLine, "at least two data rows")
+        let quote = try folder.write("quote.csv", "a,label\nx,1\n\"y,0\nz,1\n")
+        assertContains(thrownDescription { _ = try ConfigSurvey(path: quote, label: nil) }, quote, ":3", "unterminated or misplaced quote")
+    }
+
+    /// Names with control characters and bidi overrides are written escaped (in the YAML
+    /// strings and in the comments), and load back as the same names.
+    func testHostileNamesRoundTrip() throws {
+        let hostile = "a\u{1B}[31m\u{202E}\u{01}\"\\"
+        var text = "\"\(hostile.replacingOccurrences(of: "\"", with: "\"\""))\",label\n"
+        for i in 0..<50 { text += "v\(i % 3),\(i % 2)\n" }
+        let data = try folder.write("names.csv", text)
+        let yaml = try ConfigSurvey(path: data, label: nil).yaml(name: "names", trainPath: data)
+        XCTAssertFalse(yaml.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{01}" }, yaml)
+        let config = try RunConfigLoader.parse(yaml)
+        XCTAssertEqual(config.features.categorical, [hostile])
+    }
 }

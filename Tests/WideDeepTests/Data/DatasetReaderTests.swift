@@ -188,4 +188,16 @@ final class DatasetReaderTests: XCTestCase {
         XCTAssertEqual(data.errors.first?.line, 2)
         assertContains(data.errors[0].description, path, ":2", "expected 40 fields, found 14")
     }
+
+    /// A header with an unterminated quote is refused as a data row with the same defect is
+    /// (it silently lost its last column); a lone CR in the first line says how lines must end.
+    func testHeaderWithAnUnterminatedQuoteIsRefused() throws {
+        let quoted = try folder.write("q.csv", "site,price,count,\"click\nb,2,4,no\n")
+        assertContains(thrownDescription { _ = try self.reader().read(path: quoted) }, quoted, ":1", "unterminated or misplaced quote")
+        let cr = try folder.write("cr.csv", "site,price,count,click\rb,2,4,no\r")
+        assertContains(thrownDescription { _ = try self.reader().read(path: cr) }, cr, ":1", "carriage return", "LF or CRLF")
+        // A quoted header name with the delimiter inside is one column.
+        let fine = try folder.write("ok.csv", "site,\"price\",count,click\na,1,2,yes\n")
+        XCTAssertEqual(try reader().read(path: fine).count, 1)
+    }
 }
