@@ -37,6 +37,28 @@ public struct ServerWelcome: Sendable, Codable {
     }
 }
 
+extension ServerMessage {
+    /// The message's `type` on the wire.
+    var type: String {
+        switch self {
+        case .welcome: "welcome"
+        case .update: "update"
+        case .ack: "ack"
+        case .refused: "refused"
+        case .error: "error"
+        case .bye: "bye"
+        }
+    }
+
+    /// The text a refusal, error or goodbye carries.
+    var reason: String? {
+        switch self {
+        case .refused(_, let reason), .error(let reason, _), .bye(let reason): reason
+        case .welcome, .update, .ack: nil
+        }
+    }
+}
+
 extension ServerMessage: Codable {
     private enum Key: String, CodingKey { case type, welcome, update, id, reason, closing }
 
@@ -52,7 +74,8 @@ extension ServerMessage: Codable {
                           closing: try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false)
         case "bye": self = .bye(reason: try c.decode(String.self, forKey: .reason))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown message type '\(other)'")
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c,
+                                                   debugDescription: "unknown message type '\(TerminalSafe.escape(other, maxCharacters: 40))'")
         }
     }
 

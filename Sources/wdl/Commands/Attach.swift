@@ -42,7 +42,8 @@ struct Attach: ParsableCommand {
         switch (outcome.reason, client.connection) {
         case (.terminated, _): Foundation.exit(143)
         case (.userQuit, _): print("asked \(run) to stop (it saves its final checkpoint when it has a folder)")
-        case (.detached, .lost(let reason)): print("\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
+        case (.detached, .lost(let reason)):
+            print("\(run): \(TerminalSafe.escape(ControlError.connectionLost(reason).description, maxCharacters: 200))")
         case (.detached, .connected), (.detached, .detached): print("detached from \(run); it goes on")
         case (.detached, .ended): print("\(run) has ended")
         }
