@@ -150,7 +150,8 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
                 return false
             }
         }
-        switch message {
+        // The server's words reach the screen: control and bidi characters made visible.
+        switch message.withReasonEscaped {
         case .update(let delta):
             do {
                 // The new snapshot replaces the copy only once every value in it is checked.

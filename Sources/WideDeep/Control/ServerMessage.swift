@@ -50,6 +50,16 @@ extension ServerMessage {
         }
     }
 
+    /// The message with its reason made safe for a terminal (`TerminalSafe`).
+    var withReasonEscaped: ServerMessage {
+        switch self {
+        case .refused(let id, let reason): .refused(id: id, reason: TerminalSafe.escape(reason, maxCharacters: 500))
+        case .error(let reason, let closing): .error(reason: TerminalSafe.escape(reason, maxCharacters: 500), closing: closing)
+        case .bye(let reason): .bye(reason: TerminalSafe.escape(reason, maxCharacters: 500))
+        case .welcome, .update, .ack: self
+        }
+    }
+
     /// The text a refusal, error or goodbye carries.
     var reason: String? {
         switch self {

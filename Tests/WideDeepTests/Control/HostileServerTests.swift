@@ -96,6 +96,7 @@ final class HostileServerTests: XCTestCase {
             ("the reason of a 'refused' message", Array(#"{"type":"refused","id":1,"reason":"\#(String(repeating: "r", count: 70_000))"}"#.utf8) + [10]),
             (#"unknown message type '\e[2J'"#, Array(#"{"type":"\u001b[2J"}"#.utf8) + [10]),
             (#"\e[2J"#, Self.updateLine(restEdit: { $0["state"] = "\u{1B}[2J" })),
+            (#"bye \e]0;pwned\u{7}"#, Array(#"{"type":"error","reason":"bye \u001b]0;pwned\u0007","closing":true}"#.utf8) + [10]),
         ]
         for (reason, line) in cases {
             let server = try hostile([Self.welcomeLine(), line])
