@@ -32,7 +32,14 @@ struct ReceivedSnapshotCheck {
         try seconds(s.trainingSeconds, "trainingSeconds")
         try seconds(s.elapsedSeconds, "elapsedSeconds")
         try rate(s.examplesPerSecond, "examplesPerSecond")
-        try rate(abs(s.averageExamplesPerSecond), "the average rate (examples trained / trainingSeconds)")
+        // Derived, but drawn (and a positive one divides the examples left): bounded like a rate.
+        // Negative only when examples went back below the session's start: never used as a rate.
+        let average = s.averageExamplesPerSecond, averageName = "the average rate (examples trained / trainingSeconds)"
+        if average > 0 {
+            try rate(average, averageName)
+        } else if !(average >= -rateRange.upperBound) {
+            throw .protocolViolation("\(averageName) is \(average) examples/s: its size must be at most 1e12")
+        }
         if let loading = s.loading {
             try text(loading.file, "loading.file")
             try count(loading.rowsRead, "loading.rowsRead")

@@ -55,13 +55,19 @@ final class AttachedExtremesTests: XCTestCase {
         var slowAverage = slow
         slowAverage.trainingSeconds = Double(1) / ReceivedSnapshotCheck.rateRange.lowerBound
         slowAverage.examplesSeen = 1
+        // A resumed run rolled back below where the session started: a negative average, not a rate.
+        var rolledBack = SnapshotFixtures.running()
+        rolledBack.examplesAtStart = most
+        rolledBack.examplesSeen = 0
+        rolledBack.trainingSeconds = 1e4
+        rolledBack.state = .finished
         var finished = big
         finished.state = .finished
         var diverged = big
         diverged.state = .diverged
         diverged.stateDetail = "far"
         return [("largest", big), ("slowest", slow), ("slowest average", slowAverage), ("finished", finished),
-                ("diverged", diverged)]
+                ("diverged", diverged), ("rolled back", rolledBack)]
     }
 
     func testValuesAtTheAcceptedBoundsAreDrawnWithoutTrapping() throws {

@@ -29,6 +29,8 @@ final class HostileServerTests: XCTestCase {
             ("examplesSeen", { $0["examplesSeen"] = -5 }),
             ("totalExamples", { $0["totalExamples"] = Int.max }),
             ("the average rate", { $0["trainingSeconds"] = 1e-300 }),
+            ("the average rate", { $0["trainingSeconds"] = 1e6; $0["examplesSeen"] = 1; $0["examplesAtStart"] = 0 }),
+            ("the average rate", { $0["trainingSeconds"] = 1e-300; $0["examplesAtStart"] = 1 << 40 }),
             ("loading.fraction", { $0["loading"] = ["file": "t.csv", "rowsRead": 1, "rowsSkipped": 0, "fraction": "NaN"] }),
             ("trainLoss[0].step", { $0["trainLoss"] = [[-1, 0, 0.5]] }),
             ("validation[0].metrics.auc", { s in
