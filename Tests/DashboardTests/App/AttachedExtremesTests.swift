@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import WideDeep
 @testable import Dashboard
@@ -85,5 +86,29 @@ final class AttachedExtremesTests: XCTestCase {
                 XCTAssertFalse(terminal.text.isEmpty, "\(name) at \(columns)×\(rows)")
             }
         }
+    }
+
+    /// A real server whose run publishes a NaN rate (sent as "NaN", the protocol's own spelling):
+    /// the attached dashboard keeps the last good state and says why the connection ended.
+    func testAnUnbelievableUpdateIsShownAsConnectionLost() throws {
+        let path = "/tmp/wdl-dt-\(UUID().uuidString.prefix(8)).sock"
+        let control = FakeTrainingControl(snapshot: SnapshotFixtures.running())
+        let server = try ControlServer(path: path, control: control)
+        defer { server.stop() }
+        let client = try ControlClient(path: path, client: "dashboard test", readOnly: true)
+        defer { client.detach() }
+        let terminal = InMemoryTerminal(columns: 200, rows: 60)
+        var options = DashboardOptions(themeName: "default")
+        options.attached = true
+        options.readOnly = true
+        let app = DashboardApp(control: client, terminal: terminal, themes: ThemeLibrary.load(directory: TestPaths.themesDirectory),
+                               options: options, clock: { 100 })
+        var broken = control.snapshot
+        broken.examplesPerSecond = .nan
+        control.snapshot = broken
+        wait("the client gives up") { client.connection != .connected }
+        app.render()
+        XCTAssertTrue(terminal.text.contains("connection lost: control protocol: examplesPerSecond is nan"), terminal.text)
+        XCTAssertEqual(client.snapshot.examplesPerSecond, SnapshotFixtures.running().examplesPerSecond, "the last good state")
     }
 }
