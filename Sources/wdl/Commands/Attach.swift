@@ -42,7 +42,7 @@ struct Attach: ParsableCommand {
         switch (outcome.reason, client.connection) {
         case (.terminated, _): Foundation.exit(143)
         case (.userQuit, _): try StandardOutput.write(line: "asked \(run) to stop (it saves its final checkpoint when it has a folder)")
-        case (.detached, .lost(let reason)): try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
+        case (.detached, .lost(let reason)): try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(ControlError.connectionLost(reason).description, maxCharacters: 200))")
         case (.detached, .connected), (.detached, .detached): try StandardOutput.write(line: "detached from \(run); it goes on")
         case (.detached, .ended): try StandardOutput.write(line: "\(run) has ended")
         }
