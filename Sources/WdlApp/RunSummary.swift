@@ -3,10 +3,11 @@ import WideDeep
 
 /// The text that ends a training run, after the headless lines or the dashboard alike.
 public enum RunSummary {
-    /// The run's figures, the wide part's sparsity and where its checkpoints went.
-    public static func lines(of s: TrainingSnapshot) -> [String] {
+    /// The run's figures, the wide part's sparsity and where its checkpoints went. `heading`
+    /// starts the first line: "final", or how a run stopped by its user ended.
+    public static func lines(of s: TrainingSnapshot, heading: String = "final") -> [String] {
         guard let last = s.validation.last else { return ["no evaluation was completed"] }
-        var lines = [String(format: "final: %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
+        var lines = [heading + String(format: ": %@ mode, %d epochs, %d steps, %d examples in %.1f s of training (%.0f ex/s); valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
                             s.mode.rawValue, s.epoch, s.step, s.examplesSeen, s.trainingSeconds, s.averageExamplesPerSecond,
                             last.metrics.auc, last.metrics.logloss, last.metrics.accuracy, s.skippedRows)]
         if let best = s.best {

@@ -37,14 +37,17 @@ public struct EventLog: Sendable {
                 run += 1
                 lines[lines.count - 1] = event
             } else {
-                if run > 1 { lines[lines.count - 1].message += " (latest of \(run))" }
+                if run > 1 { lines[lines.count - 1].message += latest(of: run) }
                 lines.append(event)
                 run = event.kind == .evaluation ? 1 : 0
             }
         }
-        if run > 1 { lines[lines.count - 1].message += " (latest of \(run))" }
+        if run > 1 { lines[lines.count - 1].message += latest(of: run) }
         return lines
     }
+
+    /// What a line standing for `count` consecutive evaluations adds to the latest one's text.
+    static func latest(of count: Int) -> String { " (latest of \(count) evaluations in a row)" }
 
     public func render(in area: Rect, buffer: inout CellBuffer) {
         guard !area.isEmpty else { return }
@@ -63,8 +66,8 @@ public struct EventLog: Sendable {
             x += buffer.write(Format.clock(event.seconds) + " ", x: x, y: y, style: .fg(.dimText))
             x += buffer.write(TerminalText.pad("#\(event.step)", to: stepWidth + 1, alignRight: true) + " ",
                               x: x, y: y, maxWidth: area.maxX - x, style: .fg(.dimText))
-            buffer.write(event.message, x: x, y: y, maxWidth: area.maxX - x,
-                         style: .fg(EventLog.color(for: event.kind)))
+            buffer.write(TerminalText.fitKeepingPaths(event.message, to: area.maxX - x), x: x, y: y,
+                         maxWidth: area.maxX - x, style: .fg(EventLog.color(for: event.kind)))
         }
     }
 }

@@ -40,10 +40,10 @@ struct Attach: ParsableCommand {
         client.detach()
         let run = TerminalSafe.escape(outcome.finalSnapshot.runName, maxCharacters: 60)
         switch (outcome.reason, client.connection) {
-        case (.terminated, _): Foundation.exit(143)
-        case (.userQuit, _): print("asked \(run) to stop (it saves its final checkpoint when it has a folder)")
+        // Attached, SIGTERM and SIGHUP detach (.terminated does not arise) and Ctrl-C detaches.
+        case (.userQuit, _), (.quitWithoutSaving, _), (.interrupted, _): print("asked \(run) to stop (it saves its final checkpoint when it has a folder)")
         case (.detached, .lost(let reason)): print("\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
-        case (.detached, .connected), (.detached, .detached): print("detached from \(run); it goes on")
+        case (.detached, .connected), (.detached, .detached), (.terminated, _): print("detached from \(run); it goes on")
         case (.detached, .ended): print("\(run) has ended")
         }
     }
