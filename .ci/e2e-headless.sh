@@ -91,4 +91,14 @@ grep -q "SIGTERM: stopping after this minibatch" "$tmp/term.txt" || fail "SIGTER
 grep -q '^final:' "$tmp/term.txt" || fail "no final summary after SIGTERM"
 [ -f "$tmp/term/final.safetensors" ] || fail "SIGTERM: no final checkpoint"
 [ ! -e "$tmp/term.sock" ] || fail "SIGTERM: the control socket was left behind"
-echo "e2e-headless: 8 passed, 0 failed"
+# 9. SIGHUP (its terminal or SSH session gone) ends a headless run the same graceful way.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 50 --checkpoint-dir "$tmp/hup" \
+    > "$tmp/hup.txt" 2>&1 &
+job=$!
+for _ in $(seq 200); do grep -q '^epoch' "$tmp/hup.txt" && break; sleep 0.05; done
+kill -HUP "$job"
+wait "$job" || fail "a run stopped by SIGHUP exited non-zero: $(tail -3 "$tmp/hup.txt")"
+grep -q "SIGHUP: stopping after this minibatch" "$tmp/hup.txt" || fail "SIGHUP not reported: $(tail -3 "$tmp/hup.txt")"
+grep -q '^final:' "$tmp/hup.txt" || fail "no final summary after SIGHUP"
+[ -f "$tmp/hup/final.safetensors" ] || fail "SIGHUP: no final checkpoint"
+echo "e2e-headless: 9 passed, 0 failed"

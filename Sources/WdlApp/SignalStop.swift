@@ -54,13 +54,16 @@ public final class SignalStop: @unchecked Sendable {
         }
     }
 
-    /// Points those of stdout and stderr that were a terminal at /dev/null: after a hang-up the
-    /// terminal is gone, and a line written to it must not end the run before it has saved.
+    /// Points those of `descriptors` (stdout and stderr when they were terminals) that no longer
+    /// answer as a terminal at /dev/null: a hung-up terminal (the kernel hangs it up before it
+    /// sends SIGHUP) fails every write, and a line written to it must not end the run before it
+    /// has saved. A terminal still there (`kill -HUP` from elsewhere) keeps its output.
     public static func leaveHungUpTerminal(_ descriptors: [Int32]) {
-        guard !descriptors.isEmpty else { return }
+        let gone = descriptors.filter { isatty($0) != 1 }
+        guard !gone.isEmpty else { return }
         let null = open("/dev/null", O_WRONLY)
         guard null >= 0 else { return }
-        for descriptor in descriptors { dup2(null, descriptor) }
+        for descriptor in gone { dup2(null, descriptor) }
         close(null)
     }
 }

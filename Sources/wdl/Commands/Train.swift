@@ -166,6 +166,8 @@ struct Train: ParsableCommand {
         var dashboard = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
         dashboard.logFile = checkpointDir.map { "\($0)/dashboard.log" }
         session.start()
+        // Which of stdout and stderr are terminals, asked before a hang-up could make it fail.
+        let terminals = [STDOUT_FILENO, STDERR_FILENO].filter { isatty($0) == 1 }
         let outcome = try runDashboard(control: session, options: dashboard)
         // SIGTERM or SIGHUP closed the screen: the run stops as a headless one does on it (final
         // evaluation and checkpoint); a second signal while it finishes quits at once.
@@ -173,7 +175,7 @@ struct Train: ParsableCommand {
         if outcome.reason == .terminated {
             let number = outcome.terminationSignal ?? SIGTERM
             // After a hang-up the terminal is gone: what follows goes nowhere rather than failing.
-            if number == SIGHUP { SignalStop.leaveHungUpTerminal([STDOUT_FILENO, STDERR_FILENO]) }
+            if number == SIGHUP { SignalStop.leaveHungUpTerminal(terminals) }
             signals = SignalStop(alreadyStopping: number, stop: {}, say: StandardOutput.errorLine)
             StandardOutput.errorLine("wdl: \(SignalStop.name(of: number)): stopping after this minibatch (final evaluation and checkpoint); send it again to quit at once")
         }
