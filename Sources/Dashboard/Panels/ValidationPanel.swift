@@ -22,16 +22,18 @@ struct ValidationPanel {
             KeyValueRow("logloss", Format.metric(metrics.logloss)),
             KeyValueRow("accuracy", Format.percent(metrics.accuracy, decimals: 2)),
             // Calibration: mean predicted probability against the observed positive rate.
-            KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "
+            KeyValueRow("pred/obs", Format.fixed(metrics.meanPrediction, 3) + " / "
                 + Format.fixed(metrics.positiveRate, 3)),
         ]
         // The best evaluation by the run's metric (what early stopping and best.safetensors keep),
         // when it is not the last one shown above.
-        if let best = snapshot.best, best.step != last.step || snapshot.restoredBest {
-            rows.insert(KeyValueRow("best", bestText(best, room: inner.width - 11), style: .fg(.good)), at: 2)
-        }
         if inner.height >= 12 {
             rows.append(KeyValueRow("evaluated", "\(Format.count(metrics.count)) ex at step \(Format.count(last.step))"))
+        }
+        if let best = snapshot.best, best.step != last.step || snapshot.restoredBest {
+            // The key column as KeyValueTable sizes it, so the text is chosen for the room it gets.
+            let keyWidth = min(10, max(4, rows.map(\.key.count).max() ?? 0), max(1, inner.width / 2))
+            rows.insert(KeyValueRow("best", bestText(best, room: inner.width - keyWidth - 1), style: .fg(.good)), at: 2)
         }
         let tableHeight = min(rows.count, inner.height)
         let (table, chartArea) = inner.splitRows(topHeight: tableHeight)

@@ -38,10 +38,12 @@ final class FrameTests: XCTestCase {
         s.best = s.validation[1]
         s.restoredBest = true
         let text = frame(s, columns: 120, rows: 40).joined(separator: "\n")
-        // Said in words: 28 columns hold "logloss 0.3400 at step 8,000" (", restored" needs 10 more).
-        XCTAssertTrue(text.contains("best       logloss 0.3400 at step 8,000│"), text)
+        // Said in words: 29 columns hold "logloss 0.3400 at step 8,000" (", restored" needs 10 more).
+        XCTAssertTrue(text.contains("best      logloss 0.3400 at step 8,000 │"), text)
         XCTAssertTrue(frame(s, columns: 200, rows: 60).joined(separator: "\n").contains("logloss 0.3400 at step 8,000, restored"))
-        XCTAssertTrue(text.contains("logloss    0.5000"), "the last evaluation's figures stay on top\n\(text)")
+        // 80×24: 17 columns after the 8-wide keys; "step" still says what the number is.
+        XCTAssertTrue(frame(s, columns: 80, rows: 24).joined(separator: "\n").contains("best     0.3400 step 8k"))
+        XCTAssertTrue(text.contains("logloss   0.5000"), "the last evaluation's figures stay on top\n\(text)")
         // The AUC chart marks the best point with its own glyph, once; without a best, none.
         XCTAssertEqual(text.filter { $0 == "★" }.count, 1, text)
         s.best = nil
