@@ -126,6 +126,21 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(EventLog.lines([]), [])
     }
 
+    /// A folded line too long for its row loses the evaluation's last figures, never the count.
+    func testFoldedEvaluationKeepsItsCountWhenCut() {
+        let event = RunEvent(step: 2438, seconds: 9, kind: .evaluation,
+                             message: "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 58),
+                       "eval: AUC 0.9080… (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 72),
+                       "eval: AUC 0.9080, logloss 0.3171… (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 30), "eval: AUC 0.90… (latest of 50)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 25), "eval: AUC… (latest of 50)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 90),
+                       "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538 (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 1, width: 20), "eval: AUC 0.9080, l…")
+    }
+
     /// Hand-counted: 10 columns of "abcdefghijklmnop" keep 4 + "…" + 5.
     func testMiddleEllipsisKeepsBothEnds() {
         XCTAssertEqual(TerminalText.truncateMiddle("abcdefghijklmnop", to: 10), "abcd…lmnop")
