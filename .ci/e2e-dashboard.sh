@@ -246,6 +246,8 @@ else fail "second Ctrl-C summary wrong"; fi
 # ---- 7d. without a checkpoint folder the question is y/N -----------------------------------------
 start --seed 42
 wait_for ' RUNNING ' "run without a checkpoint folder started"
+# RUNNING shows before the first minibatch; with nothing trained yet q quits without asking.
+wait_for ' step [1-9]' "run without a checkpoint folder has trained"
 quit_with q y 'quit\? unsaved progress is lost \(nothing can be saved\): y quit · N cancel' "no folder"
 assert_restored "no folder, q y"
 
