@@ -180,4 +180,15 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 assert sum("\\e[31m" in l for l in lines if l.startswith("wrote ")) == 3, lines
 assert any('\\u001b[31m\\u0085\\u202E' in l for l in lines), lines
 PY
-echo "e2e-headless: 11 passed, 0 failed"
+
+# 12. SIGHUP (its terminal or SSH session gone) ends a headless run the same graceful way.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 50 --checkpoint-dir "$tmp/hup" \
+    > "$tmp/hup.txt" 2>&1 &
+job=$!
+for _ in $(seq 200); do grep -q '^epoch' "$tmp/hup.txt" && break; sleep 0.05; done
+kill -HUP "$job"
+wait "$job" || fail "a run stopped by SIGHUP exited non-zero: $(tail -3 "$tmp/hup.txt")"
+grep -q "SIGHUP: stopping after this minibatch" "$tmp/hup.txt" || fail "SIGHUP not reported: $(tail -3 "$tmp/hup.txt")"
+grep -q '^final:' "$tmp/hup.txt" || fail "no final summary after SIGHUP"
+[ -f "$tmp/hup/final.safetensors" ] || fail "SIGHUP: no final checkpoint"
+echo "e2e-headless: 12 passed, 0 failed"

@@ -29,6 +29,16 @@ final class RunSummaryTests: XCTestCase {
         ])
     }
 
+    /// A run its user stopped without saving does not call its figures "final".
+    func testHeadingOfARunStoppedByItsUser() {
+        var s = TrainingSnapshot()
+        s.validation = [ValidationPoint(step: 10, epoch: 0, examples: 100, metrics: EvaluationMetrics(
+            count: 50, logloss: 0.5, auc: 0.7, accuracy: 0.6, meanPrediction: 0.3, positiveRate: 0.3))]
+        let first = RunSummary.lines(of: s, heading: "stopped by user (no final checkpoint)")[0]
+        XCTAssertTrue(first.hasPrefix("stopped by user (no final checkpoint): "), first)
+        XCTAssertFalse(first.contains("final:"))
+    }
+
     /// The checkpoint folder comes from the user: an escape sequence in it is printed visibly.
     func testSummaryEscapesTheCheckpointFolder() {
         var s = TrainingSnapshot()

@@ -56,6 +56,17 @@ struct StatusBarPanel {
         return Double(max(0, snapshot.totalExamples - snapshot.examplesSeen)) / rate
     }
 
+    /// " DIVERGED: cause — press r …" in `width` columns: the hint shortens first, then the cause
+    /// is cut (the events panel has it whole), so the way out always shows.
+    static func failureBanner(_ snapshot: TrainingSnapshot, width: Int) -> String {
+        let head = " \(snapshot.state.rawValue): "
+        let cause = snapshot.stateDetail ?? "no cause reported"
+        let hints = snapshot.canRollBack ? [" — press r to roll back to the last good state", " — r rolls back"] : [""]
+        for hint in hints where head.count + cause.count + hint.count <= width { return head + cause + hint }
+        let hint = hints[hints.count - 1]
+        return head + TerminalText.truncate(cause, to: max(1, width - head.count - hint.count)) + hint
+    }
+
     private func renderProgress(in row: Rect, buffer: inout CellBuffer) {
         buffer.fill(row)
         if let note = connectionNote {
@@ -63,10 +74,7 @@ struct StatusBarPanel {
             return
         }
         if snapshot.state == .diverged || snapshot.state == .failed {
-            let cause = snapshot.stateDetail ?? "no cause reported"
-            let hint = snapshot.canRollBack ? " — press r to roll back to the last good state" : ""
-            buffer.write(" \(snapshot.state.rawValue): \(cause)\(hint)", in: row,
-                         style: .fg(.bad, .bold))
+            buffer.write(StatusBarPanel.failureBanner(snapshot, width: row.width), in: row, style: .fg(.bad, .bold))
             return
         }
         if snapshot.state == .loading, let loading = snapshot.loading {

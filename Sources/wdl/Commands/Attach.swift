@@ -40,10 +40,12 @@ struct Attach: ParsableCommand {
         client.detach()
         let run = TerminalSafe.escape(outcome.finalSnapshot.runName, maxCharacters: 60)
         switch (outcome.reason, client.connection) {
-        case (.terminated, _): Foundation.exit(143)
-        case (.userQuit, _): try StandardOutput.write(line: "asked \(run) to stop (it saves its final checkpoint when it has a folder)")
-        case (.detached, .lost(let reason)): try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(ControlError.connectionLost(reason).description, maxCharacters: 200))")
-        case (.detached, .connected), (.detached, .detached): try StandardOutput.write(line: "detached from \(run); it goes on")
+        // Attached, SIGTERM and SIGHUP detach (.terminated does not arise) and Ctrl-C detaches.
+        case (.userQuit, _), (.quitWithoutSaving, _), (.interrupted, _):
+            try StandardOutput.write(line: "asked \(run) to stop (it saves its final checkpoint when it has a folder)")
+        case (.detached, .lost(let reason)):
+            try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(ControlError.connectionLost(reason).description, maxCharacters: 200))")
+        case (.detached, .connected), (.detached, .detached), (.terminated, _): try StandardOutput.write(line: "detached from \(run); it goes on")
         case (.detached, .ended): try StandardOutput.write(line: "\(run) has ended")
         }
     }

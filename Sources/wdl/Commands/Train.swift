@@ -173,13 +173,20 @@ struct Train: ParsableCommand {
         var dashboard = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
         dashboard.logFile = checkpointDir.map { "\($0)/dashboard.log" }
         session.start()
+        // Which of stdout and stderr are terminals, asked before a hang-up could make it fail.
+        let terminals = [STDOUT_FILENO, STDERR_FILENO].filter { isatty($0) == 1 }
         let outcome = try runDashboard(control: session, options: dashboard)
+        // SIGTERM or SIGHUP closed the screen: the run stops as a headless one does on it (final
+        // evaluation and checkpoint); a second signal while it finishes quits at once.
+        var signals: SignalStop?
         if outcome.reason == .terminated {
-            // SIGTERM: the terminal is restored; save nothing and leave at once (exit skips the
-            // defers: the socket is removed here).
-            server?.stop(reason: "run terminated")
-            Foundation.exit(143)
+            let number = outcome.terminationSignal ?? SIGTERM
+            // After a hang-up the terminal is gone: what follows goes nowhere rather than failing.
+            if number == SIGHUP { SignalStop.leaveHungUpTerminal(terminals) }
+            signals = SignalStop(alreadyStopping: number, stop: {}, say: StandardOutput.errorLine)
+            StandardOutput.errorLine("wdl: \(SignalStop.name(of: number)): stopping after this minibatch (final evaluation and checkpoint); send it again to quit at once")
         }
+        defer { signals?.cancel() }
         // The dashboard sent .stop (or the run had finished): let the session end its run
         // (final evaluation, final checkpoint) before summarizing on the normal screen.
         session.send(.stop)
@@ -187,7 +194,14 @@ struct Train: ParsableCommand {
         let s = session.snapshot
         if s.state == .failed { throw RunFailure(message: s.stateDetail ?? "training failed") }
         if s.state == .diverged { throw RunFailure(message: "training diverged: \(s.stateDetail ?? "non-finite values"); nothing non-finite was saved") }
-        for line in RunSummary.lines(of: s) { StandardOutput.line(line) }
+        let unsaved = [.quitWithoutSaving, .interrupted].contains(outcome.reason)
+        for line in RunSummary.lines(of: s, heading: unsaved ? "stopped by user (no final checkpoint)" : "final") { StandardOutput.line(line) }
+        // A second Ctrl-C is an interrupted program's ending.
+        if outcome.reason == .interrupted {
+            server?.stop(reason: "run interrupted")
+            board?.flush()
+            Foundation.exit(130)
+        }
     }
 
     /// Before any output is opened: the metrics log, the TensorBoard folder and the checkpoint
