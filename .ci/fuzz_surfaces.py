@@ -76,6 +76,20 @@ def set_path(value, path, new):
     value[path[-1]] = new
 
 
+def hostile_leaf(fz, value):
+    """A number to make hostile: mostly an integer one (counts, steps, rows: the values a client
+    converts to Int), else any (rates, losses)."""
+    leaves = numeric_leaves(value)
+    integers = [p for p in leaves if isinstance(get_path(value, p), int)]
+    return fz.rng.choice(integers if integers and fz.rng.random() < 0.7 else leaves)
+
+
+def get_path(value, path):
+    for key in path:
+        value = value[key]
+    return value
+
+
 def hostile_messages(fz, welcome):
     """The welcome (maybe with one hostile number) and hostile updates after it."""
     r = fz.rng
@@ -84,9 +98,9 @@ def hostile_messages(fz, welcome):
     messages = []
     op = r.randrange(4)
     if op == 0:
-        leaves = numeric_leaves(snapshot)
-        set_path(snapshot, r.choice(leaves), r.choice(HOSTILE_NUMBERS))
-        return [welcome], "welcome with a hostile number"
+        path = hostile_leaf(fz, snapshot)
+        set_path(snapshot, path, r.choice(HOSTILE_NUMBERS))
+        return [welcome], f"welcome with {'.'.join(map(str, path))} hostile"
     messages.append(welcome)
     history = r.choice(["trainLoss", "validation", "markers", "events"])
     held = len(snapshot.get(history, []))
@@ -99,8 +113,7 @@ def hostile_messages(fz, welcome):
         rest = json.loads(json.dumps(snapshot))
         for h in ("trainLoss", "validation", "markers", "events"):
             rest[h] = []
-        leaves = numeric_leaves(rest)
-        path = r.choice(leaves)
+        path = hostile_leaf(fz, rest)
         set_path(rest, path, r.choice(HOSTILE_NUMBERS))
         messages.append({"type": "update", "update": {"rest": rest}})
         return messages, f"rest with {'.'.join(map(str, path))} hostile"

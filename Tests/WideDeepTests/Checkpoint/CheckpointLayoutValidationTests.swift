@@ -146,9 +146,14 @@ final class CheckpointLayoutValidationTests: XCTestCase {
     /// the layout read the data with one schema and encoded it with another.
     func testResumingFromACheckpointWhoseConfigDisagreesFailsTheRunNamingTheFile() throws {
         let path = try folder.write("forged-resume.safetensors", bytes: try forgedConfig { $0.features.categorical = ["a"] })
+        // `wdl train --resume` reads the config first: refused there, naming the file.
+        assertContains(thrownDescription { _ = try CheckpointMetadata.config(of: path) }, path, "layout.schema.categorical")
+        // A session given that config anyway refuses the checkpoint before reading data.
+        var config = try CheckpointMetadata.config(of: original)
+        config.features.categorical = ["a"]
         var options = SessionOptions()
         options.resumePath = path
-        let session = TrainingSession(config: try CheckpointMetadata.config(of: path), options: options)
+        let session = TrainingSession(config: config, options: options)
         session.start()
         session.waitUntilFinished()
         XCTAssertEqual(session.snapshot.state, .failed)
