@@ -72,6 +72,11 @@ public struct LoadedCheckpoint: @unchecked Sendable {
         guard let rng = Checkpoint.parseWords(meta["rng_state"]), let epochStart = Checkpoint.parseWords(meta["epoch_start_rng"]) else {
             throw CheckpointError(path: path, "metadata 'rng_state' or 'epoch_start_rng' is not four hex words")
         }
+        // xoshiro's all-zero state yields zeros for ever (an unshuffled order, no dropout); seeding
+        // never produces it.
+        for (key, words) in [("rng_state", rng), ("epoch_start_rng", epochStart)] where words == (0, 0, 0, 0) {
+            throw CheckpointError(path: path, "metadata '\(key)' is the all-zero generator state, which no seeded run reaches")
+        }
         let step = try integer("step"), epoch = try integer("epoch"), examples = try integer("examples")
         let offset = try integer("epoch_offset"), optimizerSteps = try integer("deep_optimizer_steps")
 

@@ -167,6 +167,11 @@ final class CheckpointLayoutValidationTests: XCTestCase {
         try assertRefused(try forgedLayout { $0.embeddingRows[0] = 32 }, "layout.embeddingRows[0] ('a') is 32")
     }
 
+    func testAnAllZeroGeneratorStateIsRefused() throws {
+        try assertRefused(try forged(metadata: { $0["rng_state"] = "0,0,0,0" }), "metadata 'rng_state' is the all-zero generator state")
+        try assertRefused(try forged(metadata: { $0["epoch_start_rng"] = "0,0,0,0" }), "metadata 'epoch_start_rng'")
+    }
+
     func testAnotherHashingSchemeIsRefused() throws {
         try assertRefused(try forged(metadata: { $0["hashing"] = "murmur3" }), "metadata 'hashing'", "another hashing scheme")
     }
