@@ -77,10 +77,14 @@ def set_path(value, path, new):
 
 
 def hostile_leaf(fz, value):
-    """A number to make hostile: mostly an integer one (counts, steps, rows: the values a client
-    converts to Int), else any (rates, losses)."""
+    """A number to make hostile: half the time one of the snapshot's own (step, epoch, rates,
+    seconds: what the screen converts and formats), else mostly an integer one (counts, rows: the
+    values a client converts to Int), else any (losses, percentiles)."""
     leaves = numeric_leaves(value)
+    top = [p for p in leaves if len(p) == 1]
     integers = [p for p in leaves if isinstance(get_path(value, p), int)]
+    if top and fz.rng.random() < 0.5:
+        return fz.rng.choice(top)
     return fz.rng.choice(integers if integers and fz.rng.random() < 0.7 else leaves)
 
 
@@ -96,7 +100,7 @@ def hostile_messages(fz, welcome):
     welcome = json.loads(json.dumps(welcome))
     snapshot = welcome["welcome"]["snapshot"]
     messages = []
-    op = r.randrange(4)
+    op = r.choice([0, 1, 1, 2, 2, 3])  # slices and the rest's values most: where the audit found crashes
     if op == 0:
         path = hostile_leaf(fz, snapshot)
         set_path(snapshot, path, r.choice(HOSTILE_NUMBERS))

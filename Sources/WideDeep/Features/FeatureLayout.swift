@@ -68,13 +68,12 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
         }
         let plan = try bucketPlan(features, schema: schema)
         let bucketNames = plan.map(\.name), bucketColumns = plan.map(\.column)
-        let columns = bucketColumns
         let bucketizers = (0..<bucketNames.count).concurrentMap(threads: threads) { b in
             switch features.buckets[bucketNames[b]]! {
             case .boundaries(let list): Bucketizer(name: bucketNames[b], boundaries: list)
             case .quantiles(let n):
                 Bucketizer.fitQuantiles(name: bucketNames[b], buckets: n, values: training.numeric,
-                                        column: columns[b], stride: stride)
+                                        column: bucketColumns[b], stride: stride)
             }
         }
         let crosses = try resolveCrosses(features.crosses, schema: schema, bucketNames: bucketNames)
