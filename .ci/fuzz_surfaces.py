@@ -38,10 +38,13 @@ def capture_welcome(fz):
         client.sendall(b'{"type":"hello","version":1,"client":"fuzz","readOnly":true}\n')
         fz.welcome = json.loads(read_line(client))
         client.close()
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"fuzz setup: no welcome from a real run's control socket ({error})")
     finally:
         run.kill()
         run.wait()
-    assert fz.welcome.get("type") == "welcome", fz.welcome
+    if fz.welcome.get("type") != "welcome":
+        raise SystemExit(f"fuzz setup: a real run answered hello with {str(fz.welcome)[:200]}")
     return fz.welcome
 
 
