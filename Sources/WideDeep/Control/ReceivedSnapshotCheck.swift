@@ -77,6 +77,7 @@ struct ReceivedSnapshotCheck {
         }
         if let folder = s.checkpointDirectory { try text(folder, "checkpointDirectory") }
         if let path = s.bestCheckpoint { try text(path, "bestCheckpoint") }
+        if let step = s.bestCheckpointStep { try count(step, "bestCheckpointStep") }
     }
 
     /// The welcome's own figures (its snapshot is checked by `check`).

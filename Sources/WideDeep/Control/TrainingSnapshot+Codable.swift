@@ -9,7 +9,7 @@ extension TrainingSnapshot: Codable {
         case batchSize, trainingSeconds, elapsedSeconds, examplesPerSecond, loading, trainLoss
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
         case markers, events, skippedRows, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
-        case best, bestMetric, bestCheckpoint, restoredBest, canRollBack, lastChanged
+        case best, bestMetric, bestCheckpoint, bestCheckpointStep, restoredBest, canRollBack, lastChanged
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +48,7 @@ extension TrainingSnapshot: Codable {
         best = try c.decodeIfPresent(ValidationPoint.self, forKey: .best)
         bestMetric = try c.decode(ValidationMetric.self, forKey: .bestMetric)
         bestCheckpoint = try c.decodeIfPresent(String.self, forKey: .bestCheckpoint)
+        bestCheckpointStep = try c.decodeIfPresent(Int.self, forKey: .bestCheckpointStep)
         restoredBest = try c.decode(Bool.self, forKey: .restoredBest)
         canRollBack = try c.decode(Bool.self, forKey: .canRollBack)
         lastChanged = try c.decodeIfPresent(Hyperparameter.self, forKey: .lastChanged)
@@ -88,6 +89,7 @@ extension TrainingSnapshot: Codable {
         try c.encodeIfPresent(best, forKey: .best)
         try c.encode(bestMetric, forKey: .bestMetric)
         try c.encodeIfPresent(bestCheckpoint, forKey: .bestCheckpoint)
+        try c.encodeIfPresent(bestCheckpointStep, forKey: .bestCheckpointStep)
         try c.encode(restoredBest, forKey: .restoredBest)
         try c.encode(canRollBack, forKey: .canRollBack)
         try c.encodeIfPresent(lastChanged, forKey: .lastChanged)
