@@ -17,7 +17,8 @@ public enum OnnxModel {
     /// The IR version of ONNX 1.12, the first release with opset 17.
     static let irVersion: Int64 = 8
 
-    /// One input of the graph: int64 ids or float32 values, [N, width] (width nil: varies).
+    /// One input of the graph: int64 ids or float32 values, [N, width] (width nil: varies, the
+    /// symbolic dimension `<name>_width`).
     public struct Input: Equatable, Sendable {
         public var name: String
         public var int64: Bool
@@ -29,7 +30,7 @@ public enum OnnxModel {
 
         var json: PlainJSON {
             var members: [(String, PlainJSON)] = [("name", .string(name)), ("type", .string(int64 ? "int64" : "float32")),
-                                                   ("shape", .array([.string("N"), width.map { .int($0) } ?? .string("L")]))]
+                                                   ("shape", .array([.string("N"), width.map { .int($0) } ?? .string("\(name)_width")]))]
             if let padding { members.append(("padding", .int(padding))) }
             if let field { members.append(("field", .string(field))) }
             return .object(members)

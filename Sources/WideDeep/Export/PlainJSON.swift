@@ -11,7 +11,7 @@ public indirect enum PlainJSON: Equatable, Sendable {
 
     public static func == (a: PlainJSON, b: PlainJSON) -> Bool { a.text() == b.text() }
 
-    /// The value as JSON text: objects and arrays of scalars on one line, nested ones indented.
+    /// The value as JSON text: arrays of scalars and objects of those on one line, others indented.
     public func text(indent: String = "") -> String {
         switch self {
         case .string(let s): return Self.quoted(s)
@@ -26,7 +26,7 @@ public indirect enum PlainJSON: Equatable, Sendable {
             let inner = indent + "  "
             return "[\n" + items.map { inner + $0.text(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let members):
-            if members.allSatisfy({ $0.1.isScalar }) {
+            if members.allSatisfy({ $0.1.isFlat }) {
                 return "{" + members.map { "\(Self.quoted($0.0)): \($0.1.text())" }.joined(separator: ", ") + "}"
             }
             let inner = indent + "  "
@@ -40,6 +40,12 @@ public indirect enum PlainJSON: Equatable, Sendable {
         case .array, .object: false
         default: true
         }
+    }
+
+    /// A scalar or a list of scalars: an object of only these fits on one line.
+    private var isFlat: Bool {
+        if case .array(let items) = self { return items.allSatisfy(\.isScalar) }
+        return isScalar
     }
 
     /// RFC 8259 string escaping: quote, backslash and control characters.
