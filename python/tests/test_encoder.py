@@ -104,3 +104,9 @@ def test_criteo_rows_with_and_without_label():
     assert isinstance(labelled[1], ValueError)  # 39 fields where the first row had 40
     assert unlabelled[0]["wide_ids"] == [value_hash("C1", b"68fd1e64") % 64, value_hash("I1#bucket", b"2") % 64]
     assert unlabelled[0]["numeric"] == [0, np.float32(np.log1p(2.0))]
+
+
+def test_an_empty_file_is_refused():
+    for data in (b"", b"\n  \n"):
+        with pytest.raises(SpecError, match="empty"):
+            Encoder(spec()).encode_csv(data)

@@ -54,6 +54,8 @@ class Encoder:
         are not rows (they get no prediction either). A column the spec needs and the header lacks
         refuses the whole file (SpecError)."""
         lines = csvsplit.lines(data)
+        if all(csvsplit.is_blank(line) for line in lines):
+            raise SpecError("the file is empty")
         if self.criteo:
             body = lines
             first = next((l for l in body if not csvsplit.is_blank(l)), b"")
