@@ -27,14 +27,15 @@ PY="$venv/bin/python"
 "$WDL" gen --rows 2000 --seed 2 --out "$tmp/criteo-valid.tsv" > /dev/null
 "$PY" - sample-data/adult "$tmp" <<'PY'
 # A multi-valued sample from Adult: 'tags' (|) and 'places' (;), of 0 to 4 values, duplicates,
-# empty parts and missing values included, chosen by row number (deterministic).
+# empty parts and missing values included, chosen by row number (deterministic); and 'per_day',
+# a decimal column, so that quantile boundaries are float32 values like 5.714 (5.7140002250671387).
 import sys
 src, out = sys.argv[1:3]
 for name in ("train", "test"):
     lines = open(f"{src}/{name}.csv", encoding="utf-8").read().splitlines()
     head = lines[0].split(",")
     col = {c: i for i, c in enumerate(head)}
-    rows = ["education,marital_status,gender,tags,places,age,hours_per_week,capital_gain,income_label"]
+    rows = ["education,marital_status,gender,tags,places,age,hours_per_week,per_day,capital_gain,income_label"]
     for i, line in enumerate(lines[1:]):
         f = line.split(",")
         tags = [f[col["occupation"]]] + ([f[col["relationship"]]] if i % 2 else []) \
@@ -42,7 +43,8 @@ for name in ("train", "test"):
         tags = "" if i % 7 == 0 else "|" if i % 11 == 0 else "|".join(tags) + ("||" if i % 5 == 0 else "")
         places = ";".join([f[col["native_country"]]] + ([f[col["race"]]] if i % 4 else []))
         rows.append(",".join([f[col["education"]], f[col["marital_status"]], f[col["gender"]], tags, places,
-                              f[col["age"]], f[col["hours_per_week"]], f[col["capital_gain"]], f[col["income_label"]]]))
+                              f[col["age"]], f[col["hours_per_week"]], f"{int(f[col['hours_per_week']]) / 7:.3f}",
+                              f[col["capital_gain"]], f[col["income_label"]]]))
     open(f"{out}/multi-{name}.csv", "w", encoding="utf-8").write("\n".join(rows) + "\n")
 PY
 cat > "$tmp/multi.yaml" <<'YAML'
@@ -51,10 +53,10 @@ data: {format: csv, label: income_label}
 features:
   categorical: [education, marital_status, gender]
   multi_valued: {tags: "|", places: ";"}
-  numeric: [age, hours_per_week, capital_gain]
+  numeric: [age, hours_per_week, per_day, capital_gain]
   log: [capital_gain]
-  buckets: {age: "quantile:8", hours_per_week: [3.14, 20, 40.5]}
-  crosses: [[education, tags], [age, places], [tags, places]]
+  buckets: {age: "quantile:8", hours_per_week: [3.14, 20, 40.5], per_day: "quantile:20"}
+  crosses: [[education, tags], [age, places], [tags, places], [per_day, gender]]
   hash_buckets: 65536
   embedding_buckets: 4096
 model: {mode: wide-deep, embedding_dim: 4, hidden: [16, 8]}
