@@ -11,8 +11,7 @@ struct Export: ParsableCommand {
         `wdl export --tensorboard DIR runs/x.jsonl` writes the evaluations of a metrics log \
         (--metrics-out) as a TensorBoard event file in DIR, with the tags `wdl train --tensorboard` uses. \
         `wdl export --onnx model.onnx FILE.safetensors` writes the model as an ONNX graph (opset 17) \
-        and its feature spec as model.onnx.features.json (see docs/serving.md); models with \
-        multi-valued fields are refused.
+        and its feature spec as model.onnx.features.json (see docs/serving.md and docs/model.md).
         """)
 
     @Option(name: .long, help: "Write a TensorBoard event file into this folder from the metrics log given.")
@@ -48,9 +47,8 @@ struct Export: ParsableCommand {
                 StandardOutput.reserveOutputForData()
             }
             let checkpoint = try LoadedCheckpoint.load(path: input)
-            if let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("\(input): \(refusal)") }
             try OutputFile.write(try OnnxModel.encoded(checkpoint.model), to: onnx)
-            try OutputFile.write(try OnnxFeatureSpec.json(checkpoint.layout), to: onnx + ".features.json")
+            try OutputFile.write(OnnxFeatureSpec.json(checkpoint.layout, mode: checkpoint.model.mode), to: onnx + ".features.json")
             let shown = TerminalSafe.escape(onnx)
             // Beside the model, not in it, when the model went to stdout.
             try StandardOutput.write(line: "wrote \(shown) and \(shown).features.json",

@@ -26,7 +26,7 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Output file: one probability per line (- for standard output).")
     var out: String
 
-    @Option(name: .long, help: "Also write each row's model inputs (the ONNX graph's: wide ids, embedding rows, numerics) to this file, one JSON object per line.")
+    @Option(name: .long, help: "Also write each row's model inputs (the ONNX graph's: wide ids, embedding rows, multi-valued rows and lengths, numerics; unpadded) to this file, one JSON object per line.")
     var idsOut: String?
 
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")
@@ -54,7 +54,6 @@ struct Predict: ParsableCommand {
             try StandardOutput.requireOpen(.output)
             StandardOutput.reserveOutputForData()
         }
-        if idsOut != nil, let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("--ids-out: \(refusal)") }
         var result: BatchPrediction?
         var inputs: [UInt8] = []
         try OutputFile.write(to: out) { output in
