@@ -53,6 +53,7 @@ extension RunData {
         let validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
             progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
+        try config.data.maxSkipped.check(skipped: validRaw.skippedRows, rows: validRaw.dataRows, errors: validRaw.errors, file: validPath)
         let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
         let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,

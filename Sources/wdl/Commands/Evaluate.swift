@@ -21,12 +21,15 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(name: .long, help: "Most rows that may fail to parse before eval stops: a fraction (0.05, 5%) or a count (250); default 1%.")
+    var maxSkipped: SkippedRowsLimit = .default
+
     func run() throws {
         let checkpoint = try LoadedCheckpoint.load(path: model)
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
         }
-        let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads)
+        let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads, maxSkipped: maxSkipped)
         let m = result.metrics
         if json {
             let object: [String: Any] = [
