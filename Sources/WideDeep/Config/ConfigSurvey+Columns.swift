@@ -49,10 +49,12 @@ extension ConfigSurvey {
             let log = sorted[0] >= 0 && sorted[sorted.count - 1] > 100 * max(median, 1)
             if log { evidence += "; heavy-tailed (max \(sorted[sorted.count - 1]), median \(median)): log1p" }
             var warning: String?
-            // A code (a site, an ad format, a postcode): large integers of which few of the range
-            // occur. Its order and distances mean nothing; as categories it is learnt per value.
+            // A code (a site, an ad format, a postcode): large integers, each seen several times, of
+            // which few of their range occur. Its order and distances mean nothing; as categories it
+            // is learnt per value. (A weight like Adult's fnlwgt is large too, but rarely repeats.)
             let span = sorted[sorted.count - 1] - sorted[0] + 1
-            if integers && median >= 1000 && Double(distinctValues.count) * 20 <= span {
+            if integers && median >= 1000 && distinctValues.count * 5 <= present.count
+                && Double(distinctValues.count) * 20 <= span {
                 warning = "integers around \(Int(median)) of which only \(distinctValues.count) of the \(Int(span)) in their range occur: "
                     + "it looks like a code; consider listing it as categorical"
                 evidence += "; looks like a code, check it"

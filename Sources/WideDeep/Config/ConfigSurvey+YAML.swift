@@ -102,12 +102,14 @@ private func quoted(_ text: String) -> String {
 
 extension ConfigSurvey {
     /// `file` as a path relative to `folder` (both made absolute from the working folder), so a
-    /// config names its data the way `RunConfigLoader` reads it back.
+    /// config names its data the way `RunConfigLoader` reads it back and the folder holding both
+    /// can move. Absolute when they share no folder but the root (`../../data/x` would say less).
     public static func relativePath(of file: String, from folder: String) -> String {
         let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
         let base = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL.pathComponents
         var common = 0
         while common < target.count - 1, common < base.count, target[common] == base[common] { common += 1 }
+        if common <= 1 { return URL(fileURLWithPath: file).standardizedFileURL.path }
         let ups = Array(repeating: "..", count: base.count - common)
         return (ups + target[common...]).joined(separator: "/")
     }

@@ -126,6 +126,9 @@ final class ConfigSurveyAvazuTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: configFolder, withIntermediateDirectories: true)
         let trainPath = ConfigSurvey.relativePath(of: data, from: configFolder)
         XCTAssertEqual(trainPath, "../avazu/train.csv")
+        XCTAssertEqual(ConfigSurvey.relativePath(of: data, from: folder.path("avazu")), "train.csv")
+        XCTAssertEqual(ConfigSurvey.relativePath(of: "/srv/logs/day.csv", from: "/home/me/runs"), "/srv/logs/day.csv",
+                       "nothing shared but the root: absolute")
         let yaml = survey.yaml(name: "avazu", trainPath: trainPath)
         assertContains(yaml, "holdout_by: \"hour\"", "price 'NA' ×30, '\\N' ×6", "missing: [\"\", \"NA\", \"NaN\", \"nan\", \"null\", \"NULL\", \"\\\\N\"]")
         XCTAssertFalse(yaml.contains("/tmp"), "no absolute path")
@@ -152,6 +155,17 @@ final class ConfigSurveyAvazuTests: XCTestCase {
         assertContains(survey.validationNote(validPath: nil) ?? "", "last 10% of the rows in file order")
         assertContains(survey.yaml(name: "p", trainPath: "plain.csv"), "IN FILE ORDER")
         XCTAssertNil(survey.validationNote(validPath: "v.csv"))
+    }
+
+    /// Large integers that rarely repeat (a sampling weight, Adult's fnlwgt) are no code; neither
+    /// are small counts.
+    func testLargeRarelyRepeatedIntegersAreNoCode() {
+        let weights = (0..<300).map { "\(100_000 + ($0 * 7_919) % 900_000 + ($0 % 3))" }
+        let column = ConfigSurvey.column("fnlwgt", weights + weights.prefix(20), missing: [""])
+        XCTAssertEqual(column.kind, .numeric(log: false))
+        XCTAssertNil(column.warning)
+        let counts = ConfigSurvey.column("clicks", (0..<300).map { "\($0 % 40)" }, missing: [""])
+        XCTAssertNil(counts.warning)
     }
 
     /// An hour of the day (0…23) is a cycle: not taken for the time line.
