@@ -79,8 +79,8 @@ extension ConfigSurvey {
         return "no --valid file and no time column recognised: the last 10% of the rows in file order will be the validation set"
     }
 
-    /// Per column, the missing tokens the sample holds.
-    private func missingSeen() -> String {
+    /// Per column, the missing tokens the sample holds ("none" without any).
+    public func missingSeen() -> String {
         let seen = columns.filter { !$0.missing.isEmpty }.map { "\($0.name) \(Self.describe($0.missing))" }
         return seen.isEmpty ? "none" : seen.joined(separator: "; ")
     }

@@ -18,6 +18,8 @@ struct RowParser {
     /// `schema.missing`'s tokens as bytes, and the longest one's length (a longer value is no token).
     private let missingTokens: [[UInt8]]
     private let longestMissingToken: Int
+    /// Whether some token starts with this byte: a number or a hash-like value is rejected at once.
+    private let startsMissingToken: [Bool]
     private var fields: [FieldRange] = []
     private var rowCategorical: [UInt64]
     private var rowNumeric: [Float]
@@ -30,8 +32,12 @@ struct RowParser {
         fieldStates = schema.allCategorical.map(StableHash.fieldState)
         positive = schema.positive.map { Array($0.utf8) }
         negative = schema.negative.map { $0.map { Array($0.utf8) } }
-        missingTokens = (schema.missing ?? []).map { Array($0.utf8) }
+        // Non-empty only: the empty field is missing anyway (and a crafted checkpoint may list it).
+        missingTokens = (schema.missing ?? []).map { Array($0.utf8) }.filter { !$0.isEmpty }
         longestMissingToken = missingTokens.map(\.count).max() ?? 0
+        var starts = [Bool](repeating: false, count: 256)
+        for token in missingTokens { starts[Int(token[0])] = true }
+        startsMissingToken = starts
         rowCategorical = Array(repeating: 0, count: schema.categorical.count)
         rowNumeric = Array(repeating: 0, count: schema.numeric.count)
         rowMulti = schema.multiValued.map { _ in [] }
@@ -211,7 +217,7 @@ struct RowParser {
     /// Whether `value` is one of the non-empty missing tokens.
     @inline(__always)
     private func isMissingToken(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !value.isEmpty, value.count <= longestMissingToken else { return false }
+        guard !value.isEmpty, value.count <= longestMissingToken, startsMissingToken[Int(value[0])] else { return false }
         return missingTokens.contains { $0.elementsEqual(value) }
     }
 

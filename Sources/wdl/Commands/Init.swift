@@ -39,7 +39,7 @@ struct Init: ParsableCommand {
         let trainPath = ConfigSurvey.relativePath(of: from, from: folder)
         let validPath = valid.map { ConfigSurvey.relativePath(of: $0, from: folder) }
         try OutputFile.write(Array(survey.yaml(name: name, trainPath: trainPath, validPath: validPath).utf8), to: out)
-        var report = ""
+        var report = "wdl init: missing values seen (data.missing): \(TerminalSafe.escape(survey.missingSeen()))\n"
         for warning in survey.warnings { report += "wdl init: \(TerminalSafe.escape(warning))\n" }
         if let note = survey.validationNote(validPath: validPath) { report += "wdl init: warning: \(note)\n" }
         let guess = survey.labelGuess.map { " (label '\(survey.label)' \($0))" } ?? ""
