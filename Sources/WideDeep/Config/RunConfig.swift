@@ -76,7 +76,7 @@ public struct DataConfig: Sendable, Equatable, Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .delimiter, in: c, debugDescription: "delimiter must be one ASCII character")
         }
-        missing = try c.decodeIfPresent([String].self, forKey: .missing) ?? DataConfig.defaultMissing
+        missing = try c.decodeIfPresent(OneOrMany.self, forKey: .missing)?.values ?? DataConfig.defaultMissing
         if let text = try c.decodeIfPresent(String.self, forKey: .maxSkipped) {
             guard let limit = SkippedRowsLimit(text) else {
                 throw DecodingError.dataCorruptedError(

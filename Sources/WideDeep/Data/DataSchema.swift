@@ -79,6 +79,13 @@ public struct DataSchema: Sendable, Equatable, Codable {
         }
     }
 
+    /// The schema of `config`, reading missing values as `resumed` (a resumed run's layout) did:
+    /// a model goes on seeing a token the way it was trained to, whatever the config now says.
+    public init(config: RunConfig, resuming resumed: FeatureLayout?) throws {
+        try self.init(config: config)
+        if let resumed { missing = resumed.schema.missing }
+    }
+
     init(format: DataFormat, labelColumn: String, positive: [String], negative: [String]?, delimiter: UInt8,
          categorical: [String], multiValued: [MultiValuedField], numeric: [String], ignore: [String]) {
         self.format = format

@@ -21,7 +21,7 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
-        let schema = try DataSchema(config: config)
+        let schema = try DataSchema(config: config, resuming: fixedLayout)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
         reader.readableRows = streamedNamedRows

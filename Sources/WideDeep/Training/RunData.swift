@@ -25,7 +25,7 @@ public struct RunData: Sendable {
         guard let trainPath = config.data.train else {
             throw ConfigError("no training data: set data.train in the config or pass --train")
         }
-        let schema = try DataSchema(config: config)
+        let schema = try DataSchema(config: config, resuming: fixedLayout)
         var reader = DatasetReader(schema: schema, strict: config.train.strict, threads: threads)
         // A split by time reads the time column of every training row.
         reader.holdoutColumn = config.data.valid == nil ? config.data.holdoutBy : nil

@@ -89,6 +89,20 @@ final class MissingTokenTests: XCTestCase {
         XCTAssertNil(old.missing)
     }
 
+    /// A resumed run reads its data with the checkpoint's tokens, whatever the config says now; a
+    /// scalar in the config is a list of one.
+    func testAResumedRunKeepsTheCheckpointsTokens() throws {
+        let raw = try readCSV("click,site,tags,price\n1,a,x,1\n0,b,y,2\n", config: config)
+        var layout = try FeatureLayout.fit(config: config, training: raw)
+        layout.schema.missing = nil
+        XCTAssertNil(try DataSchema(config: config, resuming: layout).missing)
+        layout.schema.missing = ["?"]
+        XCTAssertEqual(try DataSchema(config: config, resuming: layout).missing, ["?"])
+        XCTAssertEqual(try DataSchema(config: config, resuming: nil).missing, ["NA", "NaN", "nan", "null", "NULL", "\\N"])
+        XCTAssertEqual(try RunConfigLoader.parse("data: {missing: NA}").data.missing, ["NA"])
+        assertContains(thrownDescription { _ = try RunConfigLoader.parse("data:\n  missing: {a: 1}\n") }, ":2", "data.missing")
+    }
+
     /// The bundled data holds none of the default tokens: read with and without them, every
     /// label, hash and number is the same, bit for bit, so bundled runs are unchanged.
     func testTheBundledDataReadsTheSameWithTheDefaultTokens() throws {
