@@ -65,7 +65,8 @@ public enum SkippedRowsLimit: Sendable, Equatable, Codable, CustomStringConverti
             : "\(skipped) of \(rows) rows could not be read\(share)"
         var text = "\(counted), more than the \(limit) allowed; "
             + "first reasons: " + errors.prefix(3).map(\.description).joined(separator: "; ")
-        if errors.isEmpty { text += "none kept" }
+        // Only in a data-parallel job: each rank keeps the errors of the rows it read.
+        if errors.isEmpty { text += "none here (another rank of the job read those rows)" }
         text += ". Fix the data (data.missing lists the tokens read as missing), or allow it with \(flag) (or data.max_skipped)"
         return text
     }

@@ -61,6 +61,7 @@ struct StreamedTraining {
     /// after `endPass`) once the share is known.
     func skippedRowsError(passEnded: Bool) -> DataError? {
         guard skippedRows > 0 else { return nil }
+        // Both counts are the job's (a step's examples, the summed skipped rows): every rank decides alike.
         let over = passEnded ? skipLimit.isExceeded(skipped: skippedRows, rows: rows + skippedRows)
             : !firstPassDone && skipLimit.isExceededAlready(skipped: skippedRows)
         guard over else { return nil }
