@@ -20,6 +20,11 @@ public enum RunSummary {
         } else {
             lines.append("no evaluation was completed")
         }
+        if s.skippedRows > 0 {
+            // Why rows were lost, not only how many: the first reasons the run kept.
+            let why = s.skippedRowsReasons.isEmpty ? "" : "; first: " + s.skippedRowsReasons.joined(separator: "; ")
+            lines.append("skipped \(s.skippedRows) malformed rows\(why)")
+        }
         if let best = s.best {
             var where_ = best.step == s.validation.last?.step ? "the last evaluation"
                 : best.examples <= s.examplesAtStart && s.examplesAtStart > 0 ? "an evaluation from before the resume" : "not the last"

@@ -106,7 +106,11 @@ struct StatusBarPanel {
         }
         parts.append("elapsed \(Format.duration(snapshot.elapsedSeconds))")
         if row.width >= 110 { parts.append("training \(Format.duration(snapshot.trainingSeconds))") }
-        if snapshot.skippedRows > 0 { parts.append("\(Format.count(snapshot.skippedRows)) rows skipped") }
+        if snapshot.skippedRows > 0 {
+            // And why, the first reason, last so that a narrow bar cuts it rather than the count.
+            let why = snapshot.skippedRowsReasons.first.map { " (first: \($0))" } ?? ""
+            parts.append("\(Format.count(snapshot.skippedRows)) rows skipped\(why)")
+        }
         buffer.write("  " + parts.joined(separator: "  "), x: row.x + 1 + gaugeWidth, y: row.y,
                      maxWidth: row.width - gaugeWidth - 1, style: .fg(.dimText))
     }

@@ -9,7 +9,14 @@ public struct ConfigSurvey: Sendable {
         public var kind: Kind
         /// Why, for the config's comment: distinct values, parse rate, separators seen.
         public var evidence: String
+        /// Distinct values (members, for a multi-valued column) other than missing ones.
         public var distinct: Int
+        /// How often each missing token (`data.missing`, the empty field included) was seen.
+        public var missing: [String: Int] = [:]
+        /// Something to check by hand (a number that looks like a code), said on stderr too.
+        public var warning: String?
+        /// For an ignored column, why in a few words ("constant", "unique per row").
+        public var ignoredBecause: String?
     }
 
     public enum Kind: Sendable, Equatable { case categorical, numeric(log: Bool), multiValued(String), ignored }
@@ -22,14 +29,19 @@ public struct ConfigSurvey: Sendable {
     public var negative: String
     public var columns: [Column]
     public var sampledRows: Int
+    /// The tokens read as missing (written as `data.missing`).
+    public var missingTokens: [String]
+    /// A column recognised as the rows' time, for the held-out split (`data.holdout_by`).
+    public var timeColumn: String?
 
     /// Data rows read from the start of the file.
     public static let sampleRows = 20_000
     static let labelNames = ["label", "click", "clicked", "target", "y", "outcome"]
 
     /// Surveys the first `sampleRows` rows of `path`. `label` names the label column; nil
-    /// guesses it. Errors name the file (and the header's columns for an unknown label).
-    public init(path: String, label requested: String?) throws {
+    /// guesses it. `missing` are the values read as missing. Errors name the file (and the
+    /// header's columns for an unknown label).
+    public init(path: String, label requested: String?, missing: [String] = DataConfig.defaultMissing) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError(file: path, "cannot read the file") }
         var rows = try Self.rows(of: Array(data.prefix(64 << 20)), file: path, limit: Self.sampleRows + 1)
         guard !rows.isEmpty else { throw DataError(file: path, "empty") }
@@ -44,6 +56,7 @@ public struct ConfigSurvey: Sendable {
         }
         file = path
         sampledRows = rows.count
+        missingTokens = missing.contains("") ? missing : [""] + missing
         let lowered = header.map { $0.lowercased() }
         if let requested {
             guard header.contains(requested) else {
@@ -71,34 +84,26 @@ public struct ConfigSurvey: Sendable {
             let sorted = counts.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
             (positive, negative) = (sorted[0].key, sorted[1].key)
         }
-        let chosen = label
-        columns = header.indices.filter { header[$0] != chosen }.map { Self.column(header[$0], values[$0]) }
+        let chosen = label, tokens = Set(missingTokens)
+        let others = header.indices.filter { header[$0] != chosen }
+        timeColumn = others.map { header[$0] }.first { name in
+            Self.looksLikeTime(name: name, values: values[header.firstIndex(of: name)!], missing: tokens)
+        }
+        let time = timeColumn
+        columns = others.map { c in
+            header[c] == time ? Self.timeColumn(header[c], values[c], missing: tokens)
+                : Self.column(header[c], values[c], missing: tokens)
+        }
     }
 
-    static func column(_ name: String, _ values: [String]) -> Column {
-        let present = values.filter { !$0.isEmpty }
-        let distinct = Set(present).count
-        let numbers = present.compactMap(Self.number)
-        let parseRate = present.isEmpty ? 0 : Double(numbers.count) / Double(present.count)
-        let piped = present.filter { $0.contains("|") }.count
-        var evidence = "\(distinct) distinct values in \(values.count) rows, \(Int((parseRate * 100).rounded()))% parse as numbers"
-        if piped > 0 { evidence += ", '|' in \(piped) values" }
-        if parseRate >= 0.99 && distinct >= 20 {
-            let sorted = numbers.sorted()
-            let median = sorted[sorted.count / 2]
-            // Heavy-tailed non-negative counts (money, clicks) are compressed before standardizing.
-            let log = sorted[0] >= 0 && sorted[sorted.count - 1] > 100 * max(median, 1)
-            if log { evidence += "; heavy-tailed (max \(sorted[sorted.count - 1]), median \(median)): log1p" }
-            return Column(name: name, kind: .numeric(log: log), evidence: evidence, distinct: distinct)
+    /// What to tell the user besides the config: columns left out and why, codes, the split.
+    public var warnings: [String] {
+        var out = columns.compactMap { column in column.warning.map { "\(column.name): \($0)" } }
+        let ignored = columns.filter { $0.kind == .ignored && $0.name != timeColumn }
+        if !ignored.isEmpty {
+            out.append("ignored: " + ignored.map { "\($0.name) (\($0.ignoredBecause ?? "see the config"))" }.joined(separator: ", "))
         }
-        if parseRate < 0.99 && Double(piped) >= 0.05 * Double(max(1, present.count)) {
-            return Column(name: name, kind: .multiValued("|"), evidence: evidence, distinct: distinct)
-        }
-        if distinct > 1000 && distinct == present.count {
-            return Column(name: name, kind: .ignored, evidence: evidence + "; unique per row, an id?", distinct: distinct)
-        }
-        if parseRate >= 0.99 { evidence += "; few distinct numbers, taken as categories" }
-        return Column(name: name, kind: .categorical, evidence: evidence, distinct: distinct)
+        return out
     }
 
     /// The first `limit` non-blank lines of a CSV file split into fields, as the reader splits

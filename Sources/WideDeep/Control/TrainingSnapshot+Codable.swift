@@ -8,7 +8,7 @@ extension TrainingSnapshot: Codable {
         case totalEpochs, step, examplesSeen, examplesAtStart, totalExamples, totalExamplesIsEstimate
         case batchSize, trainingSeconds, elapsedSeconds, examplesPerSecond, loading, trainLoss
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
-        case markers, events, skippedRows, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
+        case markers, events, skippedRows, skippedRowsReasons, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
         case best, bestMetric, bestCheckpoint, bestCheckpointStep, restoredBest, canRollBack, lastChanged
     }
 
@@ -42,6 +42,7 @@ extension TrainingSnapshot: Codable {
         markers = try c.decode([RunMarker].self, forKey: .markers)
         events = try c.decode([RunEvent].self, forKey: .events)
         skippedRows = try c.decode(Int.self, forKey: .skippedRows)
+        skippedRowsReasons = try c.decodeIfPresent([String].self, forKey: .skippedRowsReasons) ?? []
         checkpointsSaved = try c.decode(Int.self, forKey: .checkpointsSaved)
         hasUnsavedProgress = try c.decode(Bool.self, forKey: .hasUnsavedProgress)
         checkpointDirectory = try c.decodeIfPresent(String.self, forKey: .checkpointDirectory)
@@ -83,6 +84,7 @@ extension TrainingSnapshot: Codable {
         try c.encode(markers, forKey: .markers)
         try c.encode(events, forKey: .events)
         try c.encode(skippedRows, forKey: .skippedRows)
+        try c.encode(skippedRowsReasons, forKey: .skippedRowsReasons)
         try c.encode(checkpointsSaved, forKey: .checkpointsSaved)
         try c.encode(hasUnsavedProgress, forKey: .hasUnsavedProgress)
         try c.encodeIfPresent(checkpointDirectory, forKey: .checkpointDirectory)

@@ -21,7 +21,7 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
-        let schema = try DataSchema(config: config)
+        let schema = try DataSchema(config: config, resuming: fixedLayout)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
         reader.readableRows = streamedNamedRows
@@ -53,6 +53,7 @@ extension RunData {
         let validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
             progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
+        try config.data.maxSkipped.check(skipped: validRaw.skippedRows, rows: validRaw.dataRows, errors: validRaw.errors, file: validPath)
         let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
         let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,

@@ -23,6 +23,9 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(name: .long, help: "Most rows that may fail to parse before eval stops: a fraction (0.05, 5%) or a count (250); default 1%.")
+    var maxSkipped: SkippedRowsLimit = .default
+
     func run() throws {
         try OutputAliasing.check(outputs: [NamedPath("standard output", "-")],
                                  inputs: [NamedPath("--model", model), NamedPath("--data", data)])
@@ -30,7 +33,7 @@ struct Evaluate: ParsableCommand {
         if let format, format != checkpoint.layout.schema.format {
             throw ValidationError("--format \(format.rawValue) does not match the model's data format (\(checkpoint.layout.schema.format.rawValue))")
         }
-        let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads)
+        let result = try CheckpointEvaluation.run(checkpoint, dataPath: data, threads: threads, maxSkipped: maxSkipped)
         let m = result.metrics
         var skipped: [String] = []
         if result.skippedRows > 0 {

@@ -133,6 +133,15 @@ final class FrameTests: XCTestCase {
         XCTAssertTrue(text.contains("37.0%"), text)
     }
 
+    /// The status bar says how many rows were skipped and why (the first reason), not only how many.
+    func testSkippedRowsShowTheirFirstReason() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.skippedRows = 4
+        snapshot.skippedRowsReasons = ["t.csv:9: column 'x': 'abc' is not a number", "t.csv:12: expected 4 fields, found 2"]
+        let text = frame(snapshot, columns: 200, rows: 30).joined(separator: "\n")
+        XCTAssertTrue(text.contains("4 rows skipped (first: t.csv:9: column 'x': 'abc' is not a number)"), text)
+    }
+
     func testDivergedShowsTheCauseAndPausedShowsNoETA() {
         var snapshot = SnapshotFixtures.running()
         snapshot.state = .diverged
