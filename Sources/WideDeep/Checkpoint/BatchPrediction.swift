@@ -7,7 +7,8 @@ import SafeTensors
 /// blank: it is not a row and gets no output line). The label column may be absent and is never
 /// read (see `DatasetReader.Purpose.prediction`). A row that cannot be parsed keeps its place:
 /// its probability is NaN here and its output line is empty, so line i of the output always
-/// belongs to data row i of the input.
+/// belongs to data row i of the input. Probabilities are corrected for the model's negative
+/// sampling (`Calibration`); a weight column, if there, is not read.
 public struct BatchPrediction: Sendable {
     /// One per data row; NaN where the row could not be parsed.
     public var probabilities: [Float]
@@ -38,6 +39,7 @@ public struct BatchPrediction: Sendable {
         var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
         reader.readableRows = 0
         reader.purpose = .prediction
+        let calibration = try checkpoint.calibration()
         let raw = try reader.read(path: dataPath)
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         var logits = [Float](repeating: 0, count: encoded.count)
@@ -62,7 +64,7 @@ public struct BatchPrediction: Sendable {
             let lastDataRow = raw.dataRowIndices[end - 1]
             var block = [Float](repeating: .nan, count: lastDataRow + 1 - nextDataRow)
             for i in start..<end {
-                block[raw.dataRowIndices[i] - nextDataRow] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
+                block[raw.dataRowIndices[i] - nextDataRow] = calibration.probability(logit: logits[i])
             }
             try emit(Block(probabilities: block, encoded: encoded, encodedRows: start..<end))
             nextDataRow = lastDataRow + 1

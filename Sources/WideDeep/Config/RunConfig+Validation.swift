@@ -48,7 +48,27 @@ extension RunConfig {
         }
         try validateOptimizerConstants()
         try validateLabels()
+        try validateSampling()
     }
+
+    /// The sampling rates are kept fractions; a weight column needs named columns (CSV).
+    private func validateSampling() throws {
+        for (key, rate) in [("data.negative_sampling", data.negativeSampling), ("data.sample_negatives", data.sampleNegatives)] {
+            if let rate, !(rate.isFinite && rate > 0 && rate <= 1) {
+                throw ConfigError(key: key, "\(key) is the kept fraction of negatives, in (0, 1], got \(rate)")
+            }
+        }
+        if data.weight != nil && data.format == .criteo {
+            throw ConfigError(key: "data.weight", "data.weight names a CSV column; the criteo format has no weight column")
+        }
+        if let weight = data.weight, weight == data.label {
+            throw ConfigError(key: "data.weight", "data.weight: '\(weight)' is the label column")
+        }
+    }
+
+    /// The kept fraction of negatives of the rows training sees: upstream downsampling times the
+    /// sampling while reading; every probability wdl gives out is corrected by it (`Calibration`).
+    public var negativeSamplingRate: Double { (data.negativeSampling ?? 1) * (data.sampleNegatives ?? 1) }
 
     /// The optimizer settings that are not live hyperparameters.
     private func validateOptimizerConstants() throws {

@@ -10,6 +10,7 @@ extension TrainingSnapshot: Codable {
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
         case markers, events, skippedRows, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
         case best, bestMetric, bestCheckpoint, restoredBest, canRollBack, lastChanged
+        case test
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +52,7 @@ extension TrainingSnapshot: Codable {
         restoredBest = try c.decode(Bool.self, forKey: .restoredBest)
         canRollBack = try c.decode(Bool.self, forKey: .canRollBack)
         lastChanged = try c.decodeIfPresent(Hyperparameter.self, forKey: .lastChanged)
+        test = try c.decodeIfPresent(ValidationPoint.self, forKey: .test)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,5 +93,6 @@ extension TrainingSnapshot: Codable {
         try c.encode(restoredBest, forKey: .restoredBest)
         try c.encode(canRollBack, forKey: .canRollBack)
         try c.encodeIfPresent(lastChanged, forKey: .lastChanged)
+        try c.encodeIfPresent(test, forKey: .test)
     }
 }

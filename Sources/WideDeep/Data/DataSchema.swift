@@ -13,6 +13,8 @@ public struct DataSchema: Sendable, Equatable, Codable {
     /// Numeric fields, in feature order.
     public var numeric: [String]
     public var ignore: [String]
+    /// CSV: the sample-weight column (`data.weight`), read for training and evaluation only.
+    public var weightColumn: String?
 
     public struct MultiValuedField: Sendable, Equatable, Codable {
         public var name: String
@@ -62,7 +64,9 @@ public struct DataSchema: Sendable, Equatable, Codable {
             }
             return MultiValuedField(name: name, separator: byte)
         }
+        weightColumn = data.weight
         var seen: [String: String] = [labelColumn: "the label"]
+        if let weightColumn { seen[weightColumn] = "the weight" }
         for (list, role) in [(categorical, "categorical"), (multiValued.map(\.name), "multi_valued"),
                              (numeric, "numeric"), (ignore, "ignore")] {
             for name in list {

@@ -9,6 +9,8 @@ struct RowParser {
     /// Record, for each parsed row, its index among the chunk's data rows (prediction).
     var recordRowIndices = false
     private let fieldStates: [UInt64]
+    /// The layout has a weight column (training and evaluation reads of a weighted schema).
+    private let readsWeight: Bool
     private let positive: [[UInt8]]
     private let negative: [[UInt8]]?
     private var fields: [FieldRange] = []
@@ -21,6 +23,7 @@ struct RowParser {
         self.layout = layout
         self.file = file
         fieldStates = schema.allCategorical.map(StableHash.fieldState)
+        readsWeight = layout.roles.contains(.weight)
         positive = schema.positive.map { Array($0.utf8) }
         negative = schema.negative.map { $0.map { Array($0.utf8) } }
         rowCategorical = Array(repeating: 0, count: schema.categorical.count)
@@ -80,6 +83,7 @@ struct RowParser {
                              "expected \(layout.fieldCount) fields, found \(fields.count)")
         }
         var label: Float = 0
+        var weight: Float = 1
         for (column, field) in fields.enumerated() {
             let role = layout.roles[column]
             if role == .ignored { continue }
@@ -148,6 +152,14 @@ struct RowParser {
                                              "NaN or infinite value '\(String(decoding: value, as: UTF8.self))'")
                         }
                     }
+                case .weight:
+                    switch value.isEmpty ? .notANumber : NumberParser.parse(value) {
+                    case .value(let v) where v >= 0 && Float(v).isFinite:
+                        weight = Float(v)
+                    default:
+                        return DataError(file: file, line: lineIndex, column: layout.names[column],
+                                         "the weight '\(String(decoding: value, as: UTF8.self))' is not a finite non-negative number")
+                    }
                 case .ignored:
                     break
                 }
@@ -155,6 +167,11 @@ struct RowParser {
             }
             if let error { return error }
         }
+        if weight == 0 {
+            out.zeroWeightRows += 1
+            return nil
+        }
+        if readsWeight { out.weights.append(weight) }
         out.labels.append(label)
         out.categorical.append(contentsOf: rowCategorical)
         out.numeric.append(contentsOf: rowNumeric)

@@ -8,6 +8,8 @@ import Foundation
 /// - `numeric` float [N, M]: the standardized numerics.
 /// Output `probability` float [N, 1]. The graph: Gather → ReduceSum + bias (wide);
 /// Gather per field → Concat with the numerics → Gemm (+ Relu) per layer (deep); Add → Sigmoid.
+/// A model trained on negative-downsampled rows adds ln r (`sampling_log_rate`) to the logit
+/// before the Sigmoid, so the graph's probabilities are corrected as wdl's own are (`Calibration`).
 /// Multi-valued fields (a variable number of ids per row) are refused.
 public enum OnnxModel {
     public static let opset: Int64 = 17
@@ -21,7 +23,7 @@ public enum OnnxModel {
     }
 
     /// The model's bytes.
-    public static func encoded(_ model: WideDeepModel) throws -> [UInt8] {
+    public static func encoded(_ model: WideDeepModel, calibration: Calibration = .none) throws -> [UInt8] {
         let layout = model.layout
         if let refusal = refusal(layout) { throw DataError(file: "model", refusal) }
         var graph = GraphBuilder()
@@ -67,7 +69,13 @@ public enum OnnxModel {
         } else {
             graph.node("Identity", logits, ["logit"])
         }
-        graph.node("Sigmoid", ["logit"], ["probability"])
+        if calibration.logitOffset != 0 {
+            graph.initializer("sampling_log_rate", dims: [1], floats: [Float(calibration.logitOffset)])
+            graph.node("Add", ["logit", "sampling_log_rate"], ["calibrated_logit"])
+            graph.node("Sigmoid", ["calibrated_logit"], ["probability"])
+        } else {
+            graph.node("Sigmoid", ["logit"], ["probability"])
+        }
 
         var proto = ProtobufWriter()
         proto.int(1, irVersion)

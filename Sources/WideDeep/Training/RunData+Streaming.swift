@@ -21,6 +21,9 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
+        if config.data.sampleNegatives != nil {
+            throw ConfigError(key: "data.sample_negatives", "--negative-sampling (data.sample_negatives) samples the training rows in memory; a streamed run cannot: sample the file upstream and set data.negative_sampling to the kept fraction")
+        }
         let schema = try DataSchema(config: config)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
@@ -53,8 +56,9 @@ extension RunData {
         let validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
             progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
-        let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
+        var data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
+        try data.loadTest(config: config, reader: validReader)
         let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
                                       rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
                                       fileBytes: reader.fileBytes)
@@ -96,6 +100,7 @@ extension RawDataset {
         labels.removeSubrange(n...)
         categorical.removeSubrange((n * schema.categorical.count)...)
         numeric.removeSubrange((n * schema.numeric.count)...)
+        if !weights.isEmpty { weights.removeSubrange(n...) }
         for m in multiValuedOffsets.indices {
             multiValuedHashes[m].removeSubrange(Int(multiValuedOffsets[m][n])...)
             multiValuedOffsets[m].removeSubrange((n + 1)...)
@@ -111,6 +116,7 @@ extension RawDataset {
         head.labels = Array(labels[..<k])
         head.categorical = Array(categorical[..<(k * schema.categorical.count)])
         head.numeric = Array(numeric[..<(k * schema.numeric.count)])
+        if !weights.isEmpty { head.weights = Array(weights[..<k]) }
         for m in multiValuedOffsets.indices {
             head.multiValuedOffsets[m] = Array(multiValuedOffsets[m][...k])
             head.multiValuedHashes[m] = Array(multiValuedHashes[m][..<Int(multiValuedOffsets[m][k])])

@@ -37,7 +37,7 @@ struct Export: ParsableCommand {
         if let onnx {
             let checkpoint = try LoadedCheckpoint.load(path: input)
             if let refusal = OnnxModel.refusal(checkpoint.layout) { throw ValidationError("\(input): \(refusal)") }
-            try OutputFile.write(try OnnxModel.encoded(checkpoint.model), to: onnx)
+            try OutputFile.write(try OnnxModel.encoded(checkpoint.model, calibration: try checkpoint.calibration()), to: onnx)
             try OutputFile.write(try OnnxFeatureSpec.json(checkpoint.layout), to: onnx + ".features.json")
             print("wrote \(onnx) and \(onnx).features.json")
         }
