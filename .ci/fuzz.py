@@ -116,7 +116,7 @@ class Fuzzer:
             text = f.read()
         text = text.replace("hash_buckets: 1048576", "hash_buckets: 4096").replace("hidden: [100, 50]", "hidden: [8]")
         text = text.replace("epochs: 10", "epochs: 1").replace("threads: 2", "threads: 1").replace("eval_every: 20000", "eval_every: 0")
-        text = text.replace("valid: test.csv", "valid: valid.csv")
+        text = text.replace("  test: test.csv", "  valid: valid.csv")
         self.config_text = text
         open(self.path("base.yaml"), "w").write(text)
         code, out, err = self.run(["train", "--headless", "--config", "base.yaml", "--checkpoint-dir", "base"])
