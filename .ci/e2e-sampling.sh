@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End to end: negative downsampling with calibration (docs/config.md, "Weights, sampling, test").
+# End to end: negative downsampling with calibration (README, "Sample weights, negative downsampling, a test set").
 # On `wdl gen` data, a model trained on all rows and one trained on a 10%-negative sample
 # (`--negative-sampling 0.1`, sampled while reading) are both evaluated on the full validation
 # file. The sampled model's probabilities are corrected by ln 0.1 in logit space; its

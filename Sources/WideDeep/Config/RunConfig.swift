@@ -42,7 +42,7 @@ public struct DataConfig: Sendable, Equatable, Codable {
     public var negative: [String]?
     /// CSV field separator (one character).
     public var delimiter: String = ","
-    // Sample weights, negative downsampling and the test set (docs/config.md, "Weights, sampling, test").
+    // Sample weights, negative downsampling and the test set (README, "Sample weights, negative downsampling, a test set").
     /// Scored once at the end with the model the run keeps; never picks the best nor stops early.
     public var test: String?
     /// CSV: a numeric column scaling each row's loss and gradient and its share of every metric
