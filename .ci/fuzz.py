@@ -88,7 +88,7 @@ class Fuzzer:
         self.work = tempfile.mkdtemp(prefix="wdl-fuzz-")
         self.keep = keep
         self.counts = {k: {"tried": 0, "clean": 0, "crash": 0, "hang": 0, "silent": 0, "data loss": 0, "message": 0}
-                       for k in ("rows", "configs", "checkpoints", "flags")}
+                       for k in ("rows", "weights", "configs", "checkpoints", "flags")}
         self.failures = []
         self.case = 0
 
@@ -201,6 +201,28 @@ class Fuzzer:
         if outcome == "clean" and code == 0:
             outcome = self.check_output(mode, out)
         self.record("rows", outcome, args, ["rows.csv"])
+
+    def weights_case(self):
+        """A weight column (data.weight) with hostile values: negative, NaN, inf, huge, empty, text."""
+        lines = [self.train_lines[0].rstrip("\n") + ",w\n"] + [l.rstrip("\n") + ",1\n" for l in self.train_lines[1:]]
+        hostile = ["-1", "-0.001", "nan", "NaN", "inf", "-inf", "1e39", "", "abc", "0x10", "\x00", "1e-50", "0", "-0"]
+        for _ in range(self.rng.randint(1, 10)):
+            i = self.rng.randrange(1, len(lines))
+            lines[i] = lines[i].rstrip("\n").rsplit(",", 1)[0] + "," + self.rng.choice(hostile) + "\n"
+        if self.rng.random() < 0.1:
+            lines = [lines[0]] + [l.rsplit(",", 1)[0] + ",0\n" for l in lines[1:]]  # every row weighs 0
+        open(self.path("weights.csv"), "w", encoding="utf-8", errors="surrogateescape").writelines(lines)
+        open(self.path("weights.yaml"), "w").write(self.config_text.replace("data:\n", "data:\n  weight: w\n", 1))
+        mode = self.rng.choice(["train", "strict"])
+        shutil.rmtree(self.path("ck"), ignore_errors=True)
+        args = ["train", "--headless", "--config", "weights.yaml", "--train", "weights.csv", "--checkpoint-dir", "ck"]
+        if mode == "strict":
+            args.append("--strict")
+        code, out, err = self.run(args)
+        outcome = self.classify(code, out, err, ["weights.csv", "weights.yaml", "--"])
+        if outcome == "clean" and code == 0:
+            outcome = self.check_output(mode, out)
+        self.record("weights", outcome, args, ["weights.csv", "weights.yaml"])
 
     def check_output(self, mode, out):
         if mode in ("train", "strict", "config", "flags"):
@@ -343,7 +365,7 @@ class Fuzzer:
 
     def go(self):
         self.setup()
-        families = [self.rows_case, self.configs_case, self.checkpoints_case, self.flags_case]
+        families = [self.rows_case, self.weights_case, self.configs_case, self.checkpoints_case, self.flags_case]
         while time.monotonic() < self.deadline:
             self.case += 1
             families[self.case % len(families)]()

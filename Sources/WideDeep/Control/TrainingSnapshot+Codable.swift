@@ -9,8 +9,7 @@ extension TrainingSnapshot: Codable {
         case batchSize, trainingSeconds, elapsedSeconds, examplesPerSecond, loading, trainLoss
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
         case markers, events, skippedRows, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
-        case best, bestMetric, bestCheckpoint, restoredBest, canRollBack, lastChanged
-        case test
+        case best, bestMetric, bestCheckpoint, restoredBest, test, canRollBack, lastChanged
     }
 
     public init(from decoder: any Decoder) throws {
