@@ -53,9 +53,10 @@ extension RunConfig {
 
     /// The sampling rates are kept fractions; a weight column needs named columns (CSV).
     private func validateSampling() throws {
-        for (key, rate) in [("data.negative_sampling", data.negativeSampling), ("data.sample_negatives", data.sampleNegatives)] {
+        for (key, name, rate) in [("data.negative_sampling", "data.negative_sampling", data.negativeSampling),
+                                  ("data.sample_negatives", "data.sample_negatives (--negative-sampling)", data.sampleNegatives)] {
             if let rate, !(rate.isFinite && rate > 0 && rate <= 1) {
-                throw ConfigError(key: key, "\(key) is the kept fraction of negatives, in (0, 1], got \(rate)")
+                throw ConfigError(key: key, "\(name) is the kept fraction of negatives, in (0, 1], got \(rate)")
             }
         }
         if data.weight != nil && data.format == .criteo {
