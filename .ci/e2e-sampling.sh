@@ -49,10 +49,13 @@ print(f"10% negatives: AUC {sampled['auc']:.4f}  logloss {sampled['logloss']:.4f
 print(f"AUC difference {sampled['auc'] - full['auc']:+.4f}")
 assert abs(cal_sampled - 1) <= 0.02, f"corrected calibration {cal_sampled:.4f} is not within 2%"
 assert mean_q / rate > 2, "the uncorrected sample probabilities should be far above the positive rate"
-# Measured at this size (400,000 rows, one epoch): the sample loses 0.01-0.015 of AUC. It holds
-# a third of the rows, and for a model that cannot represent the planted logit exactly the
-# sample's optimum is not the population's (the ln r shift is exact only for a model that can),
-# so the gap the issue hoped for (0.002) is not reached here; the bound checks it stays small.
+# Measured at this size (400,000 rows, one epoch): the sample loses ~0.013 of AUC (0.7037 against
+# 0.7171). It holds a third of the rows and has had a third of the steps, and for a model that
+# cannot represent the planted logit the sample's optimum is not the population's (the ln r shift
+# is exact only for a model that can): a wide model of five main-effect fields loses 0.0044 at
+# 400,000 rows and 0.0035 at 1,200,000, whatever the sampling seed or FTRL's L1/L2, against 0.0014
+# for an unsampled model on 130,000 rows. So the 0.002 the issue hoped for is not reached on
+# `wdl gen` data in a minute; the bound only checks the loss stays small.
 assert sampled["auc"] >= full["auc"] - 0.02, (sampled["auc"], full["auc"])
 PY
 echo "e2e-sampling: passed"
