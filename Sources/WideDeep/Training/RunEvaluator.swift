@@ -110,7 +110,7 @@ final class RunEvaluator {
         let metrics = BinaryMetrics.evaluate(logits: logits, labels: test.labels, weights: test.weights,
                                              logitOffset: run.calibration.logitOffset)
         let progress = run.progress
-        let ended = run.draft.restoredBest ? run.draft.best ?? nil : nil
+        let ended = run.draft.restoredBest ? run.draft.best : nil
         run.draft.test = ValidationPoint(step: ended?.step ?? progress.step, epoch: ended?.epoch ?? progress.epochNumber,
                                          examples: ended?.examples ?? progress.examples, metrics: metrics)
         pendingFinalRecord?.test = metrics

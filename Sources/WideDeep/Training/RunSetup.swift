@@ -143,7 +143,10 @@ struct RunSetup {
 
     private func loadedMessage(config: RunConfig) -> String {
         var extras: [String] = []
-        if let test = data.test { extras.append("\(test.count) test rows (\(data.testDescription ?? "test file"), scored once at the end)") }
+        if let test = data.test {
+            let skipped = data.testSkipped > 0 ? ", \(data.testSkipped) malformed rows skipped" : ""
+            extras.append("\(test.count) test rows (\(data.testDescription ?? "test file"), scored once at the end\(skipped))")
+        }
         if data.negativesSampledOut > 0, let rate = config.data.sampleNegatives {
             extras.append("\(data.negativesSampledOut) training negatives sampled out (kept fraction \(rate))")
         }
