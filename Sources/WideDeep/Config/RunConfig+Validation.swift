@@ -59,6 +59,10 @@ extension RunConfig {
                 throw ConfigError(key: key, "\(name) is the kept fraction of negatives, in (0, 1], got \(rate)")
             }
         }
+        // Both rates multiply; a product below this is no sample (and would underflow towards 0).
+        guard negativeSamplingRate >= Self.smallestNegativeSampling else {
+            throw ConfigError(key: "data.negative_sampling", "data.negative_sampling × data.sample_negatives keeps \(negativeSamplingRate) of the negatives, below \(Self.smallestNegativeSampling)")
+        }
         if data.weight != nil && data.format == .criteo {
             throw ConfigError(key: "data.weight", "data.weight names a CSV column; the criteo format has no weight column")
         }
@@ -66,6 +70,9 @@ extension RunConfig {
             throw ConfigError(key: "data.weight", "data.weight: '\(weight)' is the label column")
         }
     }
+
+    /// The smallest kept fraction of negatives a run accepts.
+    public static let smallestNegativeSampling = 1e-9
 
     /// The kept fraction of negatives of the rows training sees: upstream downsampling times the
     /// sampling while reading; every probability wdl gives out is corrected by it (`Calibration`).

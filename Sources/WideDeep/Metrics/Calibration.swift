@@ -1,7 +1,7 @@
 import Foundation
 
 /// The probability correction of a model trained on negative-downsampled data (He et al. 2014,
-/// "Practical Lessons from Predicting Clicks on Ads at Facebook", §6.3): with a kept fraction r
+/// "Practical Lessons from Predicting Clicks on Ads at Facebook"): with a kept fraction r
 /// of the negatives, the sample's odds are the population's over r, so a predicted q becomes
 ///
 ///     p = q / (q + (1 − q) / r)
