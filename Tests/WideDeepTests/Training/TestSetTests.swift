@@ -136,6 +136,7 @@ final class TestSetTests: XCTestCase {
         let checkpoint = try LoadedCheckpoint.load(path: folder.path("ck") + "/final.safetensors")
         XCTAssertEqual(checkpoint.metadata[CheckpointMetadata.negativeSamplingKey], "0.5")
         XCTAssertEqual(try checkpoint.calibration().logitOffset, log(0.5), accuracy: 1e-15)
+        assertContains(CheckpointInspection(checkpoint).text(), "trained on 0.5 of the negatives")
 
         let validation = try XCTUnwrap(snapshot.validation.last?.metrics)
         let evaluated = try CheckpointEvaluation.run(checkpoint, dataPath: config.data.valid!, threads: 1).metrics
