@@ -1,21 +1,26 @@
 /// Negative downsampling while reading (`data.sample_negatives`, `--negative-sampling`): every
-/// positive row is kept, each negative row with probability r, decided by a seeded generator
-/// walked in row order (so the same file and seed keep the same rows, whatever the thread count).
+/// positive row is kept, each negative row with probability r, decided by a hash of the seed and
+/// the row's index among the file's rows that parse. A row's fate depends on nothing else, so the
+/// same file and seed keep the same rows in memory and streamed, whatever the threads or blocks.
 extension RawDataset {
-    /// The rows kept by sampling negatives at `rate` with `seed`, and how many negatives were dropped.
-    public func samplingNegatives(rate: Double, seed: UInt64) -> (sample: RawDataset, dropped: Int) {
+    /// The rows kept by sampling negatives at `rate` with `seed`, and how many negatives were
+    /// dropped; `firstRow` is the index of this dataset's first row in its file.
+    public func samplingNegatives(rate: Double, seed: UInt64, firstRow: Int = 0) -> (sample: RawDataset, dropped: Int) {
         precondition(rate > 0 && rate <= 1)
         guard rate < 1 else { return (self, 0) }
-        // A stream of its own: the run's generator (shuffling, initialisation) is not advanced.
-        var generator = SeededGenerator(seed: seed ^ 0x6e65_6761_7469_7665)  // "negative"
         var kept: [Int] = []
         kept.reserveCapacity(count)
-        for r in 0..<count {
-            // One draw per row, positive or not, so a row's fate depends only on its index.
-            let u = Double(generator.next() >> 11) * 0x1p-53
-            if labels[r] > 0.5 || u < rate { kept.append(r) }
+        for r in 0..<count where labels[r] > 0.5 || Self.negativeDraw(seed: seed, row: firstRow + r) < rate {
+            kept.append(r)
         }
         return (keeping(kept), count - kept.count)
+    }
+
+    /// A uniform draw in [0, 1) for row `row` (a stream of its own: the run's generator, for
+    /// shuffling and initialisation, is not advanced).
+    static func negativeDraw(seed: UInt64, row: Int) -> Double {
+        let mixed = StableHash.fmix64(StableHash.fmix64(seed ^ 0x6e65_6761_7469_7665) &+ UInt64(row))  // "negative"
+        return Double(mixed >> 11) * 0x1p-53
     }
 
     /// The rows `rows` (ascending) as a new dataset; bookkeeping (skipped rows, errors, readable

@@ -21,9 +21,6 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
-        if config.data.sampleNegatives != nil {
-            throw ConfigError(key: "data.sample_negatives", "--negative-sampling (data.sample_negatives) samples the training rows in memory; a streamed run cannot: sample the file upstream and set data.negative_sampling to the kept fraction")
-        }
         let schema = try DataSchema(config: config)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
@@ -41,8 +38,16 @@ extension RunData {
                                                      rowsSkipped: reader.skippedRows, fraction: min(1, fraction)))
         }
         let counted = reader.finished
-        let rows = counted ? reader.rows : estimateRows(reader)
+        var rows = counted ? reader.rows : estimateRows(reader)
+        let sampling = config.data.sampleNegatives.map { (rate: $0, seed: config.train.seed) }
+        if let sampling {
+            // The rows a pass trains on: exact when the whole file was read, else the estimate
+            // scaled by the share the sampling kept of the rows read.
+            let kept = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample.count
+            rows = counted && sample.count == reader.rows ? kept : Int((Double(rows) * Double(kept) / Double(max(1, sample.count))).rounded())
+        }
         sample.keepFirst(wanted)
+        if let sampling { sample = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: sample.count, rowsSkipped: reader.skippedRows, fraction: 1))
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: sample)
         let encoder = FeatureEncoder(layout: layout)
@@ -59,9 +64,10 @@ extension RunData {
         var data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
         try data.loadTest(config: config, reader: validReader)
-        let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
+        var plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
                                       rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
                                       fileBytes: reader.fileBytes)
+        plan.negativeSampling = sampling
         return (data, plan)
     }
 

@@ -19,7 +19,7 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Test data file, scored once at the end with the model the run keeps; it picks no best model and stops nothing (default: the config's data.test, else none).")
     var test: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Keep this fraction of the training negatives, sampled while reading (seeded; in memory only); every probability wdl reports is corrected for it (sets data.sample_negatives).")
+    @Option(name: .long, parsing: .unconditional, help: "Keep this fraction of the training negatives, sampled while reading (seeded); every probability wdl reports is corrected for it (sets data.sample_negatives).")
     var negativeSampling: Double?
 
     @Option(name: .long, help: "Which parts train: wide | deep | wide-deep (default: the config's, else wide-deep).")

@@ -124,6 +124,23 @@ final class TestSetTests: XCTestCase {
         XCTAssertEqual(one.samplingNegatives(rate: 1, seed: 3).sample.count, one.count)
     }
 
+    /// Streamed in file order, a run sampling negatives trains on the same rows as in memory
+    /// (the draw depends on the row's index alone), bit for bit, and its pass has the sample's rows.
+    func testStreamedSamplingKeepsTheRowsInMemorySamplingKeeps() throws {
+        var config = try SmallRun.config(in: folder)
+        config.data.sampleNegatives = 0.3
+        config.train.shuffle = false
+        let memory = SmallRun.run(config)
+        var options = SessionOptions()
+        options.stream = StreamingFixtures.stream(blockBytes: 997)
+        let stream = SmallRun.run(config, options: options)
+        XCTAssertEqual(stream.validation, memory.validation)
+        XCTAssertEqual(stream.trainLoss, memory.trainLoss)
+        XCTAssertEqual(stream.examplesSeen, memory.examplesSeen)
+        XCTAssertEqual(stream.totalExamples, memory.examplesSeen, "the pass's row count is the sample's")
+        XCTAssertLessThan(memory.examplesSeen, 2 * 2000 - 600, "about 70% of the ~55% negatives left out")
+    }
+
     /// A run on negatives sampled at r records r in its checkpoints, and every probability read
     /// back is corrected by ln r: eval reproduces the run's own validation figures, predict gives
     /// σ(logit + ln r), and validation's mean prediction is that of the corrected probabilities.
