@@ -25,9 +25,5 @@ public struct EncodedDataset: Sendable {
     /// (so an unweighted run's arithmetic is exactly what it was before weights existed).
     public var weights: [Float] = []
 
-    /// Row r's weight.
-    @inline(__always)
-    public func weight(_ r: Int) -> Float { weights.isEmpty ? 1 : weights[r] }
-
     public var positives: Int { labels.reduce(0) { $0 + ($1 > 0.5 ? 1 : 0) } }
 }
