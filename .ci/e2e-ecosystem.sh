@@ -20,7 +20,8 @@ PY="$venv/bin/python"
 "$WDL" gen --rows 20000 --seed 1 --out "$tmp/train.tsv" > /dev/null
 "$WDL" gen --rows 4000 --seed 2 --out "$tmp/valid.tsv" > /dev/null
 "$WDL" train --headless --format criteo --train "$tmp/train.tsv" --valid "$tmp/valid.tsv" --hash-buckets 262144 \
-    --eval-every 4000 --metrics-out "$tmp/m.jsonl" --tensorboard "$tmp/tb" --checkpoint-dir "$tmp/ck" > "$tmp/train.txt"
+    --eval-every 4000 --metrics-out "$tmp/m.jsonl" --tensorboard "$tmp/tb" --checkpoint-dir "$tmp/ck" --test "$tmp/valid.tsv" \
+    > "$tmp/train.txt"
 "$PY" - "$tmp/tb" <<'PY'
 import sys
 from tensorboard.backend.event_processing import event_accumulator
@@ -29,7 +30,7 @@ acc.Reload()
 tags = set(acc.Tags()["scalars"])
 need = {"train/loss", "train/loss_smoothed", "valid/logloss", "valid/auc", "valid/accuracy", "train/examples_per_sec",
         "wide/sparsity", "hyperparameters/deep_lr", "hyperparameters/ftrl_alpha", "embeddings/C1/mean_norm",
-        "deep/dense0/weight_norm", "deep/dense0/gradient_norm"}
+        "deep/dense0/weight_norm", "deep/dense0/gradient_norm", "test/auc", "test/logloss"}
 missing = need - tags
 assert not missing, f"TensorBoard sees no {sorted(missing)}; it has {sorted(tags)}"
 for tag in need:
@@ -88,7 +89,9 @@ assert len(got) == len(want) and worst <= 1e-5, f"{model}: ONNX Runtime differs 
 print(f"onnx: {model.split('/')[-1]}: {len(rows)} rows, largest difference {worst:.1e}")
 PY
 "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --checkpoint-dir "$tmp/adult" > /dev/null
-for case in "adult sample-data/adult/test.csv" "ck $tmp/valid.tsv"; do
+# Trained on 30% of the negatives: the graph adds ln 0.3 to the logit, as wdl predict corrects.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --negative-sampling 0.3 --checkpoint-dir "$tmp/sampled" > /dev/null
+for case in "adult sample-data/adult/test.csv" "sampled sample-data/adult/test.csv" "ck $tmp/valid.tsv"; do
     set -- $case
     "$WDL" export --onnx "$tmp/$1.onnx" "$tmp/$1/final.safetensors" > /dev/null
     test -s "$tmp/$1.onnx.features.json" || fail "no feature spec beside $1.onnx"

@@ -129,7 +129,7 @@ class Fuzzer:
         text = text.replace("hash_buckets: 1048576", "hash_buckets: 4096")
         text = re.sub(r"hidden: \[[^\]]*\]", "hidden: [8]", text)
         text = text.replace("epochs: 10", "epochs: 1").replace("threads: 2", "threads: 1").replace("eval_every: 20000", "eval_every: 0")
-        text = text.replace("valid: test.csv", "valid: valid.csv")
+        text = text.replace("  test: test.csv", "  valid: valid.csv")
         self.config_text = text
         open(self.path("base.yaml"), "w").write(text)
         code, out, err = self.run(["train", "--headless", "--config", "base.yaml", "--checkpoint-dir", "base"])
@@ -235,6 +235,29 @@ class Fuzzer:
         if outcome == "clean" and code == 0:
             outcome = self.check_output(mode, out)
         self.record("rows", outcome, args, ["rows.csv"])
+
+    @family("weights")
+    def weights_case(self):
+        """A weight column (data.weight) with hostile values: negative, NaN, inf, huge, empty, text."""
+        lines = [self.train_lines[0].rstrip("\n") + ",w\n"] + [l.rstrip("\n") + ",1\n" for l in self.train_lines[1:]]
+        hostile = ["-1", "-0.001", "nan", "NaN", "inf", "-inf", "1e39", "", "abc", "0x10", "\x00", "1e-50", "0", "-0"]
+        for _ in range(self.rng.randint(1, 10)):
+            i = self.rng.randrange(1, len(lines))
+            lines[i] = lines[i].rstrip("\n").rsplit(",", 1)[0] + "," + self.rng.choice(hostile) + "\n"
+        if self.rng.random() < 0.1:
+            lines = [lines[0]] + [l.rsplit(",", 1)[0] + ",0\n" for l in lines[1:]]  # every row weighs 0
+        open(self.path("weights.csv"), "w", encoding="utf-8", errors="surrogateescape").writelines(lines)
+        open(self.path("weights.yaml"), "w").write(self.config_text.replace("data:\n", "data:\n  weight: w\n", 1))
+        mode = self.rng.choice(["train", "strict"])
+        shutil.rmtree(self.path("ck"), ignore_errors=True)
+        args = ["train", "--headless", "--config", "weights.yaml", "--train", "weights.csv", "--checkpoint-dir", "ck"]
+        if mode == "strict":
+            args.append("--strict")
+        code, out, err = self.run(args)
+        outcome = self.classify(code, out, err, ["weights.csv", "weights.yaml", "--"])
+        if outcome == "clean" and code == 0:
+            outcome = self.check_output(mode, out)
+        self.record("weights", outcome, args, ["weights.csv", "weights.yaml"])
 
     def check_output(self, mode, out):
         if mode in ("train", "strict", "config", "flags"):
@@ -434,7 +457,8 @@ class Fuzzer:
     FLAGS = ["--epochs", "--batch-size", "--embedding-dim", "--hidden", "--hash-buckets", "--ftrl-alpha", "--ftrl-beta",
              "--ftrl-l1", "--ftrl-l2", "--deep-lr", "--eval-every", "--threads", "--seed", "--cross", "--mode",
              "--checkpoint-every", "--keep", "--metrics-out", "--checkpoint-dir", "--train", "--valid",
-             "--early-stop", "--dropout", "--deep-l2", "--divergence-factor", "--max-skipped"]
+             "--early-stop", "--dropout", "--deep-l2", "--divergence-factor", "--max-skipped",
+             "--negative-sampling", "--test"]
 
     @family("flags")
     def flags_case(self):

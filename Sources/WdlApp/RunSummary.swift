@@ -34,6 +34,12 @@ public enum RunSummary {
                                 s.bestMetric.rawValue, best.step, best.epoch, best.metrics.auc, best.metrics.logloss,
                                 best.metrics.accuracy, where_))
         }
+        if let test = s.test {
+            // Scored once, after training: it chose nothing (neither the best model nor the stop).
+            lines.append(String(format: "test (%d rows, the model of step %d, scored once at the end): AUC %.4f, logloss %.4f, accuracy %.4f, mean prediction %.4f / positive rate %.4f",
+                                test.metrics.count, test.step, test.metrics.auc, test.metrics.logloss, test.metrics.accuracy,
+                                test.metrics.meanPrediction, test.metrics.positiveRate))
+        }
         if let wide = s.wide, !s.validation.isEmpty {
             lines.append(String(format: "wide part: %d non-zero of %d touched coordinates (%.1f%% sparse), hash space %d",
                                 wide.nonzero, wide.touched, wide.sparsity * 100, wide.total))

@@ -26,6 +26,10 @@ final class RunWarningsTests: XCTestCase {
         let split = try XCTUnwrap(RunWarnings.unusedColumns(config).first)
         XCTAssertFalse(split.contains("'forgotten'"), "the column the validation rows are held out by is used: \(split)")
         config.data.holdoutBy = nil
+        // The weight column is used (data.weight).
+        config.data.weight = "forgotten"
+        XCTAssertFalse(RunWarnings.unusedColumns(config).first?.contains("'forgotten'") ?? true)
+        config.data.weight = nil
         config.data.train = try folder.write("e.csv", "site,price,\u{1B}[31mred,click\na,1,2,1\n")
         let escaped = try XCTUnwrap(RunWarnings.unusedColumns(config).first)
         XCTAssertFalse(escaped.unicodeScalars.contains { $0.value == 0x1B }, escaped)

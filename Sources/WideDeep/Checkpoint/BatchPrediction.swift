@@ -7,7 +7,8 @@ import SafeTensors
 /// blank: it is not a row and gets no output line). The label column may be absent and is never
 /// read (see `DatasetReader.Purpose.prediction`). A row that cannot be parsed keeps its place:
 /// its probability is NaN here and its output line is empty, so line i of the output always
-/// belongs to data row i of the input.
+/// belongs to data row i of the input. Probabilities are corrected for the model's negative
+/// sampling (`Calibration`); a weight column, if there, is not read.
 public struct BatchPrediction: Sendable {
     /// One per data row; NaN where the row could not be parsed.
     public var probabilities: [Float]
@@ -42,6 +43,7 @@ public struct BatchPrediction: Sendable {
         reader.readableRows = 0
         reader.purpose = .prediction
         reader.keepColumns = keepColumns
+        let calibration = try checkpoint.calibration()
         let raw = try reader.read(path: dataPath)
         try maxSkipped.check(skipped: raw.skippedRows, rows: raw.dataRows, errors: raw.errors,
                              file: DatasetReader.displayName(of: dataPath))
@@ -72,7 +74,7 @@ public struct BatchPrediction: Sendable {
             let lastDataRow = raw.dataRowIndices[end - 1]
             var block = [Float](repeating: .nan, count: lastDataRow + 1 - nextDataRow)
             for i in start..<end {
-                block[raw.dataRowIndices[i] - nextDataRow] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
+                block[raw.dataRowIndices[i] - nextDataRow] = calibration.probability(logit: logits[i])
             }
             try emit(Block(probabilities: block, encoded: encoded, encodedRows: start..<end,
                            keptValues: keptValues(nextDataRow..<(lastDataRow + 1))))

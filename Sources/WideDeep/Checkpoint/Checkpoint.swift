@@ -88,6 +88,9 @@ public enum Checkpoint {
         ]
         metadata["model_mode"] = request.config.model.mode.rawValue
         if let best = request.best?.metadataValue { metadata[CheckpointMetadata.bestKey] = best }
+        if let rate = CheckpointMetadata.negativeSamplingValue(request.config.negativeSamplingRate) {
+            metadata[CheckpointMetadata.negativeSamplingKey] = rate
+        }
         CheckpointIntegrity.seal(&metadata)
         return SafeTensorsFile(metadata: metadata, tensors: tensors)
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A saved model's metrics on a labelled data file (`wdl eval`): logloss, AUC, accuracy and
-/// calibration over every row that parses, read with the checkpoint's own schema.
+/// calibration over every row that parses, read with the checkpoint's own schema: weighted when
+/// the schema has a weight column, the probabilities corrected for the model's negative sampling.
 public struct CheckpointEvaluation: Sendable {
     public var metrics: EvaluationMetrics
     /// Rows that could not be parsed and were left out of the metrics.
@@ -17,13 +18,15 @@ public struct CheckpointEvaluation: Sendable {
                            maxSkipped: SkippedRowsLimit = .fraction(1)) throws -> CheckpointEvaluation {
         var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
         reader.readableRows = 0
+        let calibration = try checkpoint.calibration()
         let raw = try reader.read(path: dataPath)
         try maxSkipped.check(skipped: raw.skippedRows, rows: raw.dataRows, errors: raw.errors,
                              file: DatasetReader.displayName(of: dataPath))
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         let logits = checkpoint.model.predictAll(encoded, threads: threads)
         try CheckpointIntegrity.checkPredictions(logits, checkpoint: checkpoint.path, dataPath: dataPath)
-        return CheckpointEvaluation(metrics: BinaryMetrics.evaluate(logits: logits, labels: encoded.labels),
+        return CheckpointEvaluation(metrics: BinaryMetrics.evaluate(logits: logits, labels: encoded.labels, weights: encoded.weights,
+                                                                          logitOffset: calibration.logitOffset),
                                     skippedRows: raw.skippedRows, errors: raw.errors)
     }
 }

@@ -13,6 +13,10 @@ extension CheckpointInspection {
         if c.data.format == .csv { data += ", label '\(c.data.label)'" }
         data += "; \(f.categorical.count) categorical, \(f.multiValued.count) multi-valued, \(f.numeric.count) numeric"
         if !f.buckets.isEmpty { data += ", \(f.buckets.count) bucketized" }
+        if let weight = c.data.weight { data += "; weights from '\(weight)'" }
+        if c.negativeSamplingRate < 1 {
+            data += "; trained on \(Self.number(c.negativeSamplingRate)) of the negatives (probabilities corrected by ln r)"
+        }
         lines.append(data)
         if !f.crosses.isEmpty { lines.append("crosses: " + f.crosses.map { $0.joined(separator: " x ") }.joined(separator: ", ")) }
         if c.model.mode.hasWide {

@@ -132,3 +132,40 @@ extension CheckpointMetadata {
         return best
     }
 }
+
+extension CheckpointMetadata {
+    /// Metadata key of the kept fraction of negatives the model was trained with (a decimal
+    /// number in (0, 1]; `RunConfig.negativeSamplingRate`), written only when below 1. Every
+    /// probability read from the model is corrected by it (`Calibration`).
+    public static let negativeSamplingKey = "negative_sampling"
+
+    /// The metadata value of `rate` (nil: no sampling, no key).
+    public static func negativeSamplingValue(_ rate: Double) -> String? { rate == 1 ? nil : "\(rate)" }
+
+    /// The calibration of a checkpoint: its recorded rate, checked to be a kept fraction and to
+    /// agree with its recorded config; without the key (no sampling, or an earlier wdl), the
+    /// config's rate.
+    public static func calibration(in metadata: [String: String], config: RunConfig, path: String) throws -> Calibration {
+        let configured = config.negativeSamplingRate
+        guard let text = metadata[negativeSamplingKey] else {
+            guard configured > 0 && configured <= 1 else {
+                throw CheckpointError(path: path, "the recorded config's negative sampling \(configured) is not in (0, 1]")
+            }
+            return Calibration(negativeSampling: configured)
+        }
+        guard let rate = Double(text), rate.isFinite, rate > 0, rate <= 1 else {
+            throw CheckpointError(path: path, "metadata '\(negativeSamplingKey)' is '\(text)', not a kept fraction in (0, 1]")
+        }
+        guard rate == configured else {
+            throw CheckpointError(path: path, "metadata '\(negativeSamplingKey)' (\(text)) disagrees with the recorded config's \(configured)")
+        }
+        return Calibration(negativeSampling: rate)
+    }
+}
+
+extension LoadedCheckpoint {
+    /// The probability correction for this model's negative sampling (`CheckpointMetadata.calibration`).
+    public func calibration() throws -> Calibration {
+        try CheckpointMetadata.calibration(in: metadata, config: config, path: path)
+    }
+}

@@ -48,7 +48,35 @@ extension RunConfig {
         }
         try validateOptimizerConstants()
         try validateLabels()
+        try validateSampling()
     }
+
+    /// The sampling rates are kept fractions; a weight column needs named columns (CSV).
+    private func validateSampling() throws {
+        for (key, name, rate) in [("data.negative_sampling", "data.negative_sampling", data.negativeSampling),
+                                  ("data.sample_negatives", "data.sample_negatives (--negative-sampling)", data.sampleNegatives)] {
+            if let rate, !(rate.isFinite && rate > 0 && rate <= 1) {
+                throw ConfigError(key: key, "\(name) is the kept fraction of negatives, in (0, 1], got \(rate)")
+            }
+        }
+        // Both rates multiply; a product below this is no sample (and would underflow towards 0).
+        guard negativeSamplingRate >= Self.smallestNegativeSampling else {
+            throw ConfigError(key: "data.negative_sampling", "data.negative_sampling × data.sample_negatives keeps \(negativeSamplingRate) of the negatives, below \(Self.smallestNegativeSampling)")
+        }
+        if data.weight != nil && data.format == .criteo {
+            throw ConfigError(key: "data.weight", "data.weight names a CSV column; the criteo format has no weight column")
+        }
+        if let weight = data.weight, weight == data.label {
+            throw ConfigError(key: "data.weight", "data.weight: '\(weight)' is the label column")
+        }
+    }
+
+    /// The smallest kept fraction of negatives a run accepts.
+    public static let smallestNegativeSampling = 1e-9
+
+    /// The kept fraction of negatives of the rows training sees: upstream downsampling times the
+    /// sampling while reading; every probability wdl gives out is corrected by it (`Calibration`).
+    public var negativeSamplingRate: Double { (data.negativeSampling ?? 1) * (data.sampleNegatives ?? 1) }
 
     /// The optimizer settings that are not live hyperparameters.
     private func validateOptimizerConstants() throws {

@@ -56,11 +56,23 @@ public struct DataConfig: Sendable, Equatable, Codable {
     /// are real categories often enough (the bundled Adult data's "?" is one) to need asking for.
     public static let defaultMissing = ["", "NA", "NaN", "nan", "null", "NULL", "\\N"]
 
+    // Sample weights, negative downsampling and the test set (README, "Sample weights, negative downsampling, a test set").
+    /// Scored once at the end with the model the run keeps; never picks the best nor stops early.
+    public var test: String?
+    /// CSV: a numeric column scaling each row's loss and gradient and its share of every metric
+    /// (non-negative; a row of weight 0 is read and left out).
+    public var weight: String?
+    /// The kept fraction of negatives of the training data as given (downsampled upstream), in (0, 1].
+    public var negativeSampling: Double?
+    /// A kept fraction of negatives to sample while reading the training data (seeded), in (0, 1].
+    public var sampleNegatives: Double?
+
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, train, valid, label, positive, negative, delimiter
         case missing, maxSkipped = "max_skipped", holdoutBy = "holdout_by"
+        case test, weight, negativeSampling = "negative_sampling", sampleNegatives = "sample_negatives"
     }
 
     public init(from decoder: Decoder) throws {
@@ -72,6 +84,10 @@ public struct DataConfig: Sendable, Equatable, Codable {
         positive = try c.decodeIfPresent(OneOrMany.self, forKey: .positive)?.values ?? ["1"]
         negative = try c.decodeIfPresent(OneOrMany.self, forKey: .negative)?.values
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
+        test = try c.decodeIfPresent(String.self, forKey: .test)
+        weight = try c.decodeIfPresent(String.self, forKey: .weight)
+        negativeSampling = try c.decodeIfPresent(Double.self, forKey: .negativeSampling)
+        sampleNegatives = try c.decodeIfPresent(Double.self, forKey: .sampleNegatives)
         guard delimiter.utf8.count == 1 else {
             throw DecodingError.dataCorruptedError(
                 forKey: .delimiter, in: c, debugDescription: "delimiter must be one ASCII character")

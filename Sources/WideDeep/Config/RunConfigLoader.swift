@@ -33,6 +33,7 @@ public enum RunConfigLoader {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         config.data.train = config.data.train.map { resolve($0, against: folder) }
         config.data.valid = config.data.valid.map { resolve($0, against: folder) }
+        config.data.test = config.data.test.map { resolve($0, against: folder) }
         config.train.tensorboard = config.train.tensorboard.map { resolve($0, against: folder) }
         return config
     }

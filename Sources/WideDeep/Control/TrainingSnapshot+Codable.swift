@@ -9,7 +9,7 @@ extension TrainingSnapshot: Codable {
         case batchSize, trainingSeconds, elapsedSeconds, examplesPerSecond, loading, trainLoss
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
         case markers, events, skippedRows, skippedRowsReasons, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
-        case best, bestMetric, bestCheckpoint, bestCheckpointStep, restoredBest, canRollBack, lastChanged
+        case best, bestMetric, bestCheckpoint, bestCheckpointStep, restoredBest, test, canRollBack, lastChanged
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +53,7 @@ extension TrainingSnapshot: Codable {
         restoredBest = try c.decode(Bool.self, forKey: .restoredBest)
         canRollBack = try c.decode(Bool.self, forKey: .canRollBack)
         lastChanged = try c.decodeIfPresent(Hyperparameter.self, forKey: .lastChanged)
+        test = try c.decodeIfPresent(ValidationPoint.self, forKey: .test)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -95,5 +96,6 @@ extension TrainingSnapshot: Codable {
         try c.encode(restoredBest, forKey: .restoredBest)
         try c.encode(canRollBack, forKey: .canRollBack)
         try c.encodeIfPresent(lastChanged, forKey: .lastChanged)
+        try c.encodeIfPresent(test, forKey: .test)
     }
 }

@@ -5,6 +5,8 @@ struct ColumnLayout: Sendable {
         case categorical(Int)
         case multiValued(Int)
         case numeric(Int)
+        /// The sample weight (`DataSchema.weightColumn`).
+        case weight
         case ignored
     }
 
@@ -84,6 +86,7 @@ struct ColumnLayout: Sendable {
         for (i, field) in schema.multiValued.enumerated() { roles[try index(of: field.name, role: "multi-valued")] = .multiValued(i) }
         for (i, name) in schema.numeric.enumerated() { roles[try index(of: name, role: "numeric")] = .numeric(i) }
         for name in schema.ignore { _ = try index(of: name, role: "ignored") }
+        if let weight = schema.weightColumn, label == .read { roles[try index(of: weight, role: "weight")] = .weight }
     }
 }
 

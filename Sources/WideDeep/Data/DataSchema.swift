@@ -16,6 +16,8 @@ public struct DataSchema: Sendable, Equatable, Codable {
     /// Field values read as missing besides the empty field (`data.missing`). Nil in a checkpoint
     /// saved before the list existed: then only the empty field is missing, as it was then.
     public var missing: [String]?
+    /// CSV: the sample-weight column (`data.weight`), read for training and evaluation only.
+    public var weightColumn: String?
 
     public struct MultiValuedField: Sendable, Equatable, Codable {
         public var name: String
@@ -67,7 +69,9 @@ public struct DataSchema: Sendable, Equatable, Codable {
             }
             return MultiValuedField(name: name, separator: byte)
         }
+        weightColumn = data.weight
         var seen: [String: String] = [labelColumn: "the label"]
+        if let weightColumn { seen[weightColumn] = "the weight" }
         for (list, role) in [(categorical, "categorical"), (multiValued.map(\.name), "multi_valued"),
                              (numeric, "numeric"), (ignore, "ignore")] {
             for name in list {

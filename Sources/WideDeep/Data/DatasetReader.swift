@@ -166,6 +166,9 @@ public struct DatasetReader: Sendable {
                 if let first = dataset.errors.first {
                     throw DataError(file: file, "no valid rows (\(dataset.skippedRows) malformed); first error: \(first)")
                 }
+                if dataset.zeroWeightRows > 0 {
+                    throw DataError(file: file, "every row that parses has weight 0 (\(dataset.zeroWeightRows) rows): nothing to train or measure")
+                }
                 throw DataError(file: file, "the file has no data rows")
             }
             return dataset

@@ -27,6 +27,7 @@ extension EncodedDataset {
         guard !range.isEmpty else { return }
         let lo = range.lowerBound, hi = range.upperBound
         labels.append(contentsOf: other.labels[lo..<hi])
+        if !other.weights.isEmpty { weights.append(contentsOf: other.weights[lo..<hi]) }
         let first = Int(other.wideOffsets[lo]), last = Int(other.wideOffsets[hi])
         let shift = Int32(wideIds.count) - Int32(first)
         for r in lo..<hi { wideOffsets.append(other.wideOffsets[r + 1] + shift) }
@@ -68,6 +69,7 @@ extension EncodedDataset {
         var remap = [Int32](repeating: -1, count: count)
         for (w, r) in kept.enumerated() { remap[Int(r)] = Int32(w) }
         Self.keepFixed(&labels, width: 1, kept)
+        if !weights.isEmpty { Self.keepFixed(&weights, width: 1, kept) }
         Self.keepFixed(&embeddingRows, width: singleFields, kept)
         Self.keepFixed(&numeric, width: numericCount, kept)
         Self.keepSpans(&wideIds, offsets: wideOffsets, kept)

@@ -21,6 +21,9 @@ public struct EncodedDataset: Sendable {
     /// Readable names of wide ids seen in the first training rows (for `inspect`), at most a few
     /// hundred thousand.
     public var wideNames: [UInt32: String]
+    /// One sample weight per row when the data has a weight column; empty when every row weighs 1
+    /// (so an unweighted run's arithmetic is exactly what it was before weights existed).
+    public var weights: [Float] = []
 
     public var positives: Int { labels.reduce(0) { $0 + ($1 > 0.5 ? 1 : 0) } }
 }

@@ -13,6 +13,11 @@ public struct RawDataset: Sendable {
     /// `count × schema.numeric.count` raw values, row-major; NaN means missing (NaN in a file is
     /// refused, so NaN here can only mean an empty field).
     public var numeric: [Float] = []
+    /// One sample weight per row (> 0) when the schema names a weight column; empty otherwise
+    /// (every row weighs 1).
+    public var weights: [Float] = []
+    /// Rows of weight 0: read, and left out of the rows held.
+    public var zeroWeightRows: Int = 0
     /// Rows skipped as malformed, and the first few of their errors in line order.
     public var skippedRows: Int = 0
     public var errors: [DataError] = []
@@ -59,6 +64,8 @@ public struct RawDataset: Sendable {
         labels += other.labels
         categorical += other.categorical
         numeric += other.numeric
+        weights += other.weights
+        zeroWeightRows += other.zeroWeightRows
         for f in multiValuedOffsets.indices {
             let base = Int32(multiValuedHashes[f].count)
             multiValuedOffsets[f] += other.multiValuedOffsets[f].dropFirst().map { $0 + base }

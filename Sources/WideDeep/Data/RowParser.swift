@@ -13,6 +13,8 @@ struct RowParser {
     /// The time column whose value orders each parsed row for a held-out split (`data.holdout_by`).
     var holdoutColumn: Int?
     private let fieldStates: [UInt64]
+    /// The layout has a weight column (training and evaluation reads of a weighted schema).
+    private let readsWeight: Bool
     private let positive: [[UInt8]]
     private let negative: [[UInt8]]?
     /// `schema.missing`'s tokens as bytes, and the longest one's length (a longer value is no token).
@@ -30,6 +32,7 @@ struct RowParser {
         self.layout = layout
         self.file = file
         fieldStates = schema.allCategorical.map(StableHash.fieldState)
+        readsWeight = layout.roles.contains(.weight)
         positive = schema.positive.map { Array($0.utf8) }
         negative = schema.negative.map { $0.map { Array($0.utf8) } }
         // Non-empty only: the empty field is missing anyway (and a crafted checkpoint may list it).
@@ -106,6 +109,7 @@ struct RowParser {
             holdoutKey = key
         }
         var label: Float = 0
+        var weight: Float = 1
         for (column, field) in fields.enumerated() {
             let role = layout.roles[column]
             if role == .ignored { continue }
@@ -181,6 +185,14 @@ struct RowParser {
                                              "NaN or infinite value '\(String(decoding: value, as: UTF8.self))'")
                         }
                     }
+                case .weight:
+                    switch value.isEmpty ? .notANumber : NumberParser.parse(value) {
+                    case .value(let v) where v >= 0 && Float(v).isFinite:
+                        weight = Float(v)
+                    default:
+                        return DataError(file: file, line: lineIndex, column: layout.names[column],
+                                         "the weight '\(String(decoding: value, as: UTF8.self))' is not a finite non-negative number")
+                    }
                 case .ignored:
                     break
                 }
@@ -188,6 +200,11 @@ struct RowParser {
             }
             if let error { return error }
         }
+        if weight == 0 {
+            out.zeroWeightRows += 1
+            return nil
+        }
+        if readsWeight { out.weights.append(weight) }
         out.labels.append(label)
         if holdoutColumn != nil { out.holdoutKeys.append(holdoutKey) }
         out.categorical.append(contentsOf: rowCategorical)

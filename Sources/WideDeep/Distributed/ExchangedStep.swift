@@ -1,4 +1,4 @@
-/// The training step of one rank of a data-parallel job: the same forward, loss and backward as
+/// The training step of one rank of a data-parallel job: the same forward, (weighted) loss and backward as
 /// `trainStep`, then the gradients go through a `GradientExchange` before any update, so every
 /// rank applies the job's summed gradients (those of the N ranks' minibatches together) and the
 /// replicas stay bit-identical.

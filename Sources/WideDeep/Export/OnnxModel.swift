@@ -12,6 +12,8 @@ import Foundation
 /// Output `probability` float [N, 1]. The graph: Gather → ReduceSum + bias (wide);
 /// Gather per field (a multi-valued one: Gather × 1/length → ReduceSum, EmbeddingBag's mean) →
 /// Concat with the numerics → Gemm (+ Relu) per layer (deep); Add → Sigmoid.
+/// A model trained on negative-downsampled rows adds ln r (`sampling_log_rate`) to the logit
+/// before the Sigmoid, so the graph's probabilities are corrected as wdl's own are (`Calibration`).
 public enum OnnxModel {
     public static let opset: Int64 = 17
     /// The IR version of ONNX 1.12, the first release with opset 17.
@@ -60,13 +62,13 @@ public enum OnnxModel {
     }
 
     /// The model's bytes.
-    public static func encoded(_ model: WideDeepModel) throws -> [UInt8] {
+    public static func encoded(_ model: WideDeepModel, calibration: Calibration = .none) throws -> [UInt8] {
         var graph = GraphBuilder()
         for input in inputs(model.layout, mode: model.mode) { graph.input(input) }
         var logits: [String] = []
         if let wide = model.wide { logits.append(wideLogit(wide, into: &graph)) }
         if model.mode.hasDeep { logits.append(deepLogit(model, into: &graph)) }
-        probability(of: logits, into: &graph)
+        probability(of: logits, calibration: calibration, into: &graph)
 
         var proto = ProtobufWriter()
         proto.int(1, irVersion)
@@ -142,9 +144,17 @@ public enum OnnxModel {
     }
 
     /// The logits summed, then the sigmoid as `probability`.
-    private static func probability(of logits: [String], into graph: inout GraphBuilder) {
+    /// The probability from the parts' logits; a model trained on negative-downsampled rows adds
+    /// ln r to the logit first (`Calibration`).
+    private static func probability(of logits: [String], calibration: Calibration, into graph: inout GraphBuilder) {
         graph.node(logits.count == 2 ? "Add" : "Identity", logits, ["logit"])
-        graph.node("Sigmoid", ["logit"], ["probability"])
+        if calibration.logitOffset != 0 {
+            graph.initializer("sampling_log_rate", dims: [1], floats: [Float(calibration.logitOffset)])
+            graph.node("Add", ["logit", "sampling_log_rate"], ["calibrated_logit"])
+            graph.node("Sigmoid", ["calibrated_logit"], ["probability"])
+        } else {
+            graph.node("Sigmoid", ["logit"], ["probability"])
+        }
     }
 
     /// Wide ids per row of a model without multi-valued fields: one per categorical field,

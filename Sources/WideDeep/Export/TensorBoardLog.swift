@@ -60,6 +60,11 @@ public final class TensorBoardLog: @unchecked Sendable {
         queue.async { [self] in write(figures: figures, statistics: nil, step: step, wallTime: wallTime) }
     }
 
+    /// Queues the test set's figures (`test/…`), at the step of the model that scored them.
+    public func add(test: RunRecord.Test) {
+        add(figures: test.figures, step: test.step, wallTime: Date().timeIntervalSince1970)
+    }
+
     /// Waits until everything queued so far is in the file.
     public func flush() {
         queue.sync {}

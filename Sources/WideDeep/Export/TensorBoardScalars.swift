@@ -16,6 +16,11 @@ public struct TensorBoardScalars: Sendable {
         ("valid_mean_prediction", "valid/mean_prediction"),
         ("valid_positive_rate", "valid/positive_rate"),
         ("wide_nonzero", "wide/nonzero"),
+        ("test_logloss", "test/logloss"),
+        ("test_auc", "test/auc"),
+        ("test_accuracy", "test/accuracy"),
+        ("test_mean_prediction", "test/mean_prediction"),
+        ("test_positive_rate", "test/positive_rate"),
     ]
 
     /// Debiased exponential moving average of the training loss, as TensorBoard smooths:

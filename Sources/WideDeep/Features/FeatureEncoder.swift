@@ -98,7 +98,7 @@ public struct FeatureEncoder: Sendable {
         guard deepInputs else {
             return EncodedDataset(count: data.count, labels: data.labels, wideOffsets: wideOffsets, wideIds: wideIds,
                                   wideGroups: wideGroups, embeddingRows: [], singleFields: 0, multiOffsets: [],
-                                  multiRows: [], numeric: [], numericCount: 0, wideNames: names)
+                                  multiRows: [], numeric: [], numericCount: 0, wideNames: names, weights: data.weights)
         }
         let multiRows = (0..<multis).map { m in
             let rows = UInt64(layout.embeddingRows[singles + m])
@@ -107,7 +107,7 @@ public struct FeatureEncoder: Sendable {
         return EncodedDataset(count: data.count, labels: data.labels, wideOffsets: wideOffsets, wideIds: wideIds,
                               wideGroups: wideGroups, embeddingRows: embeddingRows, singleFields: singles,
                               multiOffsets: data.multiValuedOffsets, multiRows: multiRows, numeric: numeric,
-                              numericCount: numericCount, wideNames: names)
+                              numericCount: numericCount, wideNames: names, weights: data.weights)
     }
 
     /// Rows whose wide ids get readable names (the training set's first rows).

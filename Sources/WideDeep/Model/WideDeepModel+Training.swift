@@ -32,9 +32,23 @@ extension WideDeepModel {
 
     /// The summed logloss of the forward pass's logits; leaves dL/dlogit = σ(z) − y of each
     /// example in the logits (the wide part's gradient) and in the deep part's last gradient.
+    /// With sample weights the loss is Σ w·logloss and each gradient w·(σ(z) − y): everything
+    /// downstream (the wide sums, backprop, FTRL's and AdaGrad's accumulators) sees the weighted
+    /// gradient. Without weights the loop is the unweighted one, so such runs are unchanged.
     func lossGradients(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) -> Double {
         var loss = 0.0
         let lastGradient = layers.count
+        if !data.weights.isEmpty {
+            for b in 0..<rows.count {
+                let r = Int(rows[b])
+                let z = Double(workspace.logits[b]), y = Double(data.labels[r]), w = Double(data.weights[r])
+                loss += w * BinaryMetrics.logloss(logit: z, label: y)
+                let g = Float(w * (BinaryMetrics.sigmoid(z) - y))
+                if mode.hasDeep { workspace.gradients[lastGradient][b] = g }
+                workspace.logits[b] = g
+            }
+            return loss
+        }
         for b in 0..<rows.count {
             let z = Double(workspace.logits[b]), y = Double(data.labels[Int(rows[b])])
             loss += BinaryMetrics.logloss(logit: z, label: y)

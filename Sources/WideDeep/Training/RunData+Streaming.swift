@@ -38,8 +38,16 @@ extension RunData {
                                                      rowsSkipped: reader.skippedRows, fraction: min(1, fraction)))
         }
         let counted = reader.finished
-        let rows = counted ? reader.rows : estimateRows(reader)
+        var rows = counted ? reader.rows : estimateRows(reader)
+        let sampling = config.data.sampleNegatives.map { (rate: $0, seed: config.train.seed) }
+        if let sampling {
+            // The rows a pass trains on: exact when the whole file was read, else the estimate
+            // scaled by the share the sampling kept of the rows read.
+            let kept = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample.count
+            rows = counted && sample.count == reader.rows ? kept : Int((Double(rows) * Double(kept) / Double(max(1, sample.count))).rounded())
+        }
         sample.keepFirst(wanted)
+        if let sampling { sample = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: sample.count, rowsSkipped: reader.skippedRows, fraction: 1))
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: sample)
         let encoder = FeatureEncoder(layout: layout)
@@ -54,11 +62,13 @@ extension RunData {
             progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
         try config.data.maxSkipped.check(skipped: validRaw.skippedRows, rows: validRaw.dataRows, errors: validRaw.errors, file: validPath)
-        let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
+        var data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
-        let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
+        try data.loadTest(config: config, reader: validReader)
+        var plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
                                       rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
                                       fileBytes: reader.fileBytes)
+        plan.negativeSampling = sampling
         return (data, plan)
     }
 
@@ -97,6 +107,7 @@ extension RawDataset {
         labels.removeSubrange(n...)
         categorical.removeSubrange((n * schema.categorical.count)...)
         numeric.removeSubrange((n * schema.numeric.count)...)
+        if !weights.isEmpty { weights.removeSubrange(n...) }
         for m in multiValuedOffsets.indices {
             multiValuedHashes[m].removeSubrange(Int(multiValuedOffsets[m][n])...)
             multiValuedOffsets[m].removeSubrange((n + 1)...)
@@ -112,6 +123,7 @@ extension RawDataset {
         head.labels = Array(labels[..<k])
         head.categorical = Array(categorical[..<(k * schema.categorical.count)])
         head.numeric = Array(numeric[..<(k * schema.numeric.count)])
+        if !weights.isEmpty { head.weights = Array(weights[..<k]) }
         for m in multiValuedOffsets.indices {
             head.multiValuedOffsets[m] = Array(multiValuedOffsets[m][...k])
             head.multiValuedHashes[m] = Array(multiValuedHashes[m][..<Int(multiValuedOffsets[m][k])])

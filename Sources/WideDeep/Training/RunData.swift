@@ -11,6 +11,13 @@ public struct RunData: Sendable {
     public var validSkipped: Int
     /// The first malformed rows' errors of both files.
     public var errors: [DataError]
+    /// The test file's rows (`data.test`), scored once at the end; nil without one.
+    public var test: EncodedDataset? = nil
+    public var testDescription: String? = nil
+    public var testSkipped = 0
+    /// Training negatives left out by `data.sample_negatives`, and rows of weight 0 left out.
+    public var negativesSampledOut = 0
+    public var zeroWeightRows = 0
 
     /// Share of training rows held out for validation when the config names no validation file.
     public static let holdOutShare = 0.1
@@ -62,10 +69,31 @@ public struct RunData: Sendable {
             (raw, validRaw) = raw.split(at: keep)
             validDescription = "last \(validRaw.count) rows of \(trainPath)"
         }
+        // Sampled after the hold-out split: validation measures the whole distribution.
+        var negativesDropped = 0
+        if let rate = config.data.sampleNegatives {
+            (raw, negativesDropped) = raw.samplingNegatives(rate: rate, seed: config.train.seed)
+        }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: raw.count, rowsSkipped: raw.skippedRows, fraction: 1))
         var data = try make(config: config, train: raw, valid: validRaw, layout: fixedLayout)
         data.validDescription = validDescription
+        data.negativesSampledOut = negativesDropped
+        data.zeroWeightRows = raw.zeroWeightRows + validRaw.zeroWeightRows
+        try data.loadTest(config: config, reader: reader)
         return data
+    }
+
+    /// Reads and encodes `data.test`, when the config names one, with the layout fitted on the
+    /// training rows (its rows never fit anything).
+    mutating func loadTest(config: RunConfig, reader: DatasetReader) throws {
+        guard let testPath = config.data.test else { return }
+        var testReader = reader
+        testReader.readableRows = 0
+        let raw = try testReader.read(path: testPath)
+        test = FeatureEncoder(layout: layout).encode(raw, threads: config.train.threads, deepInputs: config.model.mode.hasDeep)
+        testDescription = testPath
+        testSkipped = raw.skippedRows
+        errors += raw.errors
     }
 
     /// Fits the layout on `train` (unless one is given) and encodes both sets.
@@ -94,6 +122,10 @@ extension RawDataset {
         head.categorical = Array(categorical[..<(index * singles)])
         tail.categorical = Array(categorical[(index * singles)...])
         head.numeric = Array(numeric[..<(index * numerics)])
+        if !weights.isEmpty {
+            head.weights = Array(weights[..<index])
+            tail.weights = Array(weights[index...])
+        }
         tail.numeric = Array(numeric[(index * numerics)...])
         for m in multiValuedOffsets.indices {
             let offsets = multiValuedOffsets[m]
@@ -107,6 +139,7 @@ extension RawDataset {
         head.skippedRows = skippedRows
         head.errors = errors
         head.linesRead = linesRead
+        head.zeroWeightRows = zeroWeightRows
         return (head, tail)
     }
 }

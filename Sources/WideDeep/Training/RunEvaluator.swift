@@ -57,7 +57,8 @@ final class RunEvaluator {
         run.publish(force: true)
         let logits = job?.validationLogits(model, data.valid, threads: run.config.train.threads)
             ?? model.predictAll(data.valid, threads: run.config.train.threads)
-        let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels)
+        let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels, weights: data.valid.weights,
+                                             logitOffset: run.calibration.logitOffset)
         run.draft.state = previous
         let progress = run.progress
         let point = ValidationPoint(step: progress.step, epoch: progress.epochNumber, examples: progress.examples, metrics: metrics)
@@ -97,6 +98,27 @@ final class RunEvaluator {
                                           bestMetric: best.metric, final: final, exchange: job?.exchange.traffic)
         run.events.add(record, deferred: final)
         if final { pendingFinalRecord = record }
+    }
+
+    /// Scores the test set (`data.test`) once, with the model the run ends on (its best state
+    /// when early stopping restored it, else its last): into the final record, the snapshot and
+    /// an event. Nothing here touches the best model or early stopping.
+    func scoreTest() {
+        guard let data = run.data, let test = data.test, let model = run.model else { return }
+        let logits = job?.validationLogits(model, test, threads: run.config.train.threads)
+            ?? model.predictAll(test, threads: run.config.train.threads)
+        let metrics = BinaryMetrics.evaluate(logits: logits, labels: test.labels, weights: test.weights,
+                                             logitOffset: run.calibration.logitOffset)
+        let progress = run.progress
+        let ended = run.draft.restoredBest ? run.draft.best : nil
+        run.draft.test = ValidationPoint(step: ended?.step ?? progress.step, epoch: ended?.epoch ?? progress.epochNumber,
+                                         examples: ended?.examples ?? progress.examples, metrics: metrics)
+        pendingFinalRecord?.test = metrics
+        run.events.listener?(.test(RunRecord.Test(step: progress.step, file: data.testDescription ?? "", metrics: metrics)))
+        run.note(.evaluation, String(format: "test (%d rows, %@): AUC %.4f, logloss %.4f, accuracy %.4f",
+                                     metrics.count, data.testDescription ?? "test file", metrics.auc, metrics.logloss, metrics.accuracy),
+                 logged: false)
+        run.publish(force: true)
     }
 
     /// Writes the final evaluation's record, held back so that it follows the final checkpoint's

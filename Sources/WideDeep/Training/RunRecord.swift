@@ -5,6 +5,23 @@ import Foundation
 public enum RunRecord: Sendable {
     case evaluation(record: Evaluation)
     case event(RunEvent)
+    /// The test set scored at the run's end (`data.test`); its figures are also in the final
+    /// evaluation record's `test_*` keys.
+    case test(Test)
+
+    /// The test set's figures and the step of the model that scored them.
+    public struct Test: Sendable {
+        public var step: Int
+        public var file: String
+        public var metrics: EvaluationMetrics
+
+        /// As the metrics log's final record names them.
+        public var figures: [String: Double] {
+            ["test_logloss": metrics.logloss, "test_auc": metrics.auc, "test_accuracy": metrics.accuracy,
+             "test_mean_prediction": metrics.meanPrediction, "test_positive_rate": metrics.positiveRate]
+                .filter { $0.value.isFinite }
+        }
+    }
 
     /// Where the run was when a record was made.
     public struct Context: Sendable, Equatable {
@@ -38,6 +55,8 @@ public enum RunRecord: Sendable {
         public var final: Bool
         /// Bytes this rank exchanged with the others, in a multi-process job.
         public var exchange: ExchangeTraffic?
+        /// The final record only: the test set's figures (`data.test`) with the model the run ends on.
+        public var test: EvaluationMetrics? = nil
 
         public var step: Int { context.step }
         public var epoch: Int { context.epoch }
@@ -71,6 +90,14 @@ public enum RunRecord: Sendable {
                 try c.encode(perStep.wide, "exchange_wide_bytes_per_step")
                 try c.encode(perStep.embeddings, "exchange_embedding_bytes_per_step")
                 try c.encode(exchange.seconds / Double(max(1, exchange.steps)), "exchange_seconds_per_step")
+            }
+            if let test {
+                try c.encode(test.count, forKey: "test_rows")
+                try c.encode(test.logloss, "test_logloss")
+                try c.encode(test.auc, "test_auc")
+                try c.encode(test.accuracy, "test_accuracy")
+                try c.encode(test.meanPrediction, "test_mean_prediction")
+                try c.encode(test.positiveRate, "test_positive_rate")
             }
             if final { try c.encode(true, forKey: "final") }
         }

@@ -142,10 +142,23 @@ struct RunSetup {
     }
 
     private func loadedMessage(config: RunConfig) -> String {
-        guard let plan = stream?.plan else {
-            return "loaded \(data.train.count) training rows, \(data.valid.count) validation rows (\(data.validDescription))"
+        var extras: [String] = []
+        if let test = data.test {
+            let skipped = data.testSkipped > 0 ? ", \(data.testSkipped) malformed rows skipped" : ""
+            extras.append("\(test.count) test rows (\(data.testDescription ?? "test file"), scored once at the end\(skipped))")
         }
-        return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))"
+        if data.negativesSampledOut > 0, let rate = config.data.sampleNegatives {
+            extras.append("\(data.negativesSampledOut) training negatives sampled out (kept fraction \(rate))")
+        }
+        if data.zeroWeightRows > 0 { extras.append("\(data.zeroWeightRows) rows of weight 0 left out") }
+        if config.negativeSamplingRate < 1 {
+            extras.append("probabilities corrected for negative sampling at \(config.negativeSamplingRate) (logit + ln r)")
+        }
+        let tail = extras.isEmpty ? "" : "; " + extras.joined(separator: "; ")
+        guard let plan = stream?.plan else {
+            return "loaded \(data.train.count) training rows, \(data.valid.count) validation rows (\(data.validDescription))" + tail
+        }
+        return "\(plan.description); \(data.valid.count) validation rows in memory (\(data.validDescription))" + tail
     }
 
     /// A label list that matches one class only (say `negative` names a value the file never has:

@@ -7,6 +7,8 @@ import Foundation
 /// Only the training queue touches it (asserted where snapshots are published).
 final class TrainingRun {
     let config: RunConfig
+    /// The correction of every probability the run reports for its negative sampling.
+    var calibration: Calibration { Calibration(negativeSampling: config.negativeSamplingRate) }
     let queue: DispatchQueue
     let publisher: SnapshotPublisher
     let writer: CheckpointWriter

@@ -185,6 +185,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             evaluator.evaluate(final: true)
         }
         let ending = evaluator.endOnBestState()
+        evaluator.scoreTest()
         // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
         let saving = checkpoints.enabled && !run.skipFinalCheckpoint
         if !run.skipFinalCheckpoint { checkpoints.savePendingBest() }

@@ -76,6 +76,9 @@ public struct TrainingSnapshot: Sendable {
     public var bestCheckpointStep: Int?
     /// The run ended on its best state (early stopping) rather than its last.
     public var restoredBest = false
+    /// The test set's figures (`data.test`), scored once at the end with the model the run ended
+    /// on (the step is that model's); nil until then or without a test file.
+    public var test: ValidationPoint?
     /// A rollback is possible: the run diverged and a good state is kept.
     public var canRollBack = false
     /// The hyperparameter changed last (highlighted after a rollback: it may be what diverged).

@@ -75,10 +75,16 @@ final class TrainingStream: Sendable {
             defer { skipped = 0; errors = [] }
             return queue.push(Chunk(data: data, skippedRows: skipped, errors: errors))
         }
-        while let pieces = try reader.next() {
-            for piece in pieces {
-                skipped += piece.skippedRows
-                errors += piece.errors.prefix(max(0, RawDataset.maxKeptErrors - errors.count))
+        var rowIndex = 0  // rows that parsed so far, the sampling's row index (within this rank's part)
+        while var pieces = try reader.next() {
+            for i in pieces.indices {
+                skipped += pieces[i].skippedRows
+                errors += pieces[i].errors.prefix(max(0, RawDataset.maxKeptErrors - errors.count))
+                if let sampling = plan.negativeSampling {
+                    let count = pieces[i].count
+                    pieces[i] = pieces[i].samplingNegatives(rate: sampling.rate, seed: sampling.seed, firstRow: rowIndex).sample
+                    rowIndex += count
+                }
             }
             for encoded in encode(pieces) {
                 let out = shuffle != nil ? shuffle!.add(encoded) : [encoded]

@@ -47,7 +47,7 @@ struct Export: ParsableCommand {
                 StandardOutput.reserveOutputForData()
             }
             let checkpoint = try LoadedCheckpoint.load(path: input)
-            try OutputFile.write(try OnnxModel.encoded(checkpoint.model), to: onnx)
+            try OutputFile.write(try OnnxModel.encoded(checkpoint.model, calibration: try checkpoint.calibration()), to: onnx)
             try OutputFile.write(OnnxFeatureSpec.json(checkpoint.layout, mode: checkpoint.model.mode), to: onnx + ".features.json")
             let shown = TerminalSafe.escape(onnx)
             // Beside the model, not in it, when the model went to stdout.

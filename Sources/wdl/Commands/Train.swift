@@ -144,6 +144,7 @@ struct Train: ParsableCommand {
         if let board {
             session.onRecord = { [weak session] record in
                 if case .evaluation(let evaluation) = record { board.add(evaluation, statistics: session?.snapshot) }
+                if case .test(let test) = record { board.add(test: test) }
             }
         }
         defer { board?.flush() }

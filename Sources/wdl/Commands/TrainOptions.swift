@@ -16,6 +16,12 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Validation data file (default: the config's data.valid; without one, the last 10% of the training rows).")
     var valid: String?
 
+    @Option(name: .long, help: "Test data file, scored once at the end with the model the run keeps; it picks no best model and stops nothing (default: the config's data.test, else none).")
+    var test: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "Keep this fraction of the training negatives, sampled while reading (seeded); every probability wdl reports is corrected for it (sets data.sample_negatives).")
+    var negativeSampling: Double?
+
     @Option(name: .long, help: "Which parts train: wide | deep | wide-deep (default: the config's, else wide-deep).")
     var mode: ModelMode?
 
@@ -117,6 +123,7 @@ struct RunConfigOptions: ParsableArguments {
         if let hashBuckets { config.features.hashBuckets = hashBuckets }
         if let deepOptimizer { config.optim.deep.name = deepOptimizer }
         if let seed { config.train.seed = seed }
+        if let negativeSampling { config.data.sampleNegatives = negativeSampling }
         applyRunOverrides(to: &config)
         return config
     }
@@ -126,6 +133,7 @@ struct RunConfigOptions: ParsableArguments {
     private func applyRunOverrides(to config: inout RunConfig) {
         if let train { config.data.train = train }
         if let valid { config.data.valid = valid }
+        if let test { config.data.test = test }
         if let epochs { config.train.epochs = epochs }
         if let batchSize { config.train.batchSize = batchSize }
         if let ftrlAlpha { config.optim.wide.alpha = ftrlAlpha }

@@ -73,7 +73,9 @@ final class RunConfigLoaderTests: XCTestCase {
         let config = try RunConfigLoader.load(path: TestPaths.adultConfig)
         let folder = TestPaths.repositoryRoot.appendingPathComponent("sample-data/adult").path
         XCTAssertEqual(config.data.train, folder + "/train.csv")
-        XCTAssertEqual(config.data.valid, folder + "/test.csv")
+        // Validation is the held-out tail of train.csv; test.csv is the test set, apart from it.
+        XCTAssertNil(config.data.valid)
+        XCTAssertEqual(config.data.test, folder + "/test.csv")
         XCTAssertEqual(config.data.label, "income_label")
         XCTAssertEqual(config.model.mode, .wideDeep)
         XCTAssertEqual(config.model.hidden, [256, 128])

@@ -50,4 +50,24 @@ final class OnnxModelTests: XCTestCase {
         XCTAssertEqual(Array(bytes.prefix(7)), [0x08, 0x08, 0x12, 0x03, 0x77, 0x64, 0x6C])
         XCTAssertEqual(Array(bytes.suffix(6)), [0x42, 0x04, 0x0A, 0x00, 0x10, 0x11])
     }
+
+    /// A negative-sampled model's graph adds ln r to the logit before the Sigmoid (an initializer
+    /// holding exactly Float(ln r), and an Add into `calibrated_logit`); an unsampled one does not.
+    func testSampledModelGraphAddsTheLogRate() throws {
+        var config = TinyModel.config(mode: .wide)
+        config.features.multiValued = [:]
+        config.features.crosses = []
+        let (layout, _) = try TinyModel.load(config)
+        let model = WideDeepModel(layout: layout, config: config)
+        let plain = try OnnxModel.encoded(model)
+        let sampled = try OnnxModel.encoded(model, calibration: Calibration(negativeSampling: 0.1))
+        func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+            bytes.count >= part.count && (0...(bytes.count - part.count)).contains { Array(bytes[$0..<($0 + part.count)]) == part }
+        }
+        let offset = withUnsafeBytes(of: Float(log(0.1)).bitPattern.littleEndian) { Array($0) }
+        XCTAssertTrue(contains(sampled, Array("sampling_log_rate".utf8)))
+        XCTAssertTrue(contains(sampled, Array("calibrated_logit".utf8)))
+        XCTAssertTrue(contains(sampled, offset), "ln 0.1 as the initializer's raw data")
+        XCTAssertFalse(contains(plain, Array("sampling_log_rate".utf8)))
+    }
 }

@@ -62,6 +62,26 @@ final class TensorBoardEventTests: XCTestCase {
         ])).encoded())
     }
 
+    /// The test set's figures get their own `test/…` tags: from the live run's test record, and
+    /// from the `test_*` keys of a metrics log's final record (the same tags either way).
+    func testTestFiguresHaveTestTags() throws {
+        let folder = try TemporaryFolder()
+        let log = try TensorBoardLog(directory: folder.path("tb"))
+        let metrics = EvaluationMetrics(count: 100, logloss: 0.25, auc: 0.75, accuracy: 0.5, meanPrediction: 0.125, positiveRate: 0.25)
+        log.add(test: RunRecord.Test(step: 40, file: "test.csv", metrics: metrics))
+        log.flush()
+        let records = try readRecords(log.path)
+        XCTAssertEqual(records.count, 2)
+        let expected: [TensorBoardEvent.Scalar] = [
+            .init("test/logloss", 0.25), .init("test/auc", 0.75), .init("test/accuracy", 0.5),
+            .init("test/mean_prediction", 0.125), .init("test/positive_rate", 0.25),
+        ]
+        XCTAssertEqual(records[1], TensorBoardEvent(wallTime: decodeWallTime(records[1]), step: 40, content: .scalars(expected)).encoded())
+        var scalars = TensorBoardScalars()
+        let converted = scalars.scalars(of: ["valid_auc": 0.5, "test_auc": 0.75, "test_logloss": 0.25])
+        XCTAssertEqual(converted.map(\.tag), ["valid/auc", "test/logloss", "test/auc"])
+    }
+
     /// `wdl export --tensorboard`: one record per evaluation line, events skipped; a bad line is
     /// an error naming the file and line.
     func testMetricsLogConversion() throws {
