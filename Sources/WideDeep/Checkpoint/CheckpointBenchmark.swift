@@ -66,6 +66,8 @@ public enum CheckpointBenchmark {
         config.model.embeddingDim = dim
         var schema = DataSchema.criteo()
         schema.categorical = config.features.categorical
+        // As training's schema of this config has them (`DataSchema(config:)`).
+        schema.missing = DataSchema.missingTokens(config.data.missing)
         let layout = FeatureLayout(
             schema: schema,
             numeric: schema.numeric.map { NumericTransform(name: $0, logarithm: true, mean: 1, deviation: 2) },

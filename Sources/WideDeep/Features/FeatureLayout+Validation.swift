@@ -35,7 +35,8 @@ extension FeatureLayout {
             ("positive", schema.positive == expected.positive), ("negative", schema.negative == expected.negative),
             ("delimiter", schema.delimiter == expected.delimiter), ("categorical", schema.categorical == expected.categorical),
             ("multiValued", schema.multiValued == expected.multiValued), ("numeric", schema.numeric == expected.numeric),
-            ("ignore", schema.ignore == expected.ignore),
+            ("ignore", schema.ignore == expected.ignore), ("missing", schema.missing == expected.missing),
+            ("weightColumn", schema.weightColumn == expected.weightColumn),
         ]
         let field = fields.first { !$0.1 }?.0 ?? "columns"
         return "layout.schema.\(field) disagrees with the recorded config's columns (data and features sections)"

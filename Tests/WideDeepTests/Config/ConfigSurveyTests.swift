@@ -72,7 +72,8 @@ final class ConfigSurveyTests: XCTestCase {
     /// the value (Swift's isNewline split lines there, the reader does not).
     func testSurveyReadsAsTheReaderDoes() throws {
         var rows = ["site,n,label"]
-        for i in 0..<100 { rows.append("s\u{0C}\(i % 5),0x\(String(i, radix: 16)),\(i % 2)") }
+        // 20 distinct hex codes (not unique per row, which would make the column an id).
+        for i in 0..<100 { rows.append("s\u{0C}\(i % 5),0x\(String(i % 20 + 10, radix: 16)),\(i % 2)") }
         let hex = try folder.write("hex.csv", rows.joined(separator: "\n") + "\n")
         let survey = try ConfigSurvey(path: hex, label: nil)
         XCTAssertEqual(survey.sampledRows, 100, "a form feed does not end a line")

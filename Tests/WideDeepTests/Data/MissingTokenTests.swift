@@ -111,7 +111,7 @@ final class MissingTokenTests: XCTestCase {
         var before = try DataSchema(config: config)
         before.missing = nil
         let after = try DataSchema(config: config)
-        for path in [config.data.train!, config.data.valid!] {
+        for path in [config.data.train, config.data.valid, config.data.test].compactMap({ $0 }) {
             let old = try DatasetReader(schema: before, threads: 2).read(path: path)
             let new = try DatasetReader(schema: after, threads: 2).read(path: path)
             XCTAssertGreaterThan(new.count, 10_000)
