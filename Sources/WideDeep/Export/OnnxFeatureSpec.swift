@@ -7,7 +7,8 @@ import Foundation
 /// feature spec, byte for byte") says what each part means; `wdl predict --ids-out` writes the
 /// inputs it describes, row by row.
 public enum OnnxFeatureSpec {
-    /// 1: the checkpoint layout's Codable form; 2: this plain form, with multi-valued fields.
+    /// 1: the checkpoint layout's Codable form; 2: this plain form, with multi-valued fields (and,
+    /// added before any release, `missing`: a version-2 spec without it means only the empty field).
     public static let version = 2
     public static let format = "wdl-feature-spec"
 
