@@ -4,7 +4,9 @@
 # exactly, and ONNX Runtime over them must equal `wdl predict` to 1e-6 — on the Adult sample, a
 # Criteo-layout file from `wdl gen` and a multi-valued sample made from Adult, each with crafted
 # rows whose numbers sit exactly on (and one float32 step beside) every bucket boundary, missing
-# values in every field, and malformed rows. The package's own tests (pytest) run first.
+# values in every field, missing tokens (data.missing: every default one, quoted, padded, inside a
+# multi-valued field, near misses; and Adult trained with a custom list, its '?' read as missing)
+# and malformed rows. The package's own tests (pytest) run first.
 # Python packages come from PyPI into the virtual environment .ci/e2e-ecosystem.sh uses.
 set -euo pipefail
 WDL="${1:-.build/release/wdl}"
@@ -68,6 +70,10 @@ sed 's/^    age: \[.*\]$/&\n    hours_per_week: "quantile:10"\n    education_num
 grep -q 'hours_per_week: "quantile:10"' "$tmp/adult.yaml" || fail "could not add quantile buckets to adult.yaml"
 train() { "$WDL" train --headless --epochs 1 --checkpoint-dir "$tmp/$1" "${@:2}" > "$tmp/$1.train.txt" || fail "training $1: $(tail -3 "$tmp/$1.train.txt")"; }
 train adult --config "$tmp/adult.yaml" --train sample-data/adult/train.csv --valid sample-data/adult/test.csv --hidden 32,16
+# Adult with its '?' read as missing (data.missing: a custom list, which replaces the default one).
+sed 's/^  negative: \["0"\]$/&\n  missing: ["", "?"]/' "$tmp/adult.yaml" > "$tmp/adult-q.yaml"
+grep -q '^  missing: \["", "?"\]$' "$tmp/adult-q.yaml" || fail "could not add data.missing to adult.yaml"
+train adult-q --config "$tmp/adult-q.yaml" --train sample-data/adult/train.csv --valid sample-data/adult/test.csv --hidden 32,16
 train criteo --format criteo --train "$tmp/criteo-train.tsv" --valid "$tmp/criteo-valid.tsv" --hash-buckets 262144 \
     --hidden 32,16 --cross C5:C8 --cross C3:I2
 train multi --config "$tmp/multi.yaml" --train "$tmp/multi-train.csv" --valid "$tmp/multi-test.csv"
@@ -118,8 +124,33 @@ for f in spec["categorical"][:2]:
 number = spec["numeric"][0]["name"]
 crafted += [row({number: "abc"}), row({number: "1e39"}), delimiter.join(template[:-1]),
             row({number: "-0"}), row({number: "1e-45"}), row({number: "12345678901234567890123"})]
+# Missing tokens: the spec's own and every default one (a value, or no number, where the model's
+# list lacks it), in each field in turn and in all at once; quoted (its bytes are the token), with
+# spaces around (trimmed in csv, not in criteo), with a space inside the quotes (kept), as a part
+# of a multi-valued field, and near misses. Pairs of row indices whose inputs must be the same (a
+# listed token and the empty field) or differ (an unlisted token in a categorical field).
+defaults = ["NA", "NaN", "nan", "null", "NULL", "\\N"]
+listed = [t for t in spec["missing"] if t]
+index = lambda: min(keep, len(body)) + len(crafted)
+same, differ = [], []
+quote = lambda t: '"' + t.replace('"', '""') + '"'
+for token in dict.fromkeys(listed + defaults):
+    for name in features:
+        empty, tokened = index(), index() + 1
+        crafted += [row({name: ""}), row({name: token}), row({name: quote(token)})]
+        if token in listed:
+            same += [[empty, tokened], [empty, tokened + 1]]
+        elif name in [f["name"] for f in spec["categorical"]]:
+            differ.append([empty, tokened])
+        crafted += [row({name: " " + token + " "}), row({name: '" ' + token + '"'})]
+    crafted += [row({name: token for name in features}), row({name: quote(token) for name in features})]
+    for f in spec["multi_valued"]:
+        crafted += [row({f["name"]: "a" + f["separator"] + token}), row({f["name"]: token + f["separator"] + token})]
+for near in ["na", "Na", "NAB", "N", "nul", "\\n", "NaNa"]:
+    crafted += [row({name: near}) for name in features[:3] + features[-2:]]
 out = ([header] if header else []) + body[:keep] + crafted
 open(out_path, "w", encoding="utf-8").write("\n".join(out) + "\n")
+json.dump({"same": same, "differ": differ}, open(out_path + ".pairs.json", "w"))
 print(len(crafted))
 PY
 
@@ -129,7 +160,7 @@ import json, sys
 import numpy as np, onnx, onnxruntime as ort
 sys.path.insert(0, "python")
 from wdl_features import Encoder
-model, data, predictions, ids = sys.argv[1:5]
+model, data, predictions, ids, pairs = sys.argv[1:6]
 onnx.checker.check_model(onnx.load(model), full_check=True)
 encoder = Encoder.load(model + ".features.json")
 rows = encoder.encode_csv(open(data, "rb").read())
@@ -149,6 +180,13 @@ for i, (mine, p, theirs) in enumerate(zip(rows, want, wdl_inputs)):
         else:
             same = values == mine[name]
         assert same, f"row {i}: {name} {mine[name]} against wdl's {values}"
+# The missing tokens the spec lists are what wdl reads as missing: wdl's own inputs for a row
+# with a listed token equal those for the empty field; an unlisted token is a value of its own.
+pairs = json.load(open(pairs))
+for i, j in pairs["same"]:
+    assert wdl_inputs[i] != "" and wdl_inputs[i] == wdl_inputs[j], f"rows {i} and {j}: a listed token is not the empty field"
+for i, j in pairs["differ"]:
+    assert wdl_inputs[i] != "" and wdl_inputs[i] != wdl_inputs[j], f"rows {i} and {j}: an unlisted token reads as missing"
 good = [r for r in rows if not isinstance(r, Exception)]
 session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
 got = session.run(["probability"], encoder.feeds(good))[0][:, 0]
@@ -162,16 +200,20 @@ assert worst_single <= 1e-6, f"{model}: one row at a time differs by {worst_sing
 print(f"e2e-onnx: {model.split('/')[-1]}: {len(good)} rows ({len(rows) - len(good)} refused by both), inputs identical, "
       f"largest difference {max(worst, worst_single):.1e}")
 PY
-for case in "adult sample-data/adult/test.csv 3000" "criteo $tmp/criteo-valid.tsv 2000" \
+for case in "adult sample-data/adult/test.csv 3000" "adult-q sample-data/adult/test.csv 3000" "criteo $tmp/criteo-valid.tsv 2000" \
             "multi $tmp/multi-test.csv 3000" "multi-deep $tmp/multi-test.csv 1000" "multi-wide $tmp/multi-test.csv 1000"; do
     set -- $case
     "$WDL" export --onnx "$tmp/$1.onnx" "$tmp/$1/final.safetensors" > /dev/null || fail "export of $1"
     spec="$tmp/$1.onnx.features.json"
     grep -q '"version": 2' "$spec" || fail "$1: the feature spec is not version 2"
     grep -q '"_0"' "$spec" && fail "$1: the feature spec leaks Swift's enum encoding"
+    missing='"missing": ["", "NA", "NaN", "nan", "null", "NULL", "\\N"],'
+    [ "$1" = adult-q ] && missing='"missing": ["", "?"],'
+    grep -qF "  $missing" "$spec" || fail "$1: the feature spec does not list the model's missing values ($missing)"
     crafted=$("$PY" "$tmp/craft.py" "$spec" "$2" "$tmp/$1.rows" "$3")
+    # The crafted rows refuse many on purpose: no limit on skipped rows.
     "$WDL" predict --model "$tmp/$1/final.safetensors" --data "$tmp/$1.rows" --out "$tmp/$1.p" --ids-out "$tmp/$1.ids" \
-        > /dev/null 2>&1 || fail "wdl predict on $1's rows"
-    "$PY" "$tmp/parity.py" "$tmp/$1.onnx" "$tmp/$1.rows" "$tmp/$1.p" "$tmp/$1.ids" || fail "$1 ($crafted crafted rows): parity"
+        --max-skipped 100% > /dev/null 2>&1 || fail "wdl predict on $1's rows"
+    "$PY" "$tmp/parity.py" "$tmp/$1.onnx" "$tmp/$1.rows" "$tmp/$1.p" "$tmp/$1.ids" "$tmp/$1.rows.pairs.json" || fail "$1 ($crafted crafted rows): parity"
 done
 echo "e2e-onnx: passed"

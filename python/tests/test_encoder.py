@@ -110,3 +110,81 @@ def test_an_empty_file_is_refused():
     for data in (b"", b"\n  \n"):
         with pytest.raises(SpecError, match="empty"):
             Encoder(spec()).encode_csv(data)
+
+
+DEFAULT_MISSING = ["", "NA", "NaN", "nan", "null", "NULL", "\\N"]
+
+
+def missing_spec(tokens=DEFAULT_MISSING):
+    s = spec()
+    if tokens is not None:
+        s["missing"] = tokens
+    return s
+
+
+def test_every_default_token_reads_as_the_empty_field():
+    # Each token in every kind of field gives the row an empty field's inputs: the empty color's
+    # hash, one empty tag, x1 in the missing bucket (4) and both numerics imputed to 0.
+    e = Encoder(missing_spec())
+    empty = e.encode_row({"color": b"", "tags": b"", "x1": b"", "x2": b""})
+    assert empty["wide_ids"][:3] == [value_hash("color", b"") % 64, value_hash("tags", b"") % 64, value_hash("x1#bucket", b"4") % 64]
+    assert empty["numeric"] == [0, 0] and empty["multi_lengths_0"] == [1]
+    for token in DEFAULT_MISSING[1:]:
+        t = token.encode()
+        assert e.encode_row({"color": t, "tags": t, "x1": t, "x2": t}) == empty, token
+        # One field at a time: only that field changes.
+        row = e.encode_row({"color": b"red", "tags": b"a", "x1": t, "x2": b"1"})
+        assert row == e.encode_row({"color": b"red", "tags": b"a", "x1": b"", "x2": b"1"}), token
+
+
+def test_a_token_is_a_whole_field_only():
+    e = Encoder(missing_spec())
+    row = e.encode_row({"color": b"NAB", "tags": b"a|NA", "x1": b"1", "x2": b"1"})
+    assert row["embedding_rows"] == [rehash(value_hash("color", b"NAB")) % 128]
+    assert row["multi_rows_0"] == [rehash(value_hash("tags", b"a")) % 64, rehash(value_hash("tags", b"NA")) % 64]
+    assert row["multi_lengths_0"] == [2]
+    # Case matters: "na" is no default token; as a number it is an error, as a category a value.
+    assert e.encode_row({"color": b"na", "tags": b"x", "x1": b"1", "x2": b"1"})["embedding_rows"] == [rehash(value_hash("color", b"na")) % 128]
+    with pytest.raises(ValueError, match="not a number"):
+        e.encode_row({"color": b"red", "tags": b"x", "x1": b"na", "x2": b"1"})
+
+
+def test_tokens_are_compared_after_unquoting_and_trimming():
+    # As wdl's reader: a quoted "NA" is the token (quotes removed), spaces around an unquoted
+    # field are trimmed first; spaces inside the quotes stay, so " NA" quoted is a value.
+    e = Encoder(missing_spec())
+    rows = e.encode_csv(b'color,tags,x1,x2\n"NA", NA ,"NA",  nan\n" NA",a,1,1\n')
+    empty = e.encode_row({"color": b"", "tags": b"", "x1": b"", "x2": b""})
+    assert rows[0] == empty
+    assert rows[1]["embedding_rows"] == [rehash(value_hash("color", b" NA")) % 128]
+    # The Criteo format trims nothing: " NA" there is no token (an error as a number).
+    s = missing_spec()
+    s["csv"] = {"format": "criteo", "delimiter": "\t", "header": False, "trim_spaces": False, "label": "label"}
+    s["categorical"] = [{"name": "C1", "table": 0, "embedding_rows": 64}]
+    s["multi_valued"], s["crosses"], s["buckets"] = [], [], []
+    s["numeric"] = [{"name": "I1", "log": True, "mean": 0, "deviation": 1}]
+    c = Encoder(s)
+    line = lambda i1, c1: ("\t".join([i1, "1"] + [""] * 11 + [c1] + [""] * 25) + "\n").encode()
+    assert c.encode_csv(line("\\N", "NULL"))[0] == c.encode_csv(line("", ""))[0]
+    assert isinstance(c.encode_csv(line(" NA", ""))[0], ValueError)
+
+
+def test_a_custom_list_replaces_the_default():
+    e = Encoder(missing_spec(["", "?"]))
+    row = e.encode_row({"color": b"?", "tags": b"?", "x1": b"?", "x2": b"1"})
+    assert row == e.encode_row({"color": b"", "tags": b"", "x1": b"", "x2": b"1"})
+    assert e.encode_row({"color": b"NA", "tags": b"x", "x1": b"1", "x2": b"1"})["embedding_rows"] == [rehash(value_hash("color", b"NA")) % 128]
+    with pytest.raises(ValueError, match="not a number"):
+        e.encode_row({"color": b"red", "tags": b"x", "x1": b"NA", "x2": b"1"})
+    # The empty field is missing even where a hand-written list leaves it out.
+    assert Encoder(missing_spec(["?"])).encode_row({"color": b"", "tags": b"", "x1": b"", "x2": b"1"}) == row
+
+
+def test_without_the_list_only_the_empty_field_is_missing():
+    # A spec without "missing" (exported before the list existed): "NA" is a value, and no number.
+    e = Encoder(missing_spec(None))
+    assert e.encode_row({"color": b"NA", "tags": b"x", "x1": b"1", "x2": b"1"})["embedding_rows"] == [rehash(value_hash("color", b"NA")) % 128]
+    with pytest.raises(ValueError, match="not a number"):
+        e.encode_row({"color": b"red", "tags": b"x", "x1": b"nan", "x2": b"1"})
+    with pytest.raises(SpecError, match="missing"):
+        Encoder(missing_spec("NA"))

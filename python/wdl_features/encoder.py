@@ -28,6 +28,7 @@ class Encoder:
         self.criteo = csv["format"] == "criteo"
         self.delimiter = csv["delimiter"].encode("utf-8")[0]
         self.trim = csv["trim_spaces"]
+        self.missing = self.missing_values(spec)
         self.hash_buckets = spec["hash_buckets"]
         self.max_cross_ids = spec["hash"]["max_cross_ids"]
         self.categorical = spec["categorical"]
@@ -42,6 +43,20 @@ class Encoder:
         self._bucket_hashes = [[hashing.value_hash(b["hash_field"], str(k).encode()) for k in range(b["missing_bucket"] + 1)]
                                for b in self.buckets]
         self._cross_states = [hashing.cross_state(c["name"]) for c in self.crosses]
+
+    @staticmethod
+    def missing_values(spec: dict) -> frozenset:
+        """The field values read as missing (section 2), as bytes: the spec's `missing` list, and the
+        empty field always; a spec written before the list existed has none, so only the empty field."""
+        tokens = spec.get("missing", [""])
+        if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+            raise SpecError(f"'missing' must be a list of strings, not {tokens!r}")
+        return frozenset(t.encode("utf-8") for t in tokens) | {b""}
+
+    def value(self, fields: dict, name: str) -> bytes:
+        """A field's value: its bytes, or the empty value when the whole field is a missing token."""
+        raw = fields[name]
+        return b"" if raw in self.missing else raw
 
     @classmethod
     def load(cls, path: str) -> "Encoder":
@@ -80,13 +95,15 @@ class Encoder:
 
     # Sections 2 and 4: one row's fields to its features.
     def encode_row(self, fields: dict) -> dict:
-        """The graph's inputs for one row (lists, unpadded), from its fields' raw bytes."""
-        singles = [hashing.value_hash(f["name"], fields[f["name"]], s) for f, s in zip(self.categorical, self._states)]
+        """The graph's inputs for one row (lists, unpadded), from its fields' bytes as section 1 splits
+        them (quotes removed, spaces trimmed): a field equal to one of `missing` is missing."""
+        singles = [hashing.value_hash(f["name"], self.value(fields, f["name"]), s) for f, s in zip(self.categorical, self._states)]
         multis = []
         for f, s in zip(self.multi, self._states[len(self.categorical):]):
-            parts = [p for p in fields[f["name"]].split(f["separator"].encode("utf-8")) if p]
+            # A token is missing only as the whole field: in `a|NA`, NA is a value.
+            parts = [p for p in self.value(fields, f["name"]).split(f["separator"].encode("utf-8")) if p]
             multis.append([hashing.value_hash(f["name"], p, s) for p in parts or [b""]])
-        xs = [parse_float32(fields[t["name"]]) for t in self.numeric]
+        xs = [parse_float32(self.value(fields, t["name"])) for t in self.numeric]
         bucket_hashes = [self._bucket_hashes[k][self.bucket(b, xs[b["numeric"]])] for k, b in enumerate(self.buckets)]
 
         wide = singles + [h for values in multis for h in values] + bucket_hashes

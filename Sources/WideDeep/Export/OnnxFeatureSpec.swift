@@ -2,11 +2,13 @@ import Foundation
 
 /// What turns a raw row into the ONNX graph's inputs, as plain versioned JSON beside the model
 /// (`*.features.json`): the CSV rules, every fitted value (columns, bucket boundaries and missing
-/// buckets, numeric means and deviations, embedding rows per field), the hash with test vectors and
-/// the inputs' names and shapes. docs/model.md ("The feature spec, byte for byte") says what each
-/// part means; `wdl predict --ids-out` writes the inputs it describes, row by row.
+/// buckets, numeric means and deviations, embedding rows per field, the field values read as
+/// missing), the hash with test vectors and the inputs' names and shapes. docs/model.md ("The
+/// feature spec, byte for byte") says what each part means; `wdl predict --ids-out` writes the
+/// inputs it describes, row by row.
 public enum OnnxFeatureSpec {
-    /// 1: the checkpoint layout's Codable form; 2: this plain form, with multi-valued fields.
+    /// 1: the checkpoint layout's Codable form; 2: this plain form, with multi-valued fields (and,
+    /// added before any release, `missing`: a version-2 spec without it means only the empty field).
     public static let version = 2
     public static let format = "wdl-feature-spec"
 
@@ -32,6 +34,7 @@ public enum OnnxFeatureSpec {
             ("format", .string(format)),
             ("version", .int(version)),
             ("csv", csv(layout.schema)),
+            ("missing", .array(missingValues(layout.schema).map { .string($0) })),
             ("hash_buckets", .int(layout.hashBuckets)),
             ("embedding_dim", .int(layout.embeddingDim)),
             ("categorical", .array(categorical(layout))),
@@ -92,6 +95,12 @@ public enum OnnxFeatureSpec {
             ("trim_spaces", .bool(schema.format == .csv)),
             ("label", .string(schema.labelColumn)),
         ])
+    }
+
+    /// Every field value the reader takes for missing: the empty field first, then the schema's
+    /// tokens (none in a checkpoint saved before `data.missing` existed: then only the empty field).
+    static func missingValues(_ schema: DataSchema) -> [String] {
+        [""] + (schema.missing ?? []).filter { !$0.isEmpty }
     }
 
     private static func hex(_ v: UInt64) -> PlainJSON { .string("0x" + String(v, radix: 16)) }

@@ -44,6 +44,18 @@ final class MissingTokenTests: XCTestCase {
         XCTAssertEqual(data.numeric, [1.5, 2])
     }
 
+    /// The token is compared with the field as split (docs/model.md section 1, the feature spec's
+    /// rule): quotes removed and spaces around an unquoted field trimmed, so `"NA"` and ` NA ` are
+    /// missing; spaces inside quotes stay, so `" NA"` is a value (and no number).
+    func testTokensAreComparedAfterUnquotingAndTrimming() throws {
+        let data = try readCSV("click,site,tags,price\n1,\"NA\", NA ,\"nan\"\n0,\" NA\",x,1\n1,a,x,\" NA\"\n", config: config)
+        XCTAssertEqual(data.count, 2)
+        XCTAssertEqual(data.categorical, [StableHash.value(field: "site", ""), StableHash.value(field: "site", " NA")])
+        XCTAssertEqual(Array(data.multiValues(field: 0, row: 0)), [StableHash.value(field: "tags", "")])
+        XCTAssertTrue(data.numeric[0].isNaN)
+        assertContains(data.errors.first?.description ?? "", "test.csv:4", "price", "' NA' is not a number")
+    }
+
     /// A schema without the list (a checkpoint saved before it existed) reads as wdl did then:
     /// "NA" is a category of its own and not a number (the row is skipped).
     func testASchemaWithoutTheListKeepsTheOldReading() throws {

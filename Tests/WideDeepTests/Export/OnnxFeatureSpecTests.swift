@@ -41,6 +41,22 @@ final class OnnxFeatureSpecTests: XCTestCase {
                        ["wide_ids"])
     }
 
+    /// `missing` lists every field value the reader takes for missing: the empty field first, then
+    /// the tokens of the model's own schema (saved in its checkpoint), as the exact strings (a
+    /// backslash survives JSON); a checkpoint saved before `data.missing` existed gives `[""]`.
+    func testMissingValuesAreTheCheckpointsTokens() throws {
+        var (layout, _) = try TinyModel.load(TinyModel.config())
+        XCTAssertEqual(try spec(layout)["missing"] as? [String], ["", "NA", "NaN", "nan", "null", "NULL", "\\N"])
+        layout.schema.missing = ["?"]
+        XCTAssertEqual(try spec(layout)["missing"] as? [String], ["", "?"])
+        layout.schema.missing = nil
+        XCTAssertEqual(try spec(layout)["missing"] as? [String], [""])
+        layout.schema.missing = ["", "?"]  // a crafted checkpoint listing the empty field: once
+        XCTAssertEqual(try spec(layout)["missing"] as? [String], ["", "?"])
+        let text = String(decoding: OnnxFeatureSpec.json(layout, mode: .wideDeep), as: UTF8.self)
+        XCTAssertTrue(text.contains(#"\#n  "missing": ["", "?"],\#n"#), text)
+    }
+
     /// Boundaries, means and deviations come back from the JSON as the very same float64s, so an
     /// encoder comparing a float32 value with them decides as wdl does.
     func testNumbersRoundTripExactly() throws {
