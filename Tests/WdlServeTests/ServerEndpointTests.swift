@@ -8,14 +8,17 @@ import XCTest
 final class ServerEndpointTests: XCTestCase {
     func testModelHealthAndMetrics() throws {
         let run = TrainedModels.adult
-        let checkpoint = try LoadedCheckpoint.load(path: run.final)
-        let server = try RunningServer(ServeOptions(model: run.directory))  // a directory, no best: its latest, final
+        // A run directory: --pick best (the default) serves its best.safetensors.
+        let best = run.directory + "/best.safetensors"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: best))
+        let checkpoint = try LoadedCheckpoint.load(path: best)
+        let server = try RunningServer(ServeOptions(model: run.directory))
         defer { XCTAssertEqual(server.stop(), "stopped") }
 
         let health = try LoopbackConnection.request(port: server.port, "GET", "/healthz")
         XCTAssertEqual(health.status, 200)
         XCTAssertEqual(health.json?["status"] as? String, "ok")
-        XCTAssertEqual(health.model?["file"] as? String, run.final)
+        XCTAssertEqual(health.model?["file"] as? String, best)
         XCTAssertEqual(health.model?["step"] as? Int, checkpoint.step)
         XCTAssertEqual(health.model?["id"] as? String, checkpoint.metadata["metadata_crc32c"])
 
