@@ -15,7 +15,7 @@ fail() { echo "e2e-serve: $*" >&2; [ -f "$tmp/serve.log" ] && sed 's/^/  serve: 
 test -f "$tmp/ck/final.safetensors" || fail "no final checkpoint"
 
 # 2. Serve the run's directory on a free port; the first line says where.
-"$WDL" serve --model "$tmp/ck" --port 0 > "$tmp/serve.out" 2> "$tmp/serve.log" &
+"$WDL" serve --model "$tmp/ck" --pick latest --port 0 > "$tmp/serve.out" 2> "$tmp/serve.log" &
 server=$!
 for _ in $(seq 1 300); do
     grep -q '^serving ' "$tmp/serve.out" 2>/dev/null && break
