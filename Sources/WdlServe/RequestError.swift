@@ -25,7 +25,6 @@ struct RequestError: Error, Equatable {
         case emptyBody = "empty_body"
         case unsupportedMediaType = "unsupported_media_type"
         case timeout = "timeout"
-        case notFound = "not_found"
         case scoring = "scoring"
     }
 

@@ -19,7 +19,7 @@ final class ServeMetrics: Sendable {
         rows = registry.makeCounter(descriptor: Self.name("wdl_serve_rows_scored_total", "Rows scored by POST /v1/predict."))
         reloads = registry.makeCounter(descriptor: Self.name("wdl_serve_reloads_total", "Checkpoints swapped in (ok) or refused by validation (failed)."), labels: [("result", "ok")])
         failedReloads = registry.makeCounter(descriptor: Self.name("wdl_serve_reloads_total", "Checkpoints swapped in (ok) or refused by validation (failed)."), labels: [("result", "failed")])
-        predictLatency = registry.makeDurationHistogram(descriptor: Self.name("wdl_serve_request_duration_seconds", "Time from a request's head to its response."), labels: [("path", "/v1/predict")], buckets: Self.buckets)
+        predictLatency = registry.makeDurationHistogram(descriptor: Self.name("wdl_serve_request_duration_seconds", "Time from a predict request's head to its response being ready (the body's arrival included)."), labels: [("path", "/v1/predict")], buckets: Self.buckets)
         // Every error kind from the start, so a scrape sees zeros rather than no series.
         for kind in RequestError.Kind.allCases { _ = errorCounter(kind) }
         rows.increment(by: Int64(0))

@@ -106,6 +106,8 @@ final class HostileRequestTests: XCTestCase {
         let connection = try LoopbackConnection(port: server.port)
         try connection.send("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
         assertRefused(try connection.readReply(), status: 413, kind: "body_too_large")
+        XCTAssertTrue(connection.closedByServer(), "the body it announced is not waited for")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
         // 10^5 rows, under the byte limit: refused at the first row past --max-rows.
         let many = "{\"rows\": [" + Array(repeating: "{}", count: 100_000).joined(separator: ",") + "]}"
         assertRefused(try post(many), kind: "too_many_rows", row: 1000)
@@ -142,6 +144,8 @@ final class HostileRequestTests: XCTestCase {
         for _ in 0..<4 { try? dribbler.send(" "); Thread.sleep(forTimeInterval: 0.2) }
         assertRefused(try stalledBody.readReply(), status: 408, kind: "timeout")
         assertRefused(try dribbler.readReply(), status: 408, kind: "timeout")
+        XCTAssertTrue(stalledBody.closedByServer())
+        XCTAssertTrue(dribbler.closedByServer())
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         XCTAssertTrue(stalledHead.closedByServer(), "a head that never ends is closed by the idle timeout")
         XCTAssertLessThan(Date().timeIntervalSince(started), 8)
