@@ -69,7 +69,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-            ]
+            ],
+            // Its request reader walks every byte of every body: optimized in debug builds too.
+            swiftSettings: optimizedInDebug
         ),
         .executableTarget(
             name: "wdl",

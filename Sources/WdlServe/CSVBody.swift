@@ -29,6 +29,9 @@ struct CSVBody {
             throw RequestError(.unknownColumn, "line 1: unknown column '\(unknown)' in the header; the model's columns are \(columns.accepted)",
                                field: unknown, line: 1)
         }
+        guard body[min(body.count, headerEnd + 1)...].contains(where: { $0 != 10 && $0 != 13 && $0 != 32 && $0 != 9 }) else {
+            throw RequestError(.emptyBody, "the body has a header and no rows")
+        }
         let missing = columns.names.filter { !names.contains($0) }
         guard !missing.isEmpty else { return Prepared(bytes: body, linesAdded: 0) }
         // Each missing column: its name on the header, an empty field on every data line.

@@ -46,18 +46,21 @@ struct RequestColumns: Sendable {
     /// The accepted keys, for error messages.
     var accepted: String { names.joined(separator: ", ") }
 
-    /// Appends one line of `values` (nil: missing) and its newline. A value that the reader would
-    /// otherwise split or unquote (it holds the delimiter, or starts with a quote) is quoted as
-    /// a CSV field with that value would be in a file; other values are written as they are, so
-    /// that they read exactly as the same text in a training file does (spaces trimmed in CSV).
+    /// Appends one line of `values` (nil: missing) and its newline. A value reads back as itself,
+    /// as the same value in a data file does: in CSV with the spaces around it dropped (as around
+    /// an unquoted field); one that the reader would split or unquote (it holds the delimiter, or
+    /// starts with a quote) is quoted as a file must quote it, others are written as they are.
     func appendLine(_ values: [[UInt8]?], to out: inout [UInt8]) {
         let start = out.count
-        for (i, value) in values.enumerated() {
+        for (i, given) in values.enumerated() {
             if i > 0 { out.append(delimiter) }
-            guard let value, !value.isEmpty else { continue }
-            let firstNonSpace = format == .csv ? value.first(where: { $0 != 32 }) : value.first
-            if firstNonSpace == 34 || value.contains(delimiter) {
-                Self.appendQuoted(value, to: &out)
+            guard var value = given?[...], !value.isEmpty else { continue }
+            if format == .csv {
+                while value.first == 32 { value.removeFirst() }
+                while value.last == 32 { value.removeLast() }
+            }
+            if value.first == 34 || value.contains(delimiter) {
+                Self.appendQuoted(Array(value), to: &out)
             } else {
                 out += value
             }

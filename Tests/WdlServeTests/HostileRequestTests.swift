@@ -60,6 +60,10 @@ final class HostileRequestTests: XCTestCase {
         assertRefused(try post("{\"rows\": [{\"age\": \"25\", \"age\": 30}]}"), kind: "malformed_json", row: 0, field: "age")
         assertRefused(try post("{\"data\": []}"), kind: "malformed_json")
         assertRefused(try post(""), kind: "empty_body")
+        assertRefused(try post("age,workclass\n\n", contentType: "text/csv"), kind: "empty_body")
+        let none = try post("{\"rows\": []}")
+        XCTAssertEqual(none.status, 200)
+        XCTAssertTrue(none.text.hasPrefix("{\"probabilities\":[],\"model\":{"), "no rows: no probabilities; \(none.text)")
     }
 
     func testWrongTypesNameTheRowAndField() throws {
