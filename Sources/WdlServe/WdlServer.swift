@@ -53,12 +53,13 @@ public final class WdlServer: Sendable {
     /// connections, lets the requests in flight finish, and returns. `onRunning` gets the port.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BasicRequestContext.self)
+        let maxBodyBytes = options.maxBodyBytes
         let idle = options.idleTimeout.components
         let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
         PredictRoutes(server: self).add(to: router)
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterRefusal()], idleTimeout: idleTimeout)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterRefusal(), ContinueExpected(maxBodyBytes: maxBodyBytes)], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "wdl-serve"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

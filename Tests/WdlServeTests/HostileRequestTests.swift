@@ -121,6 +121,22 @@ final class HostileRequestTests: XCTestCase {
                        "exactly the limit is accepted")
     }
 
+    /// `Expect: 100-continue` (curl sends it before large bodies) gets a 100 within the limit, so
+    /// the client need not wait; over the limit it gets the 413 at once.
+    func testExpectContinue() throws {
+        let body = Array("{\"rows\": [{\"age\": 30}]}".utf8)
+        let connection = try LoopbackConnection(port: server.port)
+        try connection.send("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.count)\r\n\r\n")
+        XCTAssertEqual(try connection.readReply().status, 100)
+        try connection.send(body)
+        let reply = try connection.readReply()
+        XCTAssertEqual(reply.status, 200, reply.text)
+        XCTAssertEqual(reply.probabilityTexts.count, 1)
+        let over = try LoopbackConnection(port: server.port)
+        try over.send("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(2 << 20)\r\n\r\n")
+        assertRefused(try over.readReply(), status: 413, kind: "body_too_large")
+    }
+
     func testOtherMediaTypesAndRoutes() throws {
         assertRefused(try post("<rows/>", contentType: "application/xml"), status: 415, kind: "unsupported_media_type")
         let missing = try LoopbackConnection.request(port: server.port, "GET", "/v2/nothing")
