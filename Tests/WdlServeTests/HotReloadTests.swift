@@ -106,6 +106,7 @@ final class HotReloadTests: XCTestCase {
         XCTAssertEqual(clients.wait(timeout: .now() + 30), .success)
 
         let result = tally.withLock { $0 }
+        print("hot reload under load: \(result.ok) requests answered (\(result.onOld) by step 40, \(result.onNew) by final), \(result.failed) failed")
         XCTAssertEqual(result.failed, 0, "failed requests: \(result.failures.prefix(3))")
         XCTAssertEqual(result.wrong, 0, "every answer equals the answer of the model it names")
         XCTAssertGreaterThan(result.onOld, 0)
