@@ -72,7 +72,11 @@ public final class WdlServer: Sendable {
         let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                              gracefulShutdownSignals: signals, logger: logger))
         group.withLock { $0 = serviceGroup }
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EADDRNOTAVAIL {
+            throw ServeError("cannot listen on \(options.host):\(options.port): \(String(cString: strerror(error.errnoCode)))")
+        }
     }
 
     /// Starts the graceful shutdown `run` does on SIGTERM.
