@@ -10,6 +10,7 @@ struct CheckpointWatcher: Service {
     let directory: String
     let pick: CheckpointPick
     let interval: Duration
+    let replicas: Int
     let slot: ModelSlot
     let metrics: ServeMetrics
     let logger: Logger
@@ -24,7 +25,7 @@ struct CheckpointWatcher: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 guard let candidate = pick.pick(in: directory), candidate != slot.current.file, candidate != refused else { continue }
-                switch await Self.load(candidate) {
+                switch await Self.load(candidate, replicas: replicas) {
                 case .success(let model):
                     slot.swap(model)
                     metrics.reload(succeeded: true)
@@ -41,10 +42,10 @@ struct CheckpointWatcher: Service {
     }
 
     /// Loads off the concurrency pool: a large checkpoint takes a while to read and check.
-    static func load(_ file: CheckpointFile) async -> Result<ServedModel, any Error> {
+    static func load(_ file: CheckpointFile, replicas: Int) async -> Result<ServedModel, any Error> {
         await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: Result { try ServedModel(checkpoint: LoadedCheckpoint.load(path: file.path), file: file) })
+                continuation.resume(returning: Result { try ServedModel.load(file, replicas: replicas) })
             }
         }
     }

@@ -18,6 +18,8 @@ public struct ServeOptions: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// How often a watched directory is looked at.
     public var pollInterval: Duration = .seconds(1)
+    /// Copies of the model in memory, so that as many requests are scored at once.
+    public var replicas = 1
     /// Threads for scoring a large request (small ones use one: starting threads costs more).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
 

@@ -12,11 +12,36 @@ final class ServedModel: Sendable {
     let identityJSON: [UInt8]
     /// The body of `GET /v1/model`.
     let descriptionJSON: [UInt8]
-    /// The forward pass writes the model's workspace: one scoring at a time per model (parsing
-    /// and encoding, most of a small request's work, run outside it, on every core).
-    private let scoring = Mutex<Void>(())
+    /// The forward pass writes a model's workspace, so each copy of the model scores one request
+    /// at a time (parsing and encoding run outside, on every core); with several copies
+    /// (`--replicas`), that many requests are scored at once.
+    private let replicas: [Replica]
+    private let nextReplica = Atomic<Int>(0)
 
-    init(checkpoint: LoadedCheckpoint, file: CheckpointFile) {
+    private final class Replica: Sendable {
+        let checkpoint: LoadedCheckpoint
+        let scoring = Mutex<Void>(())
+        init(_ checkpoint: LoadedCheckpoint) { self.checkpoint = checkpoint }
+    }
+
+    /// Loads and validates `file`, `replicas` times; every copy must be the same checkpoint (the
+    /// file may be replaced between two loads).
+    static func load(_ file: CheckpointFile, replicas: Int) throws -> ServedModel {
+        let first = try LoadedCheckpoint.load(path: file.path)
+        var copies = [first]
+        for _ in 1..<max(1, replicas) {
+            let copy = try LoadedCheckpoint.load(path: file.path)
+            guard copy.metadata == first.metadata else {
+                throw CheckpointError(path: file.path, "the file was replaced while its copies were loaded; load it again")
+            }
+            copies.append(copy)
+        }
+        return ServedModel(copies, file: file)
+    }
+
+    private init(_ copies: [LoadedCheckpoint], file: CheckpointFile) {
+        let checkpoint = copies[0]
+        replicas = copies.map(Replica.init)
         self.checkpoint = checkpoint
         self.file = file
         columns = RequestColumns(schema: checkpoint.layout.schema)
@@ -59,8 +84,18 @@ final class ServedModel: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
     }
 
-    /// Probabilities of encoded rows (one forward pass at a time on this model).
+    /// Probabilities of encoded rows: on the first free copy of the model from a rotating start,
+    /// else waiting for the one at the start.
     func score(_ encoded: EncodedDataset, threads: Int, source: String) throws -> [Float] {
-        try scoring.withLock { _ in try checkpoint.probabilities(of: encoded, threads: threads, source: source) }
+        let start = nextReplica.wrappingAdd(1, ordering: .relaxed).oldValue
+        for k in 0..<replicas.count {
+            let replica = replicas[(start &+ k) % replicas.count]
+            let scored: Result<[Float], any Error>? = replica.scoring.withLockIfAvailable { _ in
+                Result { try replica.checkpoint.probabilities(of: encoded, threads: threads, source: source) }
+            }
+            if let scored { return try scored.get() }
+        }
+        let replica = replicas[start % replicas.count]
+        return try replica.scoring.withLock { _ in try replica.checkpoint.probabilities(of: encoded, threads: threads, source: source) }
     }
 }

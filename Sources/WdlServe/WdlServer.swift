@@ -38,7 +38,7 @@ public final class WdlServer: Sendable {
             }
             file = regular
         }
-        slot = ModelSlot(ServedModel(checkpoint: try LoadedCheckpoint.load(path: file.path), file: file))
+        slot = ModelSlot(try ServedModel.load(file, replicas: options.replicas))
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -66,7 +66,7 @@ public final class WdlServer: Sendable {
         )
         var services: [any Service] = [app]
         if Self.isDirectory(options.model) {
-            services.append(CheckpointWatcher(directory: options.model, pick: options.pick, interval: options.pollInterval,
+            services.append(CheckpointWatcher(directory: options.model, pick: options.pick, interval: options.pollInterval, replicas: options.replicas,
                                               slot: slot, metrics: metrics, logger: logger))
         }
         let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },

@@ -47,6 +47,7 @@ final class HotReloadTests: XCTestCase {
         var options = ServeOptions(model: watched)
         options.pick = .latest
         options.pollInterval = .milliseconds(50)
+        options.replicas = 2  // two copies of each model score the four clients' requests
         let server = try RunningServer(options)
 
         // Clients on their own threads, keep-alive, until told to stop (at most 60 s).

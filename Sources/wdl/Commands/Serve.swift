@@ -40,6 +40,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "Seconds between looks at a watched directory.")
     var poll = 1.0
 
+    @Option(name: .long, help: "Copies of the model in memory: that many requests are scored at once (each copy costs the model's memory).")
+    var replicas = 1
+
     @Option(name: .long, parsing: .unconditional, help: "Threads for scoring large requests.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -51,6 +54,7 @@ struct Serve: ParsableCommand {
         guard bodyTimeout > 0 && bodyTimeout <= 3600, poll > 0 && poll <= 3600 else {
             throw ValidationError("--body-timeout and --poll must be more than 0 and at most 3600 seconds")
         }
+        guard replicas >= 1 && replicas <= 64 else { throw ValidationError("--replicas must be 1…64, got \(replicas)") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be 1…256, got \(threads)") }
     }
 
@@ -64,6 +68,7 @@ struct Serve: ParsableCommand {
         options.bodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
         options.pollInterval = .milliseconds(Int64(poll * 1000))
         options.threads = threads
+        options.replicas = replicas
         let server = try WdlServer(options: options)
         let host = self.host
         let outcome = ServeOutcome()
