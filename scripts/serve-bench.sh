@@ -5,7 +5,8 @@
 # (scripts/serve-bench/onnx_peer.py: Flask + onnxruntime under gunicorn, 2 workers) on the same
 # models exported by `wdl export --onnx`, fed pre-encoded inputs. Prints a Markdown table and the
 # load average before and after: on a shared machine the figures are only as good as it is idle.
-# Usage: scripts/serve-bench.sh WDL [SECONDS per run, default 10] [PORT, default 18480]
+# Usage: [REPLICAS=N] scripts/serve-bench.sh WDL [SECONDS per run, default 10] [PORT, default 18480]
+#   (REPLICAS: `wdl serve --replicas`, default 1)
 #   e.g. scripts/serve-bench.sh .build/release/wdl 10
 set -euo pipefail
 WDL="$1"; seconds="${2:-10}"; port="${3:-18480}"
@@ -63,7 +64,7 @@ criteo_header="label,$(seq -s, -f 'I%g' 1 13),$(seq -s, -f 'C%g' 1 26)"
 for model in adult ctr; do
     "$WDL" train --headless --config "sample-data/$model/$model.yaml" --epochs 1 --checkpoint-dir "$tmp/$model" > /dev/null
     if [ "$model" = adult ]; then bodies adult sample-data/adult/test.csv ,; else bodies ctr sample-data/ctr/valid.tsv tab "$criteo_header"; fi
-    "$WDL" serve --model "$tmp/$model/final.safetensors" --port "$port" > /dev/null 2> "$tmp/serve.log" &
+    "$WDL" serve --model "$tmp/$model/final.safetensors" --port "$port" --replicas "${REPLICAS:-1}" > /dev/null 2> "$tmp/serve.log" &
     pids+=($!)
     wait_for "http://127.0.0.1:$port/healthz"
     for rows in 1 100; do run_wrk "wdl serve" "$model" "$rows" "$tmp/$model.raw$rows.json" "http://127.0.0.1:$port/v1/predict"; done
