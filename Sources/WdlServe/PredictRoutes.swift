@@ -91,6 +91,11 @@ struct PredictRoutes: Sendable {
             } catch let error as DataError {
                 throw Self.refusal(error, json: !csv, format: model.columns.format, linesAdded: linesAdded)
             }
+            // One line per JSON row, none blank: a row lost here would shift every answer after it.
+            if let rows, raw.count != rows {
+                throw RequestError(.scoring, "\(rows) rows became \(raw.count) data lines; this is a bug in wdl serve",
+                                   status: .internalServerError)
+            }
             if csv && raw.count > options.maxRows {
                 throw RequestError(.tooManyRows, "more than \(options.maxRows) rows in one request (the server's --max-rows); split it")
             }
