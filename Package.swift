@@ -21,6 +21,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
     ],
     targets: [
         /// Matrix-product micro-kernels, portable; and the same source (a symlink) built for
@@ -51,12 +57,29 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         /// The core's `Communicator` over Open MPI; empty unless built with the MPI trait.
         .target(name: "WdlMPI", dependencies: ["WideDeep", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+        /// `wdl serve`: the HTTP front end over the same encoder and scorer as `wdl predict`.
+        .target(
+            name: "WdlServe",
+            dependencies: [
+                "WideDeep",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            // Its request reader walks every byte of every body: optimized in debug builds too.
+            swiftSettings: optimizedInDebug
+        ),
         .executableTarget(
             name: "wdl",
             dependencies: [
                 "WideDeep",
                 "WdlApp",
                 "WdlMPI",
+                "WdlServe",
                 "SafeTensors",
                 "Dashboard",
                 "DashboardCurses",
@@ -74,6 +97,7 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep", "WDLTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep", "WDLTestSupport"]),
+        .testTarget(name: "WdlServeTests", dependencies: ["WdlServe", "WideDeep", "WDLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
