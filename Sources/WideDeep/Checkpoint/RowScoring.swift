@@ -38,6 +38,8 @@ extension LoadedCheckpoint {
             }
         }
         try CheckpointIntegrity.checkPredictions(logits, checkpoint: path, dataPath: source)
-        return logits.map { Float(BinaryMetrics.sigmoid(Double($0))) }
+        // Corrected for negative downsampling as `wdl predict` corrects it (`Calibration`).
+        let calibration = try calibration()
+        return logits.map { calibration.probability(logit: $0) }
     }
 }
