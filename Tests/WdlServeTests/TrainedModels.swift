@@ -29,7 +29,8 @@ enum TrainedModels {
         session.start()
         session.waitUntilFinished()
         precondition(session.snapshot.state == .finished, "training \(name) did not finish: \(session.snapshot.stateDetail ?? "")")
-        return Run(directory: folder.path(name), validation: config.data.valid!)
+        // Rows the model never trained on: the validation file, or the Adult configs' test file.
+        return Run(directory: folder.path(name), validation: (config.data.valid ?? config.data.test)!)
     }
 
     /// A data file's rows as column → text (a plain split: the sample files have no quotes).
