@@ -30,7 +30,7 @@ public struct ConfigSurvey: Sendable {
     /// Surveys the first `sampleRows` rows of `path`. `label` names the label column; nil
     /// guesses it. Errors name the file (and the header's columns for an unknown label).
     public init(path: String, label requested: String?) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(file: path, "cannot read the file") }
+        let data = try DatasetReader.sample(path: path, maxBytes: 64 << 20)
         var lines = String(decoding: data.prefix(64 << 20), as: UTF8.self).split(whereSeparator: \.isNewline)
             .filter { !$0.allSatisfy(\.isWhitespace) }.prefix(Self.sampleRows + 1).map(String.init)
         guard !lines.isEmpty else { throw DataError(file: path, "empty") }

@@ -33,7 +33,7 @@ extension RunData {
                 sample.reserve(rows: min(wanted + perBlock, estimateRows(reader) + perBlock))
             }
             for piece in pieces { sample.append(piece) }
-            let fraction = max(Double(sample.count) / Double(wanted), Double(reader.bytesRead) / Double(max(1, reader.fileBytes)))
+            let fraction = max(Double(sample.count) / Double(wanted), Double(reader.fileBytesRead) / Double(max(1, reader.fileBytes)))
             progress?(.readingTrain, LoadingProgress(file: trainPath, rowsRead: sample.count,
                                                      rowsSkipped: reader.skippedRows, fraction: min(1, fraction)))
         }
@@ -73,12 +73,13 @@ extension RunData {
         }
     }
 
-    /// Rows in the whole file at the rows per byte of what has been read.
+    /// Rows in the whole set at the rows per file byte of what has been read (compressed bytes,
+    /// for archives; the rows read so far when the size is unknown, as for standard input).
     private static func estimateRows(_ reader: StreamingReader) -> Int {
-        let read = reader.bytesRead - reader.headerBytes
-        guard read > 0 else { return reader.rows }
+        let read = reader.fileBytesRead
+        guard read > 0, reader.fileBytes > 0 else { return reader.rows }
         let perByte = Double(reader.rows) / Double(read)
-        return max(reader.rows, Int((perByte * Double(reader.fileBytes - reader.headerBytes)).rounded()))
+        return max(reader.rows, Int((perByte * Double(reader.fileBytes)).rounded()))
     }
 }
 

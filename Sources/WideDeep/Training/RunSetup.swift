@@ -32,8 +32,11 @@ struct RunSetup {
         // Name where a missing file came from: a mistyped path is then fixed in the right place.
         for (path, source) in [(config.data.train, "data.train in the config, or --train"),
                                (config.data.valid, "data.valid in the config, or --valid")] {
-            if let path, !FileManager.default.fileExists(atPath: path) {
-                throw DataError(file: path, "file not found (set by \(source))")
+            // A data path may name several parts (a folder, a glob, a list) or standard input.
+            if let path, path != "-" {
+                for part in try InputParts.expand(path) where !FileManager.default.fileExists(atPath: part) {
+                    throw DataError(file: part, "file not found (set by \(source))")
+                }
             }
         }
         let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }
