@@ -21,6 +21,10 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
+        let piped = InputParts.isStandardInput(trainPath)
+        if piped && config.train.epochs != 1 {
+            throw ConfigError("--train - with --stream reads standard input once, and a pipe cannot be read again for a second epoch: pass --epochs 1 (it is \(config.train.epochs)), or drop --stream to hold the rows in memory for several epochs")
+        }
         let schema = try DataSchema(config: config)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
@@ -39,6 +43,8 @@ extension RunData {
         }
         let counted = reader.finished
         let rows = counted ? reader.rows : estimateRows(reader)
+        // A pipe's rows are trained from this sample (it cannot be read again); fit on a copy.
+        let pipedRows = piped ? sample : nil
         sample.keepFirst(wanted)
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: sample.count, rowsSkipped: reader.skippedRows, fraction: 1))
         let layout = try fixedLayout ?? FeatureLayout.fit(config: config, training: sample)
@@ -55,9 +61,10 @@ extension RunData {
         }
         let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
-        let plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
+        var plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,
                                       rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
                                       fileBytes: reader.fileBytes)
+        if let pipedRows { plan.piped = PipedInput(reader: reader, rows: pipedRows) }
         return (data, plan)
     }
 

@@ -15,6 +15,8 @@ public struct TrainingStreamPlan: Sendable {
     public var fileBytes: Int
     /// In a data-parallel job: the part of the file this rank reads (nil: all of it).
     public var shard: StreamShard?
+    /// Standard input (`--train -`): what the fitting pass read, for the one training pass.
+    var piped: PipedInput?
 
     /// One line for the event log: what was fitted on what, and how the row count is known.
     public var description: String {
