@@ -1,6 +1,6 @@
 /// How a data file's bytes are stored, told by its first bytes (never its name: a `.gz` export
 /// renamed `.tsv`, or a plain file named `.gz`, reads as what it is).
-public enum Compression: String, Sendable, Equatable {
+public enum Compression: String, Sendable, Equatable, CaseIterable {
     case plain
     case gzip
     case zstd

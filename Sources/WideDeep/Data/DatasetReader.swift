@@ -49,8 +49,8 @@ public struct DatasetReader: Sendable {
 
     static func displayName(of path: String) -> String { path == "-" ? "standard input" : path }
 
-    /// A file's whole content, decompressed when it is gzip or zstd.
-    static func load(path: String) throws -> [UInt8] { try ByteSource.readAll(path: path) }
+    /// A file's whole content (`-`: standard input), decompressed when it is gzip or zstd.
+    public static func load(path: String) throws -> [UInt8] { try ByteSource.readAll(path: path) }
 
     /// The parts of a set, one after the other. An empty part (no bytes, or blank) adds nothing;
     /// a part with a header and no rows adds nothing either.
