@@ -54,7 +54,9 @@ public struct StreamShard: Sendable, Equatable {
             var target = total * r / ranks
             for (p, s) in scanners.enumerated() {
                 if target < dataSizes[p] || p == scanners.count - 1 {
-                    if target <= 0 { return (p, 0) }
+                    // A cut at a part's start: past the first part's header (rank 0 reads it), or
+                    // the start of a later part (its reader reads its header as a whole file's).
+                    if target <= 0 { return p == 0 && !s.compressed ? (0, dataStarts[0]) : (p, 0) }
                     if s.compressed { return (p, s.size) }
                     return (p, try s.lineStart(atOrAfter: max(dataStarts[p], dataStarts[p] + target)))
                 }

@@ -27,7 +27,7 @@ extension DataParallelTrainingTests {
         config.data.train = try folder.write("fixed.csv", "a,b,x,y\n" + rows.joined())
         config.train.batchSize = 25
         let halves = try (0..<2).map { try StreamShard.make(path: config.data.train!, rank: $0, ranks: 2, header: true) }
-        XCTAssertEqual(halves[1].firstLine, 1002, "rows of one length: the second half starts at row 1,001")
+        XCTAssertEqual(halves[1].pieces[0].firstLine, 1002, "rows of one length: the second half starts at row 1,001")
         let snapshots = runJob(config, ranks: 2) { _ in
             var o = SessionOptions()
             o.stream = StreamOptions()
