@@ -7,8 +7,9 @@ import Foundation
 /// CSV part's header) are split evenly by size across the concatenation and each cut moved on
 /// to the next line start inside its part; every rank computes every cut the same way, so the
 /// shares tile the parts exactly. A compressed part cannot be entered in its middle: a cut that
-/// falls inside one moves on to its end, so a compressed part goes whole to the rank whose share
-/// its start lies in (with fewer compressed parts than ranks, some ranks get none). A piece
+/// falls inside one moves to its nearer end, so each compressed part goes whole to one rank (its
+/// compressed size counts as its data; with fewer compressed parts than ranks, some ranks get
+/// none, and uneven parts make uneven shares). A piece
 /// starting at byte 0 reads its header as a whole file does; the others read it separately.
 public struct StreamShard: Sendable, Equatable {
     public struct Piece: Sendable, Equatable {
@@ -57,7 +58,7 @@ public struct StreamShard: Sendable, Equatable {
                     // A cut at a part's start: past the first part's header (rank 0 reads it), or
                     // the start of a later part (its reader reads its header as a whole file's).
                     if target <= 0 { return p == 0 && !s.compressed ? (0, dataStarts[0]) : (p, 0) }
-                    if s.compressed { return (p, s.size) }
+                    if s.compressed { return 2 * target < dataSizes[p] ? (p, 0) : (p, s.size) }  // the nearer end
                     return (p, try s.lineStart(atOrAfter: max(dataStarts[p], dataStarts[p] + target)))
                 }
                 target -= dataSizes[p]
