@@ -15,8 +15,15 @@ final class BlockReader {
     var compression: Compression { source.compression }
     /// Content bytes handed out in blocks so far (decompressed).
     private(set) var bytesDelivered = 0
-    /// File bytes consumed so far (compressed, for an archive): progress through `fileBytes`.
-    var fileBytesRead: Int { source.fileBytesRead }
+    /// File position of the content handed out so far: progress through `fileBytes`. For an
+    /// archive, the compressed bytes consumed scaled by the share of the decompressed bytes that
+    /// went out in blocks (the rest waits in the carry).
+    var fileBytesRead: Int {
+        guard compression != .plain else { return source.startOffset + bytesDelivered }
+        let produced = source.contentBytesRead
+        guard produced > 0 else { return 0 }
+        return Int(Double(source.fileBytesRead) * Double(bytesDelivered) / Double(produced))
+    }
     private let source: ByteSource
     /// Bytes read past the last newline of the previous block.
     private var carry: [UInt8] = []
@@ -60,9 +67,10 @@ final class BlockReader {
             let want = block.count < blockBytes ? blockBytes - block.count : 1 << 16
             if try read(into: &block, count: want) == 0 { endOfFile = true }
         }
-        // Look ahead when nothing is carried, so that `finished` is true right after the last block.
+        // Look ahead (one byte: progress through the file stays where the blocks are) when nothing
+        // is carried, so that `finished` is true right after the last block.
         if carry.isEmpty && !endOfFile {
-            if try source.read(into: &carry, count: 1 << 16) == 0 { endOfFile = true }
+            if try source.read(into: &carry, count: 1) == 0 { endOfFile = true }
         }
         guard !block.isEmpty else { return nil }
         bytesDelivered += block.count

@@ -14,8 +14,12 @@ final class ByteSource {
     /// The file's size in bytes (compressed, for an archive); 0 when unknown (standard input,
     /// /proc files).
     let fileBytes: Int
-    /// Bytes of the file consumed so far (compressed bytes for an archive): progress through it.
+    /// File position reached so far (compressed bytes consumed, for an archive).
     var fileBytesRead: Int { fileOffset }
+    /// Where reading started (a range's start).
+    let startOffset: Int
+    /// Content bytes produced so far (decompressed, for an archive).
+    private(set) var contentBytesRead = 0
 
     private var descriptor: Int32
     private let ownsDescriptor: Bool
@@ -44,6 +48,7 @@ final class ByteSource {
             ownsDescriptor = true
         }
         remaining = range.map(\.count) ?? Int.max
+        startOffset = range?.lowerBound ?? 0
         if let range, range.lowerBound > 0 {
             guard lseek(descriptor, off_t(range.lowerBound), SEEK_SET) >= 0 else {
                 let reason = String(cString: strerror(errno))
@@ -90,6 +95,7 @@ final class ByteSource {
         do {
             let got = try block.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
             block.removeLast(count - got)
+            contentBytesRead += got
             return got
         } catch {
             block.removeLast(count)
