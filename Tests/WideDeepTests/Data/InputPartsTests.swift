@@ -117,3 +117,41 @@ final class InputPartsTests: XCTestCase {
         assertContains(thrownDescription { _ = try self.reader().read(path: self.folder.path("q")) }, "no part has a data row")
     }
 }
+
+/// A config's data paths are resolved against its folder item by item; `-` stays standard input.
+final class DataPathConfigTests: XCTestCase {
+    func testListItemsResolveAgainstTheConfigFolder() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("run.yaml", "data: {format: criteo, train: \"a.tsv,parts/*.gz\", valid: \"-\"}\n")
+        let config = try RunConfigLoader.load(path: path)
+        let base = URL(fileURLWithPath: folder.path("")).standardizedFileURL.path
+        XCTAssertEqual(config.data.train, "\(base)/a.tsv,\(base)/parts/*.gz")
+        XCTAssertEqual(config.data.valid, "-")
+    }
+}
+
+/// `wdl gen --layout avazu`: Avazu's header and columns, filled from the same draw as the Criteo
+/// layout's first 21 categorical fields.
+final class SyntheticAvazuTests: XCTestCase {
+    func testAvazuLayoutHasItsHeaderUniqueIdsAndTheCriteoDrawsCategories() throws {
+        let avazu = String(decoding: SyntheticCTR(seed: 4, layout: .avazu).generate(rows: 3000).bytes, as: UTF8.self)
+        let criteo = String(decoding: SyntheticCTR(seed: 4).generate(rows: 3000).bytes, as: UTF8.self)
+        let lines = avazu.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        XCTAssertEqual(lines.first, "id,click,hour,C1,banner_pos,site_id,site_domain,site_category,app_id,app_domain,app_category,device_id,device_ip,device_model,device_type,device_conn_type,C14,C15,C16,C17,C18,C19,C20,C21")
+        XCTAssertEqual(lines.count, 3001)
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let criteoRows = criteo.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertTrue(rows.allSatisfy { $0.count == 24 })
+        XCTAssertEqual(Set(rows.map { $0[0] }).count, 3000, "ids are unique")
+        XCTAssertTrue(rows.allSatisfy { $0[0].count == 20 && $0[0].allSatisfy(\.isNumber) })
+        XCTAssertTrue(rows.allSatisfy { ["0", "1"].contains($0[1]) && $0[2].hasPrefix("141021") && $0[2].count == 8 })
+        for (a, c) in zip(rows, criteoRows) {
+            XCTAssertEqual(Array(a[3...]), Array(c[14..<35]), "the same draw's first 21 categorical fields")
+        }
+        // The labels follow the planted probabilities the generator reports for this layout.
+        let (_, probabilities, labels) = SyntheticCTR(seed: 4, layout: .avazu).generate(rows: 3000)
+        XCTAssertEqual(labels, rows.map { Float($0[1])! })
+        let mean = probabilities.reduce(0, +) / 3000, rate = labels.reduce(0, +) / 3000
+        XCTAssertEqual(Double(rate), Double(mean), accuracy: 3 * (Double(mean) * (1 - Double(mean)) / 3000).squareRoot())
+    }
+}
