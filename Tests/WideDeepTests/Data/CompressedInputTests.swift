@@ -155,4 +155,21 @@ final class CompressedInputTests: XCTestCase {
         while let pieces = try streamed.next() { for p in pieces { labels += p.labels } }
         XCTAssertEqual(labels, a.labels)
     }
+
+    /// NUL bytes inside a field are part of its value whether the file is compressed or not:
+    /// the gzip'd file parses to the plain file's rows.
+    func testNulBytesInACompressedStreamReadAsInThePlainFile() throws {
+        var bytes = SyntheticCTR(seed: 6).generate(rows: 500).bytes
+        let cut = bytes.firstIndex(of: 10)! + 20
+        bytes.insert(contentsOf: [0, 0, 65, 0], at: cut)
+        let plain = try folder.write("nul.tsv", bytes: bytes)
+        let zipped = try folder.write("nul.gz", bytes: try CompressedReadBenchmark.gzip(bytes, level: 6))
+        let reader = DatasetReader(schema: .criteo())
+        let a = try reader.read(path: plain), b = try reader.read(path: zipped)
+        XCTAssertEqual(a.count + a.skippedRows, 500)
+        XCTAssertEqual(a.labels, b.labels)
+        XCTAssertEqual(a.categorical, b.categorical)
+        XCTAssertEqual(a.skippedRows, b.skippedRows)
+        XCTAssertEqual(a.errors.map(\.message), b.errors.map(\.message))
+    }
 }
