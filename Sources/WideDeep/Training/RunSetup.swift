@@ -34,7 +34,12 @@ struct RunSetup {
                                (config.data.valid, "data.valid in the config, or --valid")] {
             // A data path may name several parts (a folder, a glob, a list) or standard input.
             if let path, path != "-" {
-                for part in try InputParts.expand(path) where !FileManager.default.fileExists(atPath: part) {
+                let parts: [String]
+                do { parts = try InputParts.expand(path) } catch var error as DataError {
+                    error.message += " (set by \(source))"
+                    throw error
+                }
+                for part in parts where !FileManager.default.fileExists(atPath: part) {
                     throw DataError(file: part, "file not found (set by \(source))")
                 }
             }
