@@ -7,6 +7,7 @@ final class GzipDecoder: StreamDecoder {
     private let file: String
     private var stream = z_stream()
     private var memberEnded = false
+    private var membersDone = 0
     private var bytesInMember = 0
 
     init(file: String) throws {
@@ -42,12 +43,14 @@ final class GzipDecoder: StreamDecoder {
             return (consumed, produced)
         case Z_STREAM_END:
             memberEnded = true
+            membersDone += 1
             return (consumed, produced)
         case Z_NEED_DICT:
             throw DataError(file: file, "corrupt gzip data at byte \(fileOffset + consumed): the stream asks for a preset dictionary")
         default:
-            let what = bytesInMember == consumed && fileOffset > 0
-                ? "bytes after the end of the gzip data at byte \(fileOffset) are not another gzip member"
+            // Within the first bytes after a member (a gzip header is at least 10): not a member at all.
+            let what = membersDone > 0 && bytesInMember <= 10
+                ? "bytes after the end of the gzip data at byte \(fileOffset + consumed - bytesInMember) are not another gzip member"
                 : "corrupt gzip data at byte \(fileOffset + consumed)"
             throw DataError(file: file, "\(what) (zlib: \(Self.message(stream)))")
         }

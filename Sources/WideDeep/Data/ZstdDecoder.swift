@@ -29,7 +29,8 @@ final class ZstdDecoder: StreamDecoder {
         let hint = ZSTD_decompressStream(context, &target, &source)
         if ZSTD_isError(hint) != 0 {
             let reason = String(cString: ZSTD_getErrorName(hint))
-            let what = frameEnded && source.pos == 0
+            // A frame ended and what follows does not start like one (libzstd: unknown prefix).
+            let what = frameEnded && ZSTD_getErrorCode(hint) == ZSTD_error_prefix_unknown
                 ? "bytes after the end of the zstd data at byte \(fileOffset) are not another zstd frame"
                 : "corrupt zstd data at byte \(fileOffset + source.pos)"
             throw DataError(file: file, "\(what) (libzstd: \(reason))")
