@@ -34,12 +34,6 @@ final class BlockReader {
         self.blockBytes = max(1, blockBytes)
     }
 
-    /// Opens a data file for reading: its descriptor and size, or an error naming the file
-    /// (missing, not a regular file, unreadable; see `InputFile`).
-    static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
-        try InputFile.open(path) { DataError(file: path, $0) }
-    }
-
     func close() { source.close() }
 
     /// True once every byte of the content has been handed out.
