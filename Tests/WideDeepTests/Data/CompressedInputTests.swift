@@ -71,6 +71,8 @@ final class CompressedInputTests: XCTestCase {
         XCTAssertEqual(try Compression.detect([0x1F], file: "x"), .plain, "one byte is too short to be gzip")
         assertContains(thrownDescription { _ = try Compression.detect([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], file: "logs.xz") },
                        "logs.xz", "xz archive", "gzip and zstd")
+        XCTAssertEqual(try Compression.detect(Array("BZhour,click\n".utf8), file: "x"), .plain, "a header that starts like bzip2")
+        assertContains(thrownDescription { _ = try Compression.detect(Array("BZh91AY&SY".utf8), file: "a.bz2") }, "a.bz2", "bzip2 archive")
         let gzipNamedPlain = try folder.write("rows.tsv", bytes: try gzipCLI(original))
         let plainNamedGzip = try folder.write("rows.gz", bytes: original)
         XCTAssertEqual(try ByteSource(path: gzipNamedPlain).compression, .gzip)
