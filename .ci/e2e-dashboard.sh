@@ -10,8 +10,9 @@
 # records); `s` writes DIR/step-<step>.safetensors that `wdl eval` loads; `t` changes the theme;
 # resizing to 80×24 re-lays out and to 60×15 shows the "enlarge" message; `q` then `d` (quit
 # without saving) exits with status 0, the terminal restored and no final checkpoint; `q` then `s`
-# (save and quit) writes final.safetensors; a second Ctrl-C quits; without a checkpoint folder `q`
-# asks y/N; SIGTERM exits with the terminal restored; TERM=dumb trains headless with a notice;
+# (save and quit) writes final.safetensors; a second Ctrl-C quits with 130, "stopped by user";
+# without a checkpoint folder `q` asks y/N; SIGTERM and SIGHUP (and a killed pane) restore the
+# terminal, write final.safetensors and exit 0; TERM=dumb trains headless with a notice;
 # `wdl view` of two logs names both runs and q leaves it cleanly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -228,32 +229,50 @@ assert_restored "q s"
 if [[ -s $TMP/ckpt/final.safetensors ]]; then pass "save and quit wrote final.safetensors"
 else fail "save and quit wrote no final checkpoint"; fi
 
-# ---- 7c. a second Ctrl-C quits (without saving) --------------------------------------------------
+# ---- 7c. a second Ctrl-C quits (without saving), exits 130 and says "stopped by user" -------------
 start
 wait_for ' RUNNING ' "run for Ctrl-C started"
 quit_with C-c C-c 's save and quit' "Ctrl-C"
 assert_restored "Ctrl-C Ctrl-C"
 if [[ ! -e $TMP/ckpt/final.safetensors ]]; then pass "second Ctrl-C quit without saving"
 else fail "second Ctrl-C wrote a final checkpoint"; fi
+status=$(cat "$TMP/status" 2>/dev/null)
+if [[ $status == 130 ]]; then pass "second Ctrl-C exits 130"; else fail "second Ctrl-C exit status ${status:-none}"; fi
+text=$(screen)
+if grep -q '^stopped by user (no final checkpoint): ' <<<"$text" && ! grep -q '^final: ' <<<"$text"; then
+    pass "the summary says stopped by user, not final"
+else fail "second Ctrl-C summary wrong"; fi
 
 # ---- 7d. without a checkpoint folder the question is y/N -----------------------------------------
 start --seed 42
 wait_for ' RUNNING ' "run without a checkpoint folder started"
+# RUNNING shows before the first minibatch; with nothing trained yet q quits without asking.
+wait_for ' step [1-9]' "run without a checkpoint folder has trained"
 quit_with q y 'quit\? unsaved progress is lost \(nothing can be saved\): y quit · N cancel' "no folder"
 assert_restored "no folder, q y"
 
-# ---- 8. SIGTERM leaves at once, terminal restored ------------------------------------------------
-start
-wait_for ' RUNNING ' "second run started"
-pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
-wdl_pid=$(pgrep -P "$pane_pid" | head -n 1)
-if [[ -n $wdl_pid ]]; then
-    kill -TERM "$wdl_pid"
-    assert_restored "SIGTERM"
-    echo "  (exit status after SIGTERM: $(cat "$TMP/status" 2>/dev/null))"
-else
-    fail "could not find the wdl process under pane $pane_pid"
-fi
+# ---- 8. SIGTERM ends the run as q and s do: final evaluation and checkpoint, terminal restored ----
+# (a scheduler's grace signal must not lose the run's work)
+# signal_ends_gracefully SIGNAL: sends SIGNAL to wdl in the pane and checks the graceful ending.
+signal_ends_gracefully() {
+    local signal=$1 pane_pid wdl_pid
+    start
+    wait_for ' RUNNING ' "run for $signal started"
+    pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+    wdl_pid=$(pgrep -P "$pane_pid" | head -n 1)
+    if [[ -z $wdl_pid ]]; then fail "could not find the wdl process under pane $pane_pid"; return; fi
+    kill -"$signal" "$wdl_pid"
+    assert_restored "$signal"
+    status=$(cat "$TMP/status" 2>/dev/null)
+    if [[ $status == 0 ]]; then pass "$signal: exits 0 after saving"; else fail "$signal exit status ${status:-none}"; fi
+    if [[ -s $TMP/ckpt/final.safetensors ]]; then pass "$signal: final.safetensors written"
+    else fail "$signal: no final checkpoint"; fi
+    text=$(screen)
+    if grep -q "wdl: SIG$signal: stopping after this minibatch" <<<"$text" && grep -q '^final: ' <<<"$text"; then
+        pass "$signal: said on the normal screen, then the final summary"
+    else fail "$signal: no notice or no final summary"; fi
+}
+signal_ends_gracefully TERM
 
 # ---- 9. TERM=dumb: headless output with a one-line notice -----------------------------------------
 RUN_TERM=dumb RUN_EPOCHS=1 start --seed 42
@@ -264,16 +283,23 @@ while ((SECONDS < deadline)) && [[ ! -s $TMP/status ]]; do sleep 0.2; done
 status=$(cat "$TMP/status" 2>/dev/null)
 if [[ $status == 0 ]]; then pass "TERM=dumb run exits 0"; else fail "TERM=dumb exit status ${status:-none}"; fi
 
-# ---- 10. SIGHUP (terminal closed, pane killed) is taken as SIGTERM -------------------------------
+# ---- 10. SIGHUP (terminal closed, pane killed) is taken as SIGTERM --------------------------------
+signal_ends_gracefully HUP
+# The terminal really gone: the pane killed (the kernel hangs the terminal up, then SIGHUP). Nothing
+# can be read back from the pane; the run must still save its final checkpoint and exit.
 start
-wait_for ' RUNNING ' "third run started"
-pane_pid=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+wait_for ' RUNNING ' "run for a killed pane started"
+tmux new-window -d -t "$SESSION" 'sleep 3600'   # keeps the session (and server) alive
+pane_pid=$(tmux display-message -p -t "$SESSION:0" '#{pane_pid}')
 wdl_pid=$(pgrep -P "$pane_pid" | head -n 1)
 if [[ -n $wdl_pid ]]; then
-    kill -HUP "$wdl_pid"
-    assert_restored "SIGHUP"
-    status=$(cat "$TMP/status" 2>/dev/null)
-    if [[ $status == 143 ]]; then pass "SIGHUP exits as SIGTERM (143)"; else fail "SIGHUP exit status ${status:-none}"; fi
+    tmux kill-pane -t "$SESSION:0"
+    deadline=$((SECONDS + TIMEOUT))
+    while ((SECONDS < deadline)) && kill -0 "$wdl_pid" 2>/dev/null; do sleep 0.2; done
+    if kill -0 "$wdl_pid" 2>/dev/null; then fail "killed pane: wdl still running"; kill -KILL "$wdl_pid"
+    else pass "killed pane: wdl exited"; fi
+    if [[ -s $TMP/ckpt/final.safetensors ]]; then pass "killed pane: final.safetensors written"
+    else fail "killed pane: no final checkpoint"; fi
 else
     fail "could not find the wdl process under pane $pane_pid"
 fi

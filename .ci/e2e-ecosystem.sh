@@ -50,6 +50,14 @@ def auc(folder):
     return [(e.step, e.value) for e in acc.Scalars("valid/auc")]
 assert auc(sys.argv[1]) == auc(sys.argv[2]), "export --tensorboard differs from the live log"
 PY
+# A log as wdl view reads it, with CRLF line ends and a last line cut mid-write, converts to the
+# same evaluations, and the cut line is reported.
+sed 's/$/\r/' "$tmp/m.jsonl" > "$tmp/m-crlf.jsonl"
+printf '{"step":99999,"seco' >> "$tmp/m-crlf.jsonl"
+"$WDL" export --tensorboard "$tmp/tb-crlf" "$tmp/m-crlf.jsonl" > "$tmp/crlf.out" 2> "$tmp/crlf.err"
+want=$(grep -c '"valid_auc"' "$tmp/m.jsonl")
+grep -q "^wrote $want evaluations" "$tmp/crlf.out" || fail "export of a CRLF log with a cut line: $(cat "$tmp/crlf.out" "$tmp/crlf.err")"
+grep -q "cut short" "$tmp/crlf.err" || fail "export does not say the last line was cut: $(cat "$tmp/crlf.err")"
 
 # 2. Predictions in pipes: '-' on both sides, and /dev/stdout stays what it is.
 model="$tmp/ck/final.safetensors"
@@ -96,4 +104,42 @@ inferred=$(auc "$tmp/init.yaml")
 shipped=$(auc sample-data/adult/adult.yaml)
 python3 -c "import sys; a, b = map(float, sys.argv[1:]); assert abs(a - b) <= 0.01, (a, b); print(f'wdl init: AUC {a:.4f} against the shipped config {b:.4f}')" "$inferred" "$shipped" \
     || fail "wdl init's config reaches AUC $inferred, the shipped one $shipped"
+
+# 5. wdl init on an Avazu-like export (a unique id, a time column, codes, NA prices): ids and the time column are
+# left out, the split is by time, paths are relative; predict --keep-columns writes CSV that Python's csv reads back.
+mkdir -p "$tmp/avazu/data" "$tmp/avazu/cfg"
+python3 - "$tmp/avazu/data/train.csv" <<'PY'
+import random, sys
+r = random.Random(3)
+with open(sys.argv[1], "w") as f:
+    f.write("id,click,hour,C1,site_id,C14,price\n")
+    for i in range(3000):
+        site, c1 = r.choice(["1fbe01fe", "85f751fd", "d6137915", "e151e245"]), r.choice([1005, 1002, 1010])
+        z = (0.8 if site in ("1fbe01fe", "d6137915") else -0.6) + (0.5 if c1 == 1002 else 0)
+        price = "NA" if i % 10 == 3 else f"{r.random() * 100:.2f}"
+        f.write(f"{10**19 + i * 7919},{int(r.random() < 1 / (1 + 2.718 ** -z))},141021{i * 7 % 10:02d},{c1},{site},"
+                f"{15700 + (i % 40) * 37},{price}\n")
+PY
+wdl_path="$(cd "$(dirname "$WDL")" && pwd)/$(basename "$WDL")"  # run from the data's folder: relative paths
+(cd "$tmp/avazu" && "$wdl_path" init --from data/train.csv --out cfg/run.yaml 2> init.err)
+grep -q 'train: "../data/train.csv"' "$tmp/avazu/cfg/run.yaml" && grep -q 'holdout_by: "hour"' "$tmp/avazu/cfg/run.yaml" \
+    && grep -q 'ignore: \["id", "hour"\]' "$tmp/avazu/cfg/run.yaml" && grep -q "C14: .*looks like a code" "$tmp/avazu/init.err" \
+    || fail "wdl init on the Avazu-like file: $(cat "$tmp/avazu/cfg/run.yaml" "$tmp/avazu/init.err")"
+"$WDL" train --headless --config "$tmp/avazu/cfg/run.yaml" --epochs 1 --checkpoint-dir "$tmp/avazu/ck" > "$tmp/avazu/train.txt" \
+    || fail "training on wdl init's Avazu config failed"
+grep -q "with hour ≥ 14102109" "$tmp/avazu/train.txt" || fail "no split by time: $(cat "$tmp/avazu/train.txt")"
+(head -41 "$tmp/avazu/data/train.csv"; echo '"an ""odd"", id",0,14102101,1005,1fbe01fe,15700,oops') > "$tmp/avazu/score.csv"
+"$WDL" predict --model "$tmp/avazu/ck/final.safetensors" --data "$tmp/avazu/score.csv" --out "$tmp/avazu/p.csv" \
+    --keep-columns id,site_id --max-skipped 5% 2> /dev/null || fail "predict --keep-columns failed"
+python3 - "$tmp/avazu/p.csv" <<'PY' || fail "predict --keep-columns output does not read back with Python's csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows[0] == ["id", "site_id", "probability"] and len(rows) == 42, rows[:2]
+assert rows[-1] == ['an "odd", id', "1fbe01fe", ""], rows[-1]
+assert all(0 < float(p) < 1 for _, _, p in rows[1:-1])
+PY
+if "$WDL" predict --model "$tmp/avazu/ck/final.safetensors" --data "$tmp/avazu/score.csv" --out "$tmp/avazu/q.csv" 2> "$tmp/avazu/q.err"; then
+    fail "predict lost 1 of 41 rows (more than 1%) without stopping"
+fi
+grep -q "1 of 41 rows could not be read" "$tmp/avazu/q.err" || fail "data loss error unclear: $(cat "$tmp/avazu/q.err")"
 echo "e2e-ecosystem: passed"

@@ -99,4 +99,96 @@ grep -q "SIGTERM: stopping after this minibatch" "$tmp/term.txt" || fail "SIGTER
 grep -q '^final:' "$tmp/term.txt" || fail "no final summary after SIGTERM"
 [ -f "$tmp/term/final.safetensors" ] || fail "SIGTERM: no final checkpoint"
 [ ! -e "$tmp/term.sock" ] || fail "SIGTERM: the control socket was left behind"
-echo "e2e-headless: 8 passed, 0 failed"
+# 9. An output that is an input by any name (symlink, ./ form, hard link) is refused before
+#    anything is written: exit 1, "Error: " naming both, the input byte-identical.
+ck="$tmp/ck/final.safetensors"
+cp sample-data/adult/test.csv "$tmp/in.csv"
+ln -s "$tmp/in.csv" "$tmp/in-link.csv"
+ln "$tmp/in.csv" "$tmp/in-hard.csv"
+sums=$(cksum "$tmp/in.csv" "$ck" sample-data/adult/adult.yaml)
+refused() {
+    local rc=0
+    "$@" > "$tmp/alias.out" 2> "$tmp/alias.err" || rc=$?
+    [ "$rc" -eq 1 ] || fail "an output aliasing an input exited $rc, not 1: $*"
+    grep -q '^Error: .*would destroy that input' "$tmp/alias.err" || fail "no refusal for: $* ($(cat "$tmp/alias.err"))"
+}
+refused "$WDL" train --headless --config sample-data/adult/adult.yaml --valid "$tmp/in.csv" --epochs 1 --metrics-out "$tmp/in-link.csv"
+refused "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --metrics-out sample-data/adult/./adult.yaml
+refused "$WDL" train --headless --resume "$ck" --epochs 3 --metrics-out "$tmp/ck/../ck/final.safetensors"
+refused "$WDL" predict --model "$ck" --data "$tmp/in.csv" --out "$tmp/in-hard.csv"
+refused "$WDL" export --onnx "$ck" "$ck"
+refused "$WDL" init --from "$tmp/in.csv" --out "$tmp/in-link.csv"
+[ "$(cksum "$tmp/in.csv" "$ck" sample-data/adult/adult.yaml)" = "$sums" ] || fail "a refused run changed an input"
+
+# 10. Output that cannot be written (a full disk, a closed stream) is an error exit 1 with
+#     "Error: " on the stream that works, never a crash or a silent exit 0; a headless run keeps
+#     training without its log lines, saves its checkpoint and then fails saying so.
+rc=0; "$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 1 --checkpoint-dir "$tmp/full" \
+    > /dev/full 2> "$tmp/full.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "train to a full stdout exited $rc"
+[ -f "$tmp/full/final.safetensors" ] || fail "train to a full stdout saved no final checkpoint"
+grep -q '^Error: .*log output was lost' "$tmp/full.err" || fail "train to a full stdout: $(cat "$tmp/full.err")"
+# A small validation file: its warning goes to the closed stderr; the message comes on stdout.
+head -n 301 sample-data/adult/test.csv > "$tmp/small.csv"
+rc=0; "$WDL" train --headless --config sample-data/adult/adult.yaml --valid "$tmp/small.csv" --epochs 1 \
+    --checkpoint-dir "$tmp/closed" > "$tmp/closed.out" 2>&- || rc=$?
+[ "$rc" -eq 1 ] || fail "train with stderr closed exited $rc"
+[ -f "$tmp/closed/final.safetensors" ] || fail "train with stderr closed saved no final checkpoint"
+grep -q '^final:' "$tmp/closed.out" || fail "train with stderr closed: no summary on stdout"
+grep -q '^Error: .*standard error' "$tmp/closed.out" || fail "train with stderr closed: $(tail -2 "$tmp/closed.out")"
+for command in "eval --model $ck --data sample-data/adult/test.csv" "eval --json --model $ck --data sample-data/adult/test.csv" \
+               "inspect $ck" "inspect --json $ck" "predict --model $ck --data sample-data/adult/test.csv --out -"; do
+    for stdout in /dev/full closed; do
+        rc=0
+        if [ "$stdout" = closed ]; then $WDL $command >&- 2> "$tmp/stream.err" || rc=$?
+        else $WDL $command > /dev/full 2> "$tmp/stream.err" || rc=$?; fi
+        [ "$rc" -eq 1 ] || fail "wdl $command to stdout $stdout exited $rc"
+        grep -q '^Error: .*standard output' "$tmp/stream.err" || fail "wdl $command to stdout $stdout: $(cat "$tmp/stream.err")"
+    done
+done
+rc=0; "$WDL" predict --model "$ck" --data sample-data/adult/test.csv --out - > "$tmp/p-closed.txt" 2>&- || rc=$?
+[ "$rc" -eq 1 ] || fail "predict --out - with stderr closed (its summary lost) exited $rc"
+cmp -s "$tmp/p-closed.txt" "$tmp/p2.txt" || fail "predict --out - with stderr closed: the predictions differ (a message in them?)"
+
+# 11. What a new user meets: eval on labels the model does not know says why rows were skipped
+#     and fails when AUC is undefined; a multi-line error keeps its line breaks; file names with
+#     escape sequences are printed escaped, in text and in JSON.
+awk -F, 'NR == 1 || ($NF == 1 && n++ < 50)' sample-data/adult/test.csv > "$tmp/one-class.csv"
+sed -n '2,6p' sample-data/adult/test.csv | sed 's/,[01]$/,yes/' >> "$tmp/one-class.csv"
+rc=0; "$WDL" eval --model "$ck" --data "$tmp/one-class.csv" > "$tmp/one.out" 2> "$tmp/one.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "eval with one class exited $rc"
+grep -q "label value 'yes' is neither positive" "$tmp/one.err" || fail "eval does not say why rows were skipped: $(cat "$tmp/one.err")"
+grep -q "^Error: $tmp/one-class.csv: AUC is undefined: all 50 rows evaluated are positive" "$tmp/one.err" || fail "eval: $(cat "$tmp/one.err")"
+grep -q 'AUC undefined' "$tmp/one.out" || fail "eval prints a number for an undefined AUC: $(cat "$tmp/one.out")"
+"$WDL" train --headless --train sample-data/adult/train.csv > /dev/null 2> "$tmp/noconfig.err" && fail "--train without a config accepted"
+grep -q '^  wdl init --from sample-data/adult/train.csv --out run.yaml$' "$tmp/noconfig.err" || fail "the first CSV error is not on separate lines: $(cat "$tmp/noconfig.err")"
+grep -q '\\n' "$tmp/noconfig.err" && fail "a literal \\n in the first CSV error"
+hostile="$tmp/x$(printf '\033')[31m$(printf '\302\205\342\200\256')"
+cp "$ck" "$hostile.safetensors"
+"$WDL" export --onnx "$hostile.onnx" "$hostile.safetensors" > "$tmp/hostile.txt"
+"$WDL" export --tensorboard "$hostile-tb" "$tmp/m.jsonl" >> "$tmp/hostile.txt"
+"$WDL" init --from sample-data/adult/train.csv --out "$hostile.yaml" 2>> "$tmp/hostile.txt"
+"$WDL" eval --json --model "$hostile.safetensors" --data sample-data/adult/test.csv >> "$tmp/hostile.txt"
+"$WDL" inspect --json "$hostile.safetensors" > "$tmp/hostile.json"
+python3 - "$tmp/hostile.txt" "$tmp/hostile.json" <<'PY'
+import sys
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    raw = [c for c in text if c in "\x1b\x85\u202e"]
+    assert not raw, f"{path}: raw {[hex(ord(c)) for c in raw]} reach the terminal"
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert sum("\\e[31m" in l for l in lines if l.startswith("wrote ")) == 3, lines
+assert any('\\u001b[31m\\u0085\\u202E' in l for l in lines), lines
+PY
+
+# 12. SIGHUP (its terminal or SSH session gone) ends a headless run the same graceful way.
+"$WDL" train --headless --config sample-data/adult/adult.yaml --epochs 50 --checkpoint-dir "$tmp/hup" \
+    > "$tmp/hup.txt" 2>&1 &
+job=$!
+for _ in $(seq 200); do grep -q '^epoch' "$tmp/hup.txt" && break; sleep 0.05; done
+kill -HUP "$job"
+wait "$job" || fail "a run stopped by SIGHUP exited non-zero: $(tail -3 "$tmp/hup.txt")"
+grep -q "SIGHUP: stopping after this minibatch" "$tmp/hup.txt" || fail "SIGHUP not reported: $(tail -3 "$tmp/hup.txt")"
+grep -q '^final:' "$tmp/hup.txt" || fail "no final summary after SIGHUP"
+[ -f "$tmp/hup/final.safetensors" ] || fail "SIGHUP: no final checkpoint"
+echo "e2e-headless: 12 passed, 0 failed"

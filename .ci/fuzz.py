@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Seeded fuzz suite for the wdl release binary, bounded in time (see docs/robustness.md).
 
-Drives `wdl` with mutated data rows, mutated YAML configs, corrupted and crafted checkpoints and
-hostile flag values, and classifies every run:
+Drives `wdl` with the families registered in FAMILIES (each a method decorated with @family):
+mutated data rows, mutated YAML configs, corrupted and crafted checkpoints, hostile flag values,
+forged checkpoint layouts, a hostile control server for `wdl attach`, output streams that fail and
+outputs that alias inputs; and classifies every run:
   crash       killed by a signal (a trap is SIGILL/SIGTRAP), or exit status >= 128
   hang        still running after the per-run timeout
   silent      exit 0 with a missing or non-finite output, or a flipped checkpoint byte accepted
-  data loss   exit 0 from a run with a checkpoint folder but no final checkpoint in it
+  data loss   exit 0 from a run with a checkpoint folder but no final checkpoint in it, or an
+              input file changed by a run that names it as an output
   message     an error that is not one first line "Error: ..." naming its source, or raw
               escape/bidi characters on stdout or stderr
 Usage: fuzz.py WDL [--seed N] [--budget SECONDS] [--keep DIR]
+       fuzz.py --reseal IN OUT   (rewrite a checkpoint with fresh checksums; the unit tests use it)
 Exits 1 when any run is not clean; failing inputs are kept in --keep DIR (default: a temp dir).
+The setup fails the run when a checkpoint re-sealed unchanged does not load with the same answer:
+every crafted family depends on the re-sealing matching wdl's checksums.
 """
 import argparse
 import json
@@ -23,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from fuzz_registry import FAMILIES, family
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADULT = os.path.join(ROOT, "sample-data", "adult")
@@ -68,9 +76,13 @@ class SafeTensors:
                 sums[name] = "%08x" % crc32c(bytes(self.data[b:e]))
             meta["crc32c"] = json.dumps(sums, separators=(",", ":"), sort_keys=True)
         if "metadata_crc32c" in meta:
+            # wdl's metadata checksum (CheckpointIntegrity.metadataChecksum) covers the metadata
+            # the SafeTensors reader hands it: every key but the tensor checksums ("crc32c", which
+            # the reader takes out) and the metadata checksum itself, in UTF-8 byte order, each key
+            # and value followed by a 0 byte.
             blob = b""
             for key in sorted(meta, key=lambda k: k.encode()):
-                if key != "metadata_crc32c":
+                if key not in ("metadata_crc32c", "crc32c"):
                     blob += key.encode() + b"\0" + meta[key].encode() + b"\0"
             meta["metadata_crc32c"] = "%08x" % crc32c(blob)
         text = json.dumps(self.header, separators=(",", ":")).encode()
@@ -87,8 +99,8 @@ class Fuzzer:
         self.deadline = time.monotonic() + budget
         self.work = tempfile.mkdtemp(prefix="wdl-fuzz-")
         self.keep = keep
-        self.counts = {k: {"tried": 0, "clean": 0, "crash": 0, "hang": 0, "silent": 0, "data loss": 0, "message": 0}
-                       for k in ("rows", "configs", "checkpoints", "flags")}
+        self.counts = {name: {"tried": 0, "clean": 0, "crash": 0, "hang": 0, "silent": 0, "data loss": 0, "message": 0}
+                       for name, _ in FAMILIES}
         self.failures = []
         self.case = 0
 
@@ -114,7 +126,8 @@ class Fuzzer:
         open(self.path("valid.csv"), "w").writelines(self.valid_lines)
         with open(os.path.join(ADULT, "adult.yaml")) as f:
             text = f.read()
-        text = text.replace("hash_buckets: 1048576", "hash_buckets: 4096").replace("hidden: [100, 50]", "hidden: [8]")
+        text = text.replace("hash_buckets: 1048576", "hash_buckets: 4096")
+        text = re.sub(r"hidden: \[[^\]]*\]", "hidden: [8]", text)
         text = text.replace("epochs: 10", "epochs: 1").replace("threads: 2", "threads: 1").replace("eval_every: 20000", "eval_every: 0")
         text = text.replace("valid: test.csv", "valid: valid.csv")
         self.config_text = text
@@ -125,6 +138,26 @@ class Fuzzer:
         code, out, err = self.run(["eval", "--model", "base/final.safetensors", "--data", "valid.csv", "--json"])
         assert code == 0, err
         self.base_eval = out
+        self.check_reseal()
+
+    @staticmethod
+    def answer(eval_json):
+        """An eval's figures without the model's file name."""
+        figures = json.loads(eval_json)
+        figures.pop("model", None)
+        return figures
+
+    def check_reseal(self):
+        """The base checkpoint re-sealed unchanged must load and answer as the original: if it did
+        not, every crafted case would be refused by a checksum and test nothing else."""
+        open(self.path("resealed.safetensors"), "wb").write(SafeTensors(self.checkpoint).serialize())
+        code, out, err = self.run(["eval", "--model", "resealed.safetensors", "--data", "valid.csv", "--json"])
+        if code != 0 or self.answer(out) != self.answer(self.base_eval):
+            raise SystemExit(f"fuzz setup: a checkpoint re-sealed unchanged does not load as the original "
+                             f"(exit {code}): {err.strip()[:300]}; fix SafeTensors.serialize")
+        code, out, err = self.run(["inspect", "resealed.safetensors"])
+        if code != 0:
+            raise SystemExit(f"fuzz setup: wdl inspect refuses a checkpoint re-sealed unchanged: {err.strip()[:300]}")
 
     def record(self, family, outcome, args, files):
         c = self.counts[family]
@@ -165,6 +198,7 @@ class Fuzzer:
             str(self.rng.randint(-2**63, 2**63 - 1)), "0x1p3", " 1", "1 ", "-0", "NaN",
         ])
 
+    @family("rows")
     def rows_case(self):
         lines = list(self.train_lines)
         for _ in range(self.rng.randint(1, 20)):
@@ -221,6 +255,7 @@ class Fuzzer:
                 return "silent"
         return "clean"
 
+    @family("configs")
     def configs_case(self):
         lines = self.config_text.split("\n")
         for _ in range(self.rng.randint(1, 3)):
@@ -248,6 +283,7 @@ class Fuzzer:
             outcome = self.check_output("config", out)
         self.record("configs", outcome, args, ["c.yaml"])
 
+    @family("checkpoints")
     def checkpoints_case(self):
         raw = bytearray(self.checkpoint)
         crafted = self.rng.random() < 0.5
@@ -313,15 +349,94 @@ class Fuzzer:
         outcome = self.classify(code, out, err, ["m.safetensors", "--"])
         if outcome == "clean" and code == 0:
             outcome = self.check_output("train" if mode == "resume" else mode, out)
-            if outcome == "clean" and not crafted and mode == "eval" and out != self.base_eval:
+            if outcome == "clean" and not crafted and mode == "eval" and self.answer(out) != self.answer(self.base_eval):
                 outcome = "silent"  # a damaged file loaded and answered differently
         self.record("checkpoints", outcome, args, ["m.safetensors"])
+
+    # Values no fitting can produce, put in the layout or the recorded config of the base
+    # checkpoint and re-sealed (issue 21, item 6): each must be refused naming the file.
+    def forge_layout(self, layout, config):
+        """Applies one forgery to the decoded layout and config; returns its description."""
+        r = self.rng
+        fields = len(layout["schema"]["categorical"]) + len(layout["schema"]["multiValued"])
+        op = r.randrange(12)
+        if op <= 2 and layout["crosses"]:
+            cross = r.choice(layout["crosses"])
+            k = r.randrange(len(cross["components"]))
+            if op == 0:
+                cross["components"][k] = {"categorical": {"_0": r.choice([fields, fields + r.randrange(1, 5), -1, -r.randrange(2, 9)])}}
+            elif op == 1:
+                nb = len(layout["bucketizers"])
+                cross["components"][k] = {"bucket": {"_0": r.choice([nb, nb + 3, -1])}}
+            else:
+                cross["components"] = cross["components"][:1]
+            return f"cross components {cross['components']}"
+        if op == 3 and layout["bucketColumns"]:
+            numerics = len(layout["schema"]["numeric"])
+            layout["bucketColumns"][0] = r.choice([numerics, -1, numerics + 7, (layout["bucketColumns"][0] + 1) % numerics])
+            return f"bucket columns {layout['bucketColumns']}"
+        if op == 4 and layout["bucketizers"]:
+            b = r.choice(layout["bucketizers"])
+            b["boundaries"] = r.choice([[], b["boundaries"][:-1], [x + 0.5 for x in b["boundaries"]]])
+            return f"boundaries {b['boundaries']}"
+        if op == 5:
+            t = r.choice(layout["numeric"])
+            t["deviation"] = r.choice([-abs(t["deviation"]), 0, -1e-3, 1e-300])
+            return f"deviation {t['deviation']}"
+        if op == 6:
+            t = r.choice(layout["numeric"])
+            t["mean"] = r.choice([1e300, -1e300])
+            return f"mean {t['mean']}"
+        if op == 7:
+            others = [c for c in layout["schema"]["categorical"] + layout["schema"]["numeric"]]
+            layout["schema"]["labelColumn"] = r.choice(others)
+            return f"label column {layout['schema']['labelColumn']}"
+        if op == 8:
+            name = r.choice(layout["schema"]["numeric"])
+            layout["schema"]["numeric"].append(name)
+            layout["numeric"].append(dict(layout["numeric"][layout["schema"]["numeric"].index(name)]))
+            return f"numeric columns {layout['schema']['numeric']}"
+        if op == 9:
+            config["features"]["categorical"] = config["features"]["categorical"][:-1]
+            return f"config categorical {config['features']['categorical']}"
+        if op == 10:
+            f = r.randrange(len(layout["embeddingRows"]))
+            layout["embeddingRows"][f] = r.choice([layout["embeddingRows"][f] + 1, 100, 32, -64])
+            return f"embedding rows {layout['embeddingRows']}"
+        layout["hashBuckets"] = layout["hashBuckets"] * 2
+        return f"hash buckets {layout['hashBuckets']}"
+
+    @family("forged layouts")
+    def forged_layouts_case(self):
+        st = SafeTensors(self.checkpoint)
+        meta = st.header["__metadata__"]
+        layout, config = json.loads(meta["layout"]), json.loads(meta["config"])
+        what = self.forge_layout(layout, config)
+        meta["layout"], meta["config"] = json.dumps(layout), json.dumps(config)
+        open(self.path("m.safetensors"), "wb").write(st.serialize())
+        mode = self.rng.choice(["inspect", "eval", "predict", "resume"])
+        if mode == "inspect":
+            args = ["inspect", "m.safetensors"]
+        elif mode == "eval":
+            args = ["eval", "--model", "m.safetensors", "--data", "valid.csv", "--json"]
+        elif mode == "predict":
+            args = ["predict", "--model", "m.safetensors", "--data", "valid.csv", "--out", "p.txt"]
+        else:
+            shutil.rmtree(self.path("ck"), ignore_errors=True)
+            args = ["train", "--headless", "--resume", "m.safetensors", "--epochs", "2", "--checkpoint-dir", "ck"]
+        code, out, err = self.run(args)
+        outcome = self.classify(code, out, err, ["m.safetensors"])
+        if outcome == "clean" and code == 0:
+            outcome = "silent"  # accepted a layout no training produces
+        self.last = (self.last[0], f"{what}: {self.last[1]}")
+        self.record("forged layouts", outcome, args, ["m.safetensors"])
 
     FLAGS = ["--epochs", "--batch-size", "--embedding-dim", "--hidden", "--hash-buckets", "--ftrl-alpha", "--ftrl-beta",
              "--ftrl-l1", "--ftrl-l2", "--deep-lr", "--eval-every", "--threads", "--seed", "--cross", "--mode",
              "--checkpoint-every", "--keep", "--metrics-out", "--checkpoint-dir", "--train", "--valid",
-             "--early-stop", "--dropout", "--deep-l2", "--divergence-factor"]
+             "--early-stop", "--dropout", "--deep-l2", "--divergence-factor", "--max-skipped"]
 
+    @family("flags")
     def flags_case(self):
         flag = self.rng.choice(self.FLAGS)
         value = self.rng.choice([
@@ -343,31 +458,41 @@ class Fuzzer:
 
     def go(self):
         self.setup()
-        families = [self.rows_case, self.configs_case, self.checkpoints_case, self.flags_case]
         while time.monotonic() < self.deadline:
             self.case += 1
-            families[self.case % len(families)]()
+            FAMILIES[self.case % len(FAMILIES)][1](self)
         shutil.rmtree(self.work, ignore_errors=True)
         columns = ["tried", "clean", "crash", "hang", "silent", "data loss", "message"]
         print(f"fuzz (seed {self.seed}): " + " | ".join(columns))
         total = {c: 0 for c in columns}
         for family, c in self.counts.items():
-            print(f"  {family:<12}" + "".join(f"{c[k]:>10}" for k in columns))
+            print(f"  {family:<16}" + "".join(f"{c[k]:>10}" for k in columns))
             for k in columns:
                 total[k] += c[k]
-        print(f"  {'all':<12}" + "".join(f"{total[k]:>10}" for k in columns))
+        print(f"  {'all':<16}" + "".join(f"{total[k]:>10}" for k in columns))
         for failure in self.failures:
             print("  " + failure)
         return total["tried"] == total["clean"]
 
 
+import fuzz_surfaces  # noqa: E402,F401  (registers the attach, output-stream and aliasing families)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("wdl")
+    parser.add_argument("wdl", nargs="?")
+    parser.add_argument("--reseal", nargs=2, metavar=("IN", "OUT"),
+                        help="write IN re-serialized with fresh checksums to OUT, and exit")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--budget", type=float, default=150, help="seconds of fuzzing after the setup")
     parser.add_argument("--keep", default=None, help="folder for failing inputs")
     a = parser.parse_args()
+    if a.reseal:
+        source, target = a.reseal
+        open(target, "wb").write(SafeTensors(open(source, "rb").read()).serialize())
+        return
+    if not a.wdl:
+        parser.error("the wdl binary to fuzz is required")
     keep = a.keep or tempfile.mkdtemp(prefix="wdl-fuzz-failures-")
     ok = Fuzzer(a.wdl, a.seed, a.budget, keep).go()
     sys.exit(0 if ok else 1)

@@ -9,6 +9,7 @@ struct FullScreen {
     let themes: ThemeLibrary
     let options: DashboardOptions
     let log: DashboardLog
+    let signals: SignalMonitor
 
     /// Runs `body` with the screen up; the terminal is restored before this returns or throws.
     static func run<T>(_ options: DashboardOptions, _ body: (FullScreen) throws -> T) throws -> T {
@@ -29,6 +30,6 @@ struct FullScreen {
         defer { log.releaseStderr() }
         let terminal = try CursesTerminal(signals: signals)
         defer { terminal.shutdown() }
-        return try body(FullScreen(terminal: terminal, themes: themes, options: options, log: log))
+        return try body(FullScreen(terminal: terminal, themes: themes, options: options, log: log, signals: signals))
     }
 }

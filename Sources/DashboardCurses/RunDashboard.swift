@@ -2,8 +2,8 @@ import Dashboard
 import Foundation
 import WideDeep
 
-/// Opens the dashboard on a running training session and returns when the user quits or
-/// SIGTERM arrives. The terminal is restored before this returns or throws, so the caller can
+/// Opens the dashboard on a running training session and returns when the user quits or detaches,
+/// or SIGTERM or SIGHUP arrives (the outcome names it; the caller stops the run gracefully). The terminal is restored before this returns or throws, so the caller can
 /// print its summary (or the error) on the normal screen.
 ///
 /// - Reads `NO_COLOR` from the environment (a non-empty value forces the monochrome look) in
@@ -16,7 +16,8 @@ import WideDeep
 public func runDashboard(control: some TrainingControl, options: DashboardOptions) throws -> DashboardOutcome {
     try FullScreen.run(options) { screen in
         let app = DashboardApp(control: control, terminal: screen.terminal, themes: screen.themes, options: screen.options)
-        let outcome = app.run()
+        var outcome = app.run()
+        if outcome.reason == .terminated { outcome.terminationSignal = screen.signals.lastTerminationSignal }
         screen.log.write("ended: \(outcome.reason.rawValue) at step \(outcome.finalSnapshot.step)")
         return outcome
     }

@@ -49,7 +49,7 @@ public struct BenchSuite {
         if let data = options.dataPath {
             trainBytes = try DatasetReader.load(path: data)  // gzip and zstd are decompressed
             validBytes = nil
-            log("data: \(data) (\(trainBytes.count / 1_000_000) MB)")
+            log("data: \(TerminalSafe.escape(data)) (\(trainBytes.count / 1_000_000) MB)")
         } else {
             trainBytes = SyntheticCTR(seed: 1).generate(rows: options.rows, threads: threads).bytes
             validBytes = SyntheticCTR(seed: 2).generate(rows: options.validRows, threads: threads).bytes

@@ -4,20 +4,26 @@ import WideDeep
 /// The text that ends a training run, after the headless lines or the dashboard alike.
 public enum RunSummary {
     /// The run's figures (of the model it ended on), its best evaluation, the wide part's sparsity
-    /// and where its checkpoints went.
-    public static func lines(of s: TrainingSnapshot) -> [String] {
+    /// and where its checkpoints went. `heading` starts the first line: "final", or how a run
+    /// stopped by its user ended.
+    public static func lines(of s: TrainingSnapshot, heading: String = "final") -> [String] {
         var lines: [String] = []
         if let last = s.validation.last {
             // After early stopping the run ends on its best state: its figures are that state's,
             // not those of the evaluation that stopped the run.
             let ended = s.restoredBest ? s.best ?? last : last
             let which = s.restoredBest ? "ended on the best state, of step \(ended.step): " : ""
-            lines.append(String(format: "final: %@ mode, epoch %d/%d, %d steps, %d examples in %.1f s of training (%.0f ex/s); %@valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
+            lines.append(heading + String(format: ": %@ mode, epoch %d/%d, %d steps, %d examples in %.1f s of training (%.0f ex/s); %@valid AUC %.4f, logloss %.4f, accuracy %.4f; skipped rows %d",
                                 s.mode.rawValue, s.epoch, s.totalEpochs, s.step, s.examplesSeen, s.trainingSeconds,
                                 s.averageExamplesPerSecond, which, ended.metrics.auc, ended.metrics.logloss,
                                 ended.metrics.accuracy, s.skippedRows))
         } else {
             lines.append("no evaluation was completed")
+        }
+        if s.skippedRows > 0 {
+            // Why rows were lost, not only how many: the first reasons the run kept.
+            let why = s.skippedRowsReasons.isEmpty ? "" : "; first: " + s.skippedRowsReasons.joined(separator: "; ")
+            lines.append("skipped \(s.skippedRows) malformed rows\(why)")
         }
         if let best = s.best {
             var where_ = best.step == s.validation.last?.step ? "the last evaluation"

@@ -25,7 +25,8 @@ public enum RunWarnings {
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"\u{FEFF}")) }
         guard header.contains(config.data.label) else { return [] }
         let features = config.features
-        let used = Set([config.data.label] + features.categorical + features.numeric + Array(features.multiValued.keys) + features.ignore)
+        let used = Set([config.data.label] + features.categorical + features.numeric + Array(features.multiValued.keys) + features.ignore
+                       + [config.data.holdoutBy].compactMap { $0 })
         let unused = header.filter { !$0.isEmpty && !used.contains($0) }
         guard !unused.isEmpty else { return [] }
         let shown = unused.prefix(8).map { "'\(TerminalSafe.escape($0, maxCharacters: 40))'" }.joined(separator: ", ")

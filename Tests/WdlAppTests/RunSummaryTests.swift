@@ -12,6 +12,7 @@ final class RunSummaryTests: XCTestCase {
         s.examplesSeen = 6_000
         s.trainingSeconds = 2.5
         s.skippedRows = 7
+        s.skippedRowsReasons = ["train.csv:12: expected 4 fields, found 2", "train.csv:40: column 'x': 'abc' is not a number"]
         s.validation = [
             ValidationPoint(step: 60, epoch: 1, examples: 3_000, metrics: EvaluationMetrics(
                 count: 500, logloss: 0.9, auc: 0.6, accuracy: 0.5, meanPrediction: 0.3, positiveRate: 0.3)),
@@ -24,9 +25,20 @@ final class RunSummaryTests: XCTestCase {
         // 6,000 examples in 2.5 s: 2,400 ex/s; 75 of 100 touched coordinates at zero.
         XCTAssertEqual(RunSummary.lines(of: s), [
             "final: wide mode, epoch 3/3, 120 steps, 6000 examples in 2.5 s of training (2400 ex/s); valid AUC 0.8124, logloss 0.4123, accuracy 0.7500; skipped rows 7",
+            "skipped 7 malformed rows; first: train.csv:12: expected 4 fields, found 2; train.csv:40: column 'x': 'abc' is not a number",
             "wide part: 25 non-zero of 100 touched coordinates (75.0% sparse), hash space 4096",
             "checkpoints: 2 saved in /tmp/ck",
         ])
+    }
+
+    /// A run its user stopped without saving does not call its figures "final".
+    func testHeadingOfARunStoppedByItsUser() {
+        var s = TrainingSnapshot()
+        s.validation = [ValidationPoint(step: 10, epoch: 0, examples: 100, metrics: EvaluationMetrics(
+            count: 50, logloss: 0.5, auc: 0.7, accuracy: 0.6, meanPrediction: 0.3, positiveRate: 0.3))]
+        let first = RunSummary.lines(of: s, heading: "stopped by user (no final checkpoint)")[0]
+        XCTAssertTrue(first.hasPrefix("stopped by user (no final checkpoint): "), first)
+        XCTAssertFalse(first.contains("final:"))
     }
 
     /// The checkpoint folder comes from the user: an escape sequence in it is printed visibly.

@@ -22,6 +22,10 @@ final class RunWarningsTests: XCTestCase {
         XCTAssertEqual(warnings.count, 1, "\(warnings)")
         assertContains(warnings[0], "columns 'forgotten', 'also' of", "t.csv", "features.ignore")
         XCTAssertFalse(warnings[0].contains("'site'") || warnings[0].contains("'row_id'") || warnings[0].contains("'click'"))
+        config.data.holdoutBy = "forgotten"
+        let split = try XCTUnwrap(RunWarnings.unusedColumns(config).first)
+        XCTAssertFalse(split.contains("'forgotten'"), "the column the validation rows are held out by is used: \(split)")
+        config.data.holdoutBy = nil
         config.data.train = try folder.write("e.csv", "site,price,\u{1B}[31mred,click\na,1,2,1\n")
         let escaped = try XCTUnwrap(RunWarnings.unusedColumns(config).first)
         XCTAssertFalse(escaped.unicodeScalars.contains { $0.value == 0x1B }, escaped)

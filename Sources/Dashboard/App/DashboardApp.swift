@@ -41,6 +41,7 @@ public final class DashboardApp {
                                                        forceMonochrome: options.noColor))
         let smoothing = min(max(options.smoothing, Smoothing.range.lowerBound), Smoothing.range.upperBound)
         view = ViewState(smoothing: smoothing, themeName: theme.name)
+        view.fewColors = renderer.theme.monochrome || renderer.theme.tier == .palette8
         frame = CellBuffer(width: 0, height: 0)
         spare = frame
         lastSnapshot = control.snapshot
@@ -53,7 +54,7 @@ public final class DashboardApp {
 
     // MARK: Frame loop
 
-    /// Runs until the user quits or SIGTERM arrives; returns how it ended.
+    /// Runs until the user quits or detaches, or SIGTERM or SIGHUP arrives; returns how it ended.
     public func run() -> DashboardOutcome {
         let interval = 1 / max(1, options.framesPerSecond)
         var nextFrame = clock()
@@ -104,7 +105,10 @@ public final class DashboardApp {
         guard outcome == nil else { return }
         switch event {
         case .terminate:
-            outcome = DashboardOutcome(reason: .terminated, finalSnapshot: control.snapshot)
+            // Attached, a signal only closes this client; the run (another process) goes on.
+            if options.attached { detach() } else {
+                outcome = DashboardOutcome(reason: .terminated, finalSnapshot: control.snapshot)
+            }
         case .interrupt:
             lastSnapshot = control.snapshot
             conclude(quitDialog.interrupt(in: &view))
@@ -127,7 +131,10 @@ public final class DashboardApp {
         case .quit(let saving):
             // The session writes `final` only when saving.
             control.send(saving ? .stop : .stopWithoutSaving, from: .keyboard)
-            outcome = DashboardOutcome(reason: .userQuit, finalSnapshot: control.snapshot)
+            outcome = DashboardOutcome(reason: saving ? .userQuit : .quitWithoutSaving, finalSnapshot: control.snapshot)
+        case .interrupted:
+            control.send(.stopWithoutSaving, from: .keyboard)
+            outcome = DashboardOutcome(reason: .interrupted, finalSnapshot: control.snapshot)
         case .stopRunAndClose:
             control.send(.stop, from: .keyboard)
             attachedRun?.detach()
@@ -166,6 +173,7 @@ public final class DashboardApp {
 
     func setTheme(_ theme: Theme) {
         renderer.setTheme(ResolvedTheme(theme: theme, tier: terminal.colorTier, forceMonochrome: options.noColor))
+        view.fewColors = renderer.theme.monochrome || renderer.theme.tier == .palette8
         view.themeName = theme.name
     }
 }

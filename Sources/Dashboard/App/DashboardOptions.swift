@@ -42,20 +42,29 @@ public struct DashboardOptions: Sendable {
 /// How the dashboard ended, for the CLI to act on after the terminal is restored.
 public struct DashboardOutcome: Sendable {
     public enum Reason: String, Sendable, Equatable {
-        /// `q` (confirmed when there was unsaved progress) or Ctrl-C; `.stop` was sent.
+        /// `q` (confirmed when there was unsaved progress, answered "save"); `.stop` was sent.
         case userQuit
-        /// SIGTERM: nothing was sent or saved; the CLI should exit promptly.
+        /// `q` answered "quit without saving"; `.stopWithoutSaving` was sent.
+        case quitWithoutSaving
+        /// A second Ctrl-C at the quit question: `.stopWithoutSaving` was sent; the CLI exits 130.
+        case interrupted
+        /// SIGTERM or SIGHUP on a run of this process: nothing was sent; the CLI stops the run as
+        /// `q` and "save" do (final evaluation and checkpoint), a second signal quitting at once.
         case terminated
-        /// Attached: the dashboard closed and the run goes on (or had already ended).
+        /// Attached: the dashboard closed and the run goes on (or had already ended). SIGTERM and
+        /// SIGHUP detach too.
         case detached
     }
 
     public var reason: Reason
     /// The last snapshot read, for the final summary.
     public var finalSnapshot: TrainingSnapshot
+    /// With `.terminated`: the signal's number when the curses entry point knows it.
+    public var terminationSignal: Int32?
 
-    public init(reason: Reason, finalSnapshot: TrainingSnapshot) {
+    public init(reason: Reason, finalSnapshot: TrainingSnapshot, terminationSignal: Int32? = nil) {
         self.reason = reason
         self.finalSnapshot = finalSnapshot
+        self.terminationSignal = terminationSignal
     }
 }

@@ -10,6 +10,8 @@ struct QuitDialog {
         case stay(message: String?)
         /// Stops the run and closes; the session writes `final` only when `saving`.
         case quit(saving: Bool)
+        /// A second Ctrl-C: stops the run without saving and closes, as an interrupted program.
+        case interrupted
         /// Attached: stops the run (it saves as its own `q` would) and closes.
         case stopRunAndClose
         /// Attached: closes; the run goes on.
@@ -45,7 +47,7 @@ struct QuitDialog {
     /// question is up quits without saving, as terminal programs do.
     func interrupt(in view: inout ViewState) -> Decision {
         if attached { return .detach }
-        if case .confirmQuit = view.mode { return .quit(saving: false) }
+        if case .confirmQuit = view.mode { return .interrupted }
         view.mode = .normal
         return request(in: &view)
     }

@@ -18,8 +18,8 @@ struct RunCommandKeys {
     func reaction(to action: KeyAction) -> KeyReaction {
         switch action {
         case .togglePause: togglePause()
-        case .saveCheckpoint: .send(.saveCheckpoint, "saving a checkpoint…", until: [.checkpoint, .error])
-        case .evaluateNow: .send(.evaluateNow, "evaluating on the validation data…", until: [.evaluation, .error])
+        case .saveCheckpoint: saveNow()
+        case .evaluateNow: evaluateNow()
         case .rollBack: rollBack()
         default: .none
         }
@@ -33,6 +33,30 @@ struct RunCommandKeys {
         case .diverged: .message("the run diverged: r rolls back to the last good state", .warning)
         case .finished: .message("the run has finished; q quits", .info)
         case .failed: .message("the run failed; q quits", .warning)
+        }
+    }
+
+    /// A run that has ended (or not started) takes no command: the session would never answer, so
+    /// the key says why instead of "saving…".
+    private func saveNow() -> KeyReaction {
+        switch snapshot.state {
+        case .loading: return .message("still loading data: nothing trained to save yet", .warning)
+        case .finished:
+            guard let folder = snapshot.checkpointDirectory else {
+                return .message("the run has finished: nothing can be saved (it has no --checkpoint-dir)", .warning)
+            }
+            return .message("the run has finished: its final checkpoint is already in \(folder)", .info)
+        case .failed: return .message("the run failed: nothing more can be saved", .warning)
+        default: return .send(.saveCheckpoint, "saving a checkpoint…", until: [.checkpoint, .error])
+        }
+    }
+
+    private func evaluateNow() -> KeyReaction {
+        switch snapshot.state {
+        case .loading: return .message("still loading data: evaluate once training has started", .warning)
+        case .finished: return .message("the run has finished: its final evaluation is the one shown", .info)
+        case .failed: return .message("the run failed: nothing more can be evaluated", .warning)
+        default: return .send(.evaluateNow, "evaluating on the validation data…", until: [.evaluation, .error])
         }
     }
 

@@ -74,6 +74,8 @@ public struct PendingValue: Equatable, Sendable {
 /// state, the footer message, the theme's name and the dashboard's own events.
 public struct ViewState: Sendable {
     public var selectedRow = 0
+    /// The look has no colour or only 8: series must differ by glyph, not by shade.
+    public var fewColors = false
     public var smoothing: Double
     public var pending: [Hyperparameter: PendingValue] = [:]
     public var mode: InteractionMode = .normal

@@ -21,6 +21,9 @@ public struct ChartSeries: Sendable {
         /// A line with this character on its points (at most one every three columns): points
         /// that must stand out.
         case mark(Unicode.Scalar)
+        /// This character in each cell holding a point that no braille series lights: a scatter
+        /// that reads apart from the braille lines without colour (monochrome, 8 colours).
+        case cellMarks(Unicode.Scalar)
     }
 
     public var points: [ChartPoint]
@@ -29,12 +32,17 @@ public struct ChartSeries: Sendable {
     /// When true, `LineChart.upperQuantile` never cuts this series off: the y range reaches its
     /// highest point (validation loss climbing past the training loss must show).
     public var keptInRange: Bool
+    /// A `.mark` series among others like it (the viewer's runs): their marks are staggered so
+    /// that series evaluated at the same points do not hide each other's glyphs.
+    public var staggered = false
 
-    public init(points: [ChartPoint], color: ColorRef, style: Style = .line, keptInRange: Bool = false) {
+    public init(points: [ChartPoint], color: ColorRef, style: Style = .line, keptInRange: Bool = false,
+                staggered: Bool = false) {
         self.points = points
         self.color = color
         self.style = style
         self.keptInRange = keptInRange
+        self.staggered = staggered
     }
 }
 
@@ -65,6 +73,9 @@ public struct LineChart: Sendable {
     /// the finite values, so a few early spikes do not flatten the rest (points above it are
     /// drawn on the top row). TensorBoard's "ignore outliers in chart scaling" does the same.
     public var upperQuantile: Double?
+    /// Dot rows from one marker dot to the next (2: every other dot; 4: one per cell row, for
+    /// charts where many runs' markers would otherwise hide the curves).
+    public var markerDotSpacing = 2
     /// Labels for x ticks (default: compact counts such as `1.2M`).
     public var xLabel: @Sendable (Double) -> String = { Format.compact($0) }
 
@@ -180,7 +191,7 @@ public struct LineChart: Sendable {
         guard width > 0, height > 0 else { return canvas }
         for marker in markers where geometry.xDomain.contains(marker.x) {
             let column = LineChart.dotX(marker.x, domain: geometry.xDomain, dotWidth: width)
-            for row in stride(from: 0, to: height, by: 2) {
+            for row in stride(from: 0, to: height, by: max(1, markerDotSpacing)) {
                 canvas.setDot(x: column, y: row, color: marker.color)
             }
         }
@@ -188,6 +199,7 @@ public struct LineChart: Sendable {
         // markers' dots stay beside the curves.
         var curves = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
         for line in series {
+            if case .cellMarks = line.style { continue }
             var layer = BrailleCanvas(columns: canvas.columns, rows: canvas.rows)
             if line.style == .dots {
                 for point in line.points where isShown(point, geometry) {
@@ -239,18 +251,49 @@ public struct LineChart: Sendable {
         flush()
     }
 
-    /// Writes each `.mark` series' character on its points, newest first and at least three
-    /// columns apart, so that frequent evaluations mark their line instead of hiding the chart.
-    private func renderMarks(_ geometry: Geometry, buffer: inout CellBuffer) {
+    /// The cell (column, row in the plot) of a point.
+    private func cell(of point: ChartPoint, _ geometry: Geometry) -> (column: Int, row: Int) {
+        let plot = geometry.plot
+        return (LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: plot.width * 2) / 2,
+                LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: plot.height * 4) / 4)
+    }
+
+    /// Writes each `.cellMarks` series' character in the cells of its points left empty by the
+    /// braille series.
+    private func renderCellMarks(_ geometry: Geometry, canvas: BrailleCanvas, buffer: inout CellBuffer) {
         let plot = geometry.plot
         for line in series {
+            guard case .cellMarks(let glyph) = line.style else { continue }
+            for point in line.points where isShown(point, geometry) {
+                let (column, row) = cell(of: point, geometry)
+                guard canvas.scalar(column: column, row: row) == nil else { continue }
+                buffer.set(x: plot.x + column, y: plot.y + row, glyph, style: CellStyle(foreground: line.color))
+            }
+        }
+    }
+
+    /// Writes each `.mark` series' character on its points, newest first and at least three
+    /// columns apart, so that frequent evaluations mark their line instead of hiding the chart.
+    /// Staggered series (runs evaluated at the same steps, whose lines share cells) take turns:
+    /// series k of n marks its points k, k + n, k + 2n… from the newest, and never a cell another
+    /// of them marked, so every one shows its glyph.
+    private func renderMarks(_ geometry: Geometry, buffer: inout CellBuffer) {
+        let plot = geometry.plot
+        let staggeredCount = series.filter(\.staggered).count
+        var order = 0
+        var taken = Set<Int>()
+        for line in series {
             guard case .mark(let glyph) = line.style else { continue }
+            let turn = line.staggered && staggeredCount > 1 ? order : nil
+            if line.staggered { order += 1 }
             var lastColumn = Int.max
-            for point in line.points.reversed() where isShown(point, geometry) {
-                let column = LineChart.dotX(point.x, domain: geometry.xDomain, dotWidth: plot.width * 2) / 2
-                guard lastColumn - column >= 3 else { continue }
+            let shown = line.points.reversed().filter { isShown($0, geometry) }
+            for (index, point) in shown.enumerated() where turn == nil || index % staggeredCount == turn {
+                let (column, row) = cell(of: point, geometry)
+                let key = row * plot.width + column
+                guard lastColumn - column >= 3, !(line.staggered && taken.contains(key)) else { continue }
                 lastColumn = column
-                let row = LineChart.dotY(point.y, domain: geometry.yDomain, dotHeight: plot.height * 4) / 4
+                if line.staggered { taken.insert(key) }
                 // Monochrome keeps the role's look (bold for validation) through the style.
                 buffer.set(x: plot.x + column, y: plot.y + row, glyph, style: CellStyle(foreground: line.color))
             }
@@ -266,7 +309,9 @@ public struct LineChart: Sendable {
             return
         }
         let plot = geometry.plot
-        canvas(for: geometry).render(into: &buffer, x: plot.x, y: plot.y)
+        let canvas = canvas(for: geometry)
+        canvas.render(into: &buffer, x: plot.x, y: plot.y)
+        renderCellMarks(geometry, canvas: canvas, buffer: &buffer)
         renderMarks(geometry, buffer: &buffer)
         if geometry.labelWidth > 0 { renderYAxis(geometry, buffer: &buffer) }
         if let labels = geometry.xLabels { renderXLabels(geometry, in: labels, buffer: &buffer) }

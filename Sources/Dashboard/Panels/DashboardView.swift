@@ -21,7 +21,8 @@ public enum DashboardView {
                              height: layout.hyperparameters.y - layout.body.y)
             LoadingPanel(snapshot: snapshot).render(in: upper, buffer: &buffer)
         } else {
-            LossPanel(snapshot: snapshot, smoothing: view.smoothing).render(in: layout.loss, buffer: &buffer)
+            LossPanel(snapshot: snapshot, smoothing: view.smoothing, rawAsMarks: view.fewColors)
+                .render(in: layout.loss, buffer: &buffer)
             ValidationPanel(snapshot: snapshot).render(in: layout.validation, buffer: &buffer)
             WidePanel(snapshot: snapshot).render(in: layout.wide, buffer: &buffer)
             DeepPanel(snapshot: snapshot).render(in: layout.deep, buffer: &buffer)

@@ -46,7 +46,7 @@ struct FooterPanel {
             case .warning: .warning
             case .error: .bad
             }
-            buffer.write(" " + message.text, in: room, style: .fg(role, .bold))
+            buffer.write(" " + TerminalText.fitKeepingPaths(message.text, to: room.width - 1), in: room, style: .fg(role, .bold))
             return
         }
         // Always keep the essential keys (help, quit); fit as many of the others as there is

@@ -25,13 +25,17 @@ struct HyperparameterPanel {
         box.rightTitle = hint.count <= box.rightTitleRoom(width: area.width) ? hint : "↑↓ +/- ⏎"
         let inner = box.render(in: area, buffer: &buffer)
         guard !inner.isEmpty else { return }
-        let perColumn = max(1, (rows.count + columns - 1) / columns)
+        let window = HyperparameterPanel.window(rowCount: rows.count, selected: view.selectedRow,
+                                                capacity: inner.height * columns)
+        let perColumn = window.count < rows.count
+            ? inner.height : max(1, (rows.count + columns - 1) / columns)
         let columnWidth = inner.width / columns
         let showRange = columns == 1 && inner.width >= 36
         let labelWidth = rows.map { $0.label.count }.max() ?? 0
-        for (index, row) in rows.enumerated() {
-            let column = index / perColumn, line = index % perColumn
-            guard line < inner.height else { continue }
+        for index in window {
+            let row = rows[index]
+            let column = (index - window.lowerBound) / perColumn, line = (index - window.lowerBound) % perColumn
+            guard line < inner.height, column < columns else { continue }
             let cell = Rect(x: inner.x + column * columnWidth, y: inner.y + line,
                             width: column == columns - 1 ? inner.width - column * columnWidth : columnWidth - 1,
                             height: 1)
@@ -59,5 +63,25 @@ struct HyperparameterPanel {
                              alignment: .right, style: dim)
             }
         }
+        if window.count < rows.count { renderScrollIndicator(window, in: area, buffer: &buffer) }
+    }
+
+    /// The rows shown: all when they fit, else a full window holding the selected row (pages of
+    /// `capacity` rows, the last one ending at the last row), so the cursor is never on a row
+    /// that is not drawn and every row comes into view as the selection moves.
+    static func window(rowCount: Int, selected: Int, capacity: Int) -> Range<Int> {
+        guard rowCount > capacity, capacity > 0 else { return 0..<rowCount }
+        let selected = min(max(0, selected), rowCount - 1)
+        let first = min(selected / capacity * capacity, rowCount - capacity)
+        return first..<(first + capacity)
+    }
+
+    /// "▲ 4–9 of 10 ▼" in the bottom border: which rows are shown and on which side more are.
+    private func renderScrollIndicator(_ window: Range<Int>, in area: Rect, buffer: inout CellBuffer) {
+        guard area.height >= 3 else { return }
+        let up = window.lowerBound > 0 ? "▲ " : "", down = window.upperBound < rows.count ? " ▼" : ""
+        let text = " \(up)\(window.lowerBound + 1)–\(window.upperBound) of \(rows.count)\(down) "
+        guard text.count <= area.width - 4 else { return }
+        buffer.write(text, x: area.maxX - 2 - text.count, y: area.maxY - 1, style: .fg(.title, .bold))
     }
 }

@@ -5,6 +5,11 @@ import WideDeep
 struct LossPanel {
     let snapshot: TrainingSnapshot
     let smoothing: Double
+    /// Raw loss as `·` in cells of its own rather than braille dots: without colour (monochrome,
+    /// `NO_COLOR`) or with 8, dim and bright braille could not be told apart.
+    var rawAsMarks = false
+
+    static let rawMark: Unicode.Scalar = "·"
 
     static let validationMark: Unicode.Scalar = "◆"
 
@@ -19,7 +24,7 @@ struct LossPanel {
         // Three glyphs as well as three colours: raw as loose dots, the EMA as a line over them,
         // validation as marks that the y range always reaches (overfitting must show).
         var chart = LineChart(series: [
-            ChartSeries(points: raw, color: .role(.trainRaw), style: .dots),
+            ChartSeries(points: raw, color: .role(.trainRaw), style: rawAsMarks ? .cellMarks(LossPanel.rawMark) : .dots),
             ChartSeries(points: smoothedPoints, color: .role(.trainSmoothed)),
             ChartSeries(points: validation, color: .role(.validation), style: .mark(LossPanel.validationMark),
                         keptInRange: true),
@@ -51,7 +56,7 @@ struct LossPanel {
     private func renderLegend(in row: Rect, buffer: inout CellBuffer) {
         let entries: [(String, ColorRole)] = [
             ("━ train EMA \(Format.fixed(smoothing, 3))", .trainSmoothed),
-            ("⠂ raw", .trainRaw),
+            (rawAsMarks ? "\(LossPanel.rawMark) raw" : "⠂ raw", .trainRaw),
             ("\(LossPanel.validationMark) validation", .validation),
             ("┊ change/save", .marker),
         ]

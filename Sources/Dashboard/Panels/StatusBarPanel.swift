@@ -56,6 +56,17 @@ struct StatusBarPanel {
         return Double(max(0, snapshot.totalExamples - snapshot.examplesSeen)) / rate
     }
 
+    /// " DIVERGED: cause — press r …" in `width` columns: the hint shortens first, then the cause
+    /// is cut (the events panel has it whole), so the way out always shows.
+    static func failureBanner(_ snapshot: TrainingSnapshot, width: Int) -> String {
+        let head = " \(snapshot.state.rawValue): "
+        let cause = snapshot.stateDetail ?? "no cause reported"
+        let hints = snapshot.canRollBack ? [" — press r to roll back to the last good state", " — r rolls back"] : [""]
+        for hint in hints where head.count + cause.count + hint.count <= width { return head + cause + hint }
+        let hint = hints[hints.count - 1]
+        return head + TerminalText.truncate(cause, to: max(1, width - head.count - hint.count)) + hint
+    }
+
     private func renderProgress(in row: Rect, buffer: inout CellBuffer) {
         buffer.fill(row)
         if let note = connectionNote {
@@ -63,10 +74,7 @@ struct StatusBarPanel {
             return
         }
         if snapshot.state == .diverged || snapshot.state == .failed {
-            let cause = snapshot.stateDetail ?? "no cause reported"
-            let hint = snapshot.canRollBack ? " — press r to roll back to the last good state" : ""
-            buffer.write(" \(snapshot.state.rawValue): \(cause)\(hint)", in: row,
-                         style: .fg(.bad, .bold))
+            buffer.write(StatusBarPanel.failureBanner(snapshot, width: row.width), in: row, style: .fg(.bad, .bold))
             return
         }
         if snapshot.state == .loading, let loading = snapshot.loading {
@@ -98,7 +106,11 @@ struct StatusBarPanel {
         }
         parts.append("elapsed \(Format.duration(snapshot.elapsedSeconds))")
         if row.width >= 110 { parts.append("training \(Format.duration(snapshot.trainingSeconds))") }
-        if snapshot.skippedRows > 0 { parts.append("\(Format.count(snapshot.skippedRows)) rows skipped") }
+        if snapshot.skippedRows > 0 {
+            // And why, the first reason, last so that a narrow bar cuts it rather than the count.
+            let why = snapshot.skippedRowsReasons.first.map { " (first: \($0))" } ?? ""
+            parts.append("\(Format.count(snapshot.skippedRows)) rows skipped\(why)")
+        }
         buffer.write("  " + parts.joined(separator: "  "), x: row.x + 1 + gaugeWidth, y: row.y,
                      maxWidth: row.width - gaugeWidth - 1, style: .fg(.dimText))
     }

@@ -22,19 +22,18 @@ struct ValidationPanel {
             KeyValueRow("logloss", Format.metric(metrics.logloss)),
             KeyValueRow("accuracy", Format.percent(metrics.accuracy, decimals: 2)),
             // Calibration: mean predicted probability against the observed positive rate.
-            KeyValueRow("pred / obs", Format.fixed(metrics.meanPrediction, 3) + " / "
+            KeyValueRow("pred/obs", Format.fixed(metrics.meanPrediction, 3) + " / "
                 + Format.fixed(metrics.positiveRate, 3)),
         ]
         // The best evaluation by the run's metric (what early stopping and best.safetensors keep),
         // when it is not the last one shown above.
-        if let best = snapshot.best, best.step != last.step || snapshot.restoredBest {
-            let metric = snapshot.bestMetric
-            let kept = snapshot.restoredBest ? " kept" : ""
-            rows.insert(KeyValueRow("best", "\(metric.rawValue) \(Format.fixed(metric.value(in: best.metrics), 4)) "
-                                    + "@\(Format.count(best.step))\(kept)", style: .fg(.good)), at: 2)
-        }
         if inner.height >= 12 {
             rows.append(KeyValueRow("evaluated", "\(Format.count(metrics.count)) ex at step \(Format.count(last.step))"))
+        }
+        if let best = snapshot.best, best.step != last.step || snapshot.restoredBest {
+            // The key column as KeyValueTable sizes it, so the text is chosen for the room it gets.
+            let keyWidth = min(10, max(4, rows.map(\.key.count).max() ?? 0), max(1, inner.width / 2))
+            rows.insert(KeyValueRow("best", bestText(best, room: inner.width - keyWidth - 1), style: .fg(.good)), at: 2)
         }
         let tableHeight = min(rows.count, inner.height)
         let (table, chartArea) = inner.splitRows(topHeight: tableHeight)
@@ -50,6 +49,21 @@ struct ValidationPanel {
         } else {
             chart.render(in: chartArea, buffer: &buffer)
         }
+    }
+
+    /// The best evaluation, said in words ("logloss 0.3400 at step 8,000, restored"), shortened
+    /// to the first form that fits `room` columns.
+    func bestText(_ best: ValidationPoint, room: Int) -> String {
+        let metric = snapshot.bestMetric
+        let value = Format.fixed(metric.value(in: best.metrics), 4)
+        let restored = snapshot.restoredBest ? ", restored" : ""
+        let forms = [
+            "\(metric.rawValue) \(value) at step \(Format.count(best.step))\(restored)",
+            "\(metric.rawValue) \(value) at step \(Format.count(best.step))",
+            "\(value) at step \(Format.count(best.step))",
+            "\(value) step \(Format.compact(best.step))",
+        ]
+        return forms.first { $0.count <= room } ?? forms[forms.count - 1]
     }
 
     private var hasUndefinedAUC: Bool { snapshot.validation.contains { !$0.metrics.auc.isFinite } }

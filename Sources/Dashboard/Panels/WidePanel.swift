@@ -24,7 +24,9 @@ struct WidePanel {
         buffer.write(counts, in: inner.row(y))
         y += 1
         if y < inner.height {
-            let label = "sparsity \(Format.percent(wide.sparsity)) "
+            // Zeros among the coordinates training touched, not among the whole hash space (which
+            // a TF or VW user would read as the model's sparsity): the label says which.
+            let label = "sparsity \(Format.percent(wide.sparsity)) of touched "
             let used = buffer.write(label, x: inner.x, y: inner.y + y, style: .fg(.text, .bold))
             // The sparkline's scale is fixed, and said when there is room: 0 at the bottom, 100% at the top.
             let scale = inner.width - used >= 24 ? " 0–100%" : ""

@@ -20,6 +20,6 @@ public enum InputEvent: Hashable, Sendable {
     case resize(TerminalSize)
     /// SIGINT (Ctrl-C): handled like `q`.
     case interrupt
-    /// SIGTERM: leave at once, saving nothing.
+    /// SIGTERM or SIGHUP: close the screen so the run can stop gracefully (attached: detach).
     case terminate
 }

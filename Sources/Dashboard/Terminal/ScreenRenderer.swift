@@ -29,8 +29,9 @@ public struct ScreenRenderer {
         changes.reserveCapacity(indices.count)
         for index in indices {
             let cell = frame.cells[index]
+            // The last gate: a cell set directly (not through `CellBuffer.write`) is checked too.
             changes.append(CellChange(x: index % frame.width, y: index / frame.width,
-                                      scalar: cell.scalar, style: theme.style(cell.style)))
+                                      scalar: TerminalText.displayable(cell.scalar), style: theme.style(cell.style)))
         }
         if full || !changes.isEmpty { terminal.draw(changes, fullRedraw: full) }
         previous = frame

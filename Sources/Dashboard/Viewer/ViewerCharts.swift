@@ -43,12 +43,17 @@ struct ViewerCharts {
                 return ChartPoint(x: Double(evaluation.examples), y: value ?? .nan)
             }
             series.append(ChartSeries(points: clipped(points), color: ViewedRun.color(of: index),
-                                      style: .mark(ViewedRun.glyph(of: index))))
+                                      style: .mark(ViewedRun.glyph(of: index)), staggered: true))
         }
         var chart = LineChart(series: series, markers: markers(), xRange: xRange)
+        chart.markerDotSpacing = markerDotSpacing
         chart.emptyMessage = emptyMessage
         return chart
     }
+
+    /// Several runs' save and change lines cross the curves many times: one dot per cell row
+    /// keeps them visible without hiding the curves.
+    private var markerDotSpacing: Int { shownIndices.count > 1 ? 4 : 2 }
 
     func trainingChart() -> LineChart {
         var raw: [ChartSeries] = []
@@ -63,11 +68,13 @@ struct ViewerCharts {
             }
             let average = Smoothing.debiasedEMA(losses, weight: state.smoothing)
             let points = zip(evaluations, average).map { ChartPoint(x: Double($0.examples), y: $1) }
-            smoothed.append(ChartSeries(points: clipped(points), color: color, style: .mark(ViewedRun.glyph(of: index))))
+            smoothed.append(ChartSeries(points: clipped(points), color: color, style: .mark(ViewedRun.glyph(of: index)),
+                                        staggered: true))
         }
         // Dots first, lines over them. Over many evaluations, a few early spikes should not
         // flatten the rest; a short log keeps every point in range.
         var chart = LineChart(series: raw + smoothed, markers: markers(), xRange: xRange)
+        chart.markerDotSpacing = markerDotSpacing
         if smoothed.map(\.points.count).reduce(0, +) >= ViewerCharts.pointsForQuantile { chart.upperQuantile = 0.95 }
         chart.emptyMessage = emptyMessage
         return chart

@@ -31,14 +31,24 @@ public struct BatchPrediction: Sendable {
     /// As `run`, but hands the probabilities to `emit` in input order, a block of consecutive
     /// data rows at a time, as soon as each block is scored (so `wdl predict --out -` streams).
     /// The result has the counts and errors; its `probabilities` are empty. `blocks` counts
-    /// prediction batches of `predictionBatch` rows per block.
+    /// prediction batches of `predictionBatch` rows per block. `keepColumns` names input columns
+    /// whose text each block carries beside the probabilities. Throws before emitting anything
+    /// when more rows than `maxSkipped` allows cannot be parsed.
     public static func stream(_ checkpoint: LoadedCheckpoint, dataPath: String, threads: Int, blocks: Int = 16,
+                              keepColumns: [String] = [], maxSkipped: SkippedRowsLimit = .fraction(1),
                               emit: (Block) throws -> Void) throws -> BatchPrediction {
         let blockRows = max(1, blocks) * predictionBatch
         var reader = DatasetReader(schema: checkpoint.layout.schema, strict: false, threads: threads)
         reader.readableRows = 0
         reader.purpose = .prediction
+        reader.keepColumns = keepColumns
         let raw = try reader.read(path: dataPath)
+        try maxSkipped.check(skipped: raw.skippedRows, rows: raw.dataRows, errors: raw.errors,
+                             file: DatasetReader.displayName(of: dataPath))
+        let kept = keepColumns.count
+        func keptValues(_ dataRows: Range<Int>) -> [String] {
+            kept == 0 ? [] : Array(raw.keptValues[(dataRows.lowerBound * kept)..<(dataRows.upperBound * kept)])
+        }
         let encoded = FeatureEncoder(layout: checkpoint.layout).encode(raw, threads: threads)
         var logits = [Float](repeating: 0, count: encoded.count)
         let order = (0..<Int32(encoded.count)).map { $0 }
@@ -64,14 +74,15 @@ public struct BatchPrediction: Sendable {
             for i in start..<end {
                 block[raw.dataRowIndices[i] - nextDataRow] = Float(BinaryMetrics.sigmoid(Double(logits[i])))
             }
-            try emit(Block(probabilities: block, encoded: encoded, encodedRows: start..<end))
+            try emit(Block(probabilities: block, encoded: encoded, encodedRows: start..<end,
+                           keptValues: keptValues(nextDataRow..<(lastDataRow + 1))))
             nextDataRow = lastDataRow + 1
             start = end
         }
         // Unparsed rows after the last parsed one.
         if nextDataRow < raw.dataRows {
             try emit(Block(probabilities: [Float](repeating: .nan, count: raw.dataRows - nextDataRow), encoded: encoded,
-                           encodedRows: encoded.count..<encoded.count))
+                           encodedRows: encoded.count..<encoded.count, keptValues: keptValues(nextDataRow..<raw.dataRows)))
         }
         return BatchPrediction(probabilities: [], skippedRows: raw.skippedRows, errors: raw.errors, dataRows: raw.dataRows)
     }
@@ -84,6 +95,8 @@ public struct BatchPrediction: Sendable {
         public var probabilities: [Float]
         public var encoded: EncodedDataset
         public var encodedRows: Range<Int>
+        /// The kept columns' text for each of the data rows, row-major (empty when none are kept).
+        public var keptValues: [String] = []
     }
 
     /// Output lines for `probabilities`: one per data row, the probability in Float's shortest

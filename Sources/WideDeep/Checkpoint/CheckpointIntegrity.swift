@@ -61,17 +61,35 @@ enum CheckpointIntegrity {
         return value
     }
 
-    /// The recorded config passes the config file's validator; the fitted layout's bucket
-    /// boundaries are finite and ascending, as fitting makes them.
-    static func checkConfig(_ config: RunConfig, layout: FeatureLayout, path: String) throws {
+    /// The recorded config passes the config file's validator; the fitted layout is one fitting
+    /// can produce for it (`FeatureLayout.fittingProblem`); the model mode and hashing scheme
+    /// recorded beside them are the config's and this wdl's.
+    static func checkConfig(_ config: RunConfig, layout: FeatureLayout, metadata: [String: String], path: String) throws {
         do { try config.validate() } catch let error as ConfigError {
             throw CheckpointError(path: path, "the recorded config is invalid: \(error.message)")
         }
-        for bucketizer in layout.bucketizers {
-            let b = bucketizer.boundaries
-            guard b.allSatisfy(\.isFinite), zip(b, b.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw CheckpointError(path: path, "the layout's bucket boundaries of '\(bucketizer.name)' are not finite and strictly ascending")
-            }
+        if let problem = layout.fittingProblem(config: config) {
+            throw CheckpointError(path: path, "metadata 'layout' is not one training produces: \(problem)")
+        }
+        if let mode = metadata["model_mode"], mode != config.model.mode.rawValue {
+            throw CheckpointError(path: path, "metadata 'model_mode' is '\(mode)' but the recorded config's model.mode is '\(config.model.mode.rawValue)'")
+        }
+        if let hashing = metadata["hashing"], hashing != Checkpoint.hashingScheme {
+            throw CheckpointError(path: path, "metadata 'hashing' names another hashing scheme than this wdl's; its wide ids and embedding rows would not match")
+        }
+    }
+
+    /// `wide.group_of` holds a feature group of the layout per coordinate, or `untouched`.
+    static func checkGroups(_ name: String, _ values: [UInt16], groups: Int, path: String) throws {
+        if let index = values.firstIndex(where: { Int($0) >= groups && $0 != WideLinear.untouched }) {
+            throw CheckpointError(path: path, "tensor '\(name)' holds group \(values[index]) at index \(index); the layout has \(groups) feature groups")
+        }
+    }
+
+    /// A `touched` flag is 0 or 1.
+    static func checkFlags(_ name: String, _ values: [UInt8], path: String) throws {
+        if let index = values.firstIndex(where: { $0 > 1 }) {
+            throw CheckpointError(path: path, "tensor '\(name)' holds \(values[index]) at index \(index) where a touched flag is 0 or 1")
         }
     }
 

@@ -13,7 +13,7 @@ public enum CheckpointMetadata {
     }
 
     /// The run config saved in the checkpoint, with the hyperparameters in force when it was
-    /// saved.
+    /// saved; refused when the saved layout is not one fitting gives for it.
     public static func config(of path: String) throws -> RunConfig {
         let meta = try header(of: path).metadata
         guard meta["format"] == Checkpoint.formatName else {
@@ -21,6 +21,12 @@ public enum CheckpointMetadata {
         }
         guard let text = meta["config"], var config = try? JSONDecoder().decode(RunConfig.self, from: Data(text.utf8)) else {
             throw CheckpointError(path: path, "metadata 'config' is missing or not valid")
+        }
+        // The layout is the config's (as `LoadedCheckpoint.load` checks again): a resumed run
+        // reads its data with this config's columns and encodes them with that layout.
+        if let text = meta["layout"], let layout = try? JSONDecoder().decode(FeatureLayout.self, from: Data(text.utf8)),
+           let problem = layout.fittingProblem(config: config) {
+            throw CheckpointError(path: path, "metadata 'layout' is not one training produces: \(problem)")
         }
         if let text = meta["hyperparameters"],
            let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {

@@ -20,7 +20,8 @@ public struct LoadedCheckpoint: @unchecked Sendable {
     /// Reads and validates everything before returning anything: the safetensors structure and
     /// checksums (SafeTensors module), the format name and version, the config and layout JSON,
     /// every tensor's dtype, size and shape against the layout, and `CheckpointIntegrity`'s checks
-    /// (checksums present, metadata checksum, counters, recorded config, tensor domains). Any
+    /// (checksums present, metadata checksum, counters, recorded config, the layout against what
+    /// fitting can produce for that config, tensor domains). Any
     /// failure throws; nothing half-loaded is returned.
     ///
     /// The header (metadata, tensor list) is read and checked first; the model's construction,
@@ -65,11 +66,16 @@ public struct LoadedCheckpoint: @unchecked Sendable {
               config.model.hidden.allSatisfy({ (1...65_536).contains($0) }), (1...65_536).contains(config.train.batchSize) else {
             throw CheckpointError(path: path, "the feature layout or model sizes in the metadata are out of range")
         }
-        try CheckpointIntegrity.checkConfig(config, layout: layout, path: path)
+        try CheckpointIntegrity.checkConfig(config, layout: layout, metadata: meta, path: path)
         let hyperparameters = try decode([String: Double].self, "hyperparameters")
         let names = try decode([String: String].self, "wide_names")
         guard let rng = Checkpoint.parseWords(meta["rng_state"]), let epochStart = Checkpoint.parseWords(meta["epoch_start_rng"]) else {
             throw CheckpointError(path: path, "metadata 'rng_state' or 'epoch_start_rng' is not four hex words")
+        }
+        // xoshiro's all-zero state yields zeros for ever (an unshuffled order, no dropout); seeding
+        // never produces it.
+        for (key, words) in [("rng_state", rng), ("epoch_start_rng", epochStart)] where words == (0, 0, 0, 0) {
+            throw CheckpointError(path: path, "metadata '\(key)' is the all-zero generator state, which no seeded run reaches")
         }
         let step = try integer("step"), epoch = try integer("epoch"), examples = try integer("examples")
         let offset = try integer("epoch_offset"), optimizerSteps = try integer("deep_optimizer_steps")
@@ -126,8 +132,14 @@ public struct LoadedCheckpoint: @unchecked Sendable {
                 throw CheckpointError(path: path, "tensor '\(name)' has shape \(tensor.shape) where the model's layout needs \(shape)")
             }
             switch dtype {
-            case .u16: state.uint16[name] = try tensor.values(as: UInt16.self)
-            case .u8: state.uint8[name] = try tensor.uint8s()
+            case .u16:
+                let values = try tensor.values(as: UInt16.self)
+                try CheckpointIntegrity.checkGroups(name, values, groups: layout.wideGroupNames.count, path: path)
+                state.uint16[name] = values
+            case .u8:
+                let values = try tensor.uint8s()
+                try CheckpointIntegrity.checkFlags(name, values, path: path)
+                state.uint8[name] = values
             default:
                 let values = try tensor.floats()
                 try CheckpointIntegrity.checkDomain(name, values, path: path)

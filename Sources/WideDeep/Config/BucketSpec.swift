@@ -19,7 +19,10 @@ public enum BucketSpec: Sendable, Equatable, Codable {
             self = .boundaries(list)
             return
         }
-        let text = try container.decode(String.self)
+        guard let text = try? container.decode(String.self) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a list of ascending numbers or \"quantile:N\" (N from 2 to 1000)")
+        }
         self = try BucketSpec(parsing: text) ?? {
             throw DecodingError.dataCorruptedError(
                 in: container,

@@ -42,11 +42,25 @@ public struct DataConfig: Sendable, Equatable, Codable {
     public var negative: [String]?
     /// CSV field separator (one character).
     public var delimiter: String = ","
+    // Missing values, data loss and the held-out split (docs/data.md).
+    /// Field values that mean "missing" (the empty field always does): numerics read them as
+    /// missing (NaN: the missing bucket, the imputed mean), categoricals as the missing category.
+    public var missing: [String] = DataConfig.defaultMissing
+    /// Most malformed rows a file may have before a run (or eval, predict) stops.
+    public var maxSkipped: SkippedRowsLimit = .default
+    /// Without `valid`: hold out the rows with the latest values of this time column rather than
+    /// the last rows in file order.
+    public var holdoutBy: String?
+
+    /// What pandas, R and SQL dumps write for a missing value. Not "?", "-", "None", "N/A": they
+    /// are real categories often enough (the bundled Adult data's "?" is one) to need asking for.
+    public static let defaultMissing = ["", "NA", "NaN", "nan", "null", "NULL", "\\N"]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, train, valid, label, positive, negative, delimiter
+        case missing, maxSkipped = "max_skipped", holdoutBy = "holdout_by"
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,6 +76,15 @@ public struct DataConfig: Sendable, Equatable, Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .delimiter, in: c, debugDescription: "delimiter must be one ASCII character")
         }
+        missing = try c.decodeIfPresent(OneOrMany.self, forKey: .missing)?.values ?? DataConfig.defaultMissing
+        if let text = try c.decodeIfPresent(String.self, forKey: .maxSkipped) {
+            guard let limit = SkippedRowsLimit(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .maxSkipped, in: c, debugDescription: SkippedRowsLimit.syntax)
+            }
+            maxSkipped = limit
+        }
+        holdoutBy = try c.decodeIfPresent(String.self, forKey: .holdoutBy)
     }
 }
 

@@ -39,14 +39,16 @@ public enum RunConfigLoader {
 
     /// Parses YAML text (`file` only names the source in messages).
     public static func parse(_ text: String, file: String = "config") throws -> RunConfig {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw ConfigError(file: file, line: yamlErrorLine(error), "not valid YAML: \(yamlProblem(error))")
         }
-        guard let node else { return RunConfig() }
-        guard node.mapping != nil else {
-            throw ConfigError(file: file, line: node.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
+        guard let composed else { return RunConfig() }
+        guard composed.mapping != nil else {
+            throw ConfigError(file: file, line: composed.mark?.line, "the config must be a mapping of sections (data, features, model, optim, train)")
         }
+        try refuseComplexKeys(composed, file: file)
+        let node = plainKeys(composed)
         try checkKeys(node, section: "", file: file)
         let config: RunConfig
         do {
@@ -73,10 +75,50 @@ public enum RunConfigLoader {
         return folder.appendingPathComponent(path).standardizedFileURL.path
     }
 
+    /// Every key of the config is a name: a sequence or mapping as a key (YAML's `? [a, b]`) is
+    /// refused with its line, before Yams' decoder would describe it by its node structures.
+    private static func refuseComplexKeys(_ node: Node, file: String) throws {
+        if let mapping = node.mapping {
+            var seen = Set<String>()
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else {
+                    let kind = key.sequence != nil ? "a list" : key.mapping != nil ? "a mapping" : "an alias"
+                    throw ConfigError(file: file, line: key.mark?.line, "a key must be a name, not \(kind) (a YAML complex key, '? …')")
+                }
+                // `"null"` and `null` are one name here, though Yams tells them apart.
+                guard seen.insert(name).inserted else {
+                    throw ConfigError(file: file, line: key.mark?.line, "the mapping names '\(name)' twice")
+                }
+                try refuseComplexKeys(value, file: file)
+            }
+        } else if let sequence = node.sequence {
+            for item in sequence { try refuseComplexKeys(item, file: file) }
+        }
+    }
+
+    /// The tree with every key tagged as its text would be unquoted. Keys are names, but Yams'
+    /// decoder looks a key up as the plain word's node: a quoted "null" or "true" (a column so
+    /// named, as `wdl init` quotes every name) is a string node, the word resolves to null or a
+    /// boolean, and the key was reported missing.
+    private static func plainKeys(_ node: Node) -> Node {
+        if let mapping = node.mapping {
+            let pairs = mapping.map { key, value -> (Node, Node) in
+                guard var scalar = key.scalar else { return (key, plainKeys(value)) }
+                scalar.tag = mapping.tag.copy(with: .implicit)
+                return (.scalar(scalar), plainKeys(value))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        }
+        if let sequence = node.sequence {
+            return .sequence(Node.Sequence(sequence.map(plainKeys), sequence.tag, sequence.style, sequence.mark))
+        }
+        return node
+    }
+
     private static func checkKeys(_ node: Node, section: String, file: String) throws {
         guard let mapping = node.mapping, let known = knownKeys[section] else { return }
         for (keyNode, value) in mapping {
-            let key = keyNode.string ?? "\(keyNode)"
+            let key = keyNode.string ?? ""  // a scalar: refuseComplexKeys ran first
             guard known.contains(key) else {
                 let place = section.isEmpty ? "at the top level" : "in '\(section)'"
                 throw ConfigError(file: file, line: keyNode.mark?.line,
@@ -118,11 +160,14 @@ public enum RunConfigLoader {
         }
         let keyPath = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        let line = node(at: context.codingPath, in: root)?.mark?.line
+        let found = node(at: context.codingPath, in: root)
+        let line = found?.mark?.line
         var message = keyPath.isEmpty ? what : "'\(keyPath)': \(what)"
-        if case .dataCorrupted = error {} else if !context.debugDescription.isEmpty,
-            case .typeMismatch = error {
-            message += " (\(context.debugDescription))"
+        if case .typeMismatch = error {
+            // What the file has there, in its words; Yams' own text names its node types.
+            if let found { message += ", found \(shown(found))" } else if !context.debugDescription.isEmpty {
+                message += " (\(context.debugDescription))"
+            }
         }
         // Enum values: list what is accepted.
         if let last = context.codingPath.last?.stringValue, let accepted = acceptedValues[last],
@@ -137,8 +182,19 @@ public enum RunConfigLoader {
         "mode": ModelMode.allCases.map(\.rawValue).joined(separator: " | "),
     ]
 
+    /// A node as the message quotes it: a value, or what kind of thing it is.
+    private static func shown(_ node: Node) -> String {
+        if let scalar = node.scalar { return "'\(TerminalSafe.escape(scalar.string, maxCharacters: 60))'" }
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        return "an alias"
+    }
+
     private static func readable(_ type: Any.Type) -> String {
         switch type {
+        case is Node.Mapping.Type: "a mapping (name: value, …)"
+        case is Node.Sequence.Type: "a list"
+        case is Node.Scalar.Type: "a single value"
         case is Int.Type, is UInt64.Type: "an integer"
         case is Double.Type: "a number"
         case is String.Type: "a string"

@@ -41,17 +41,27 @@ public struct ArrayDelta<Element: Codable & Equatable & Sendable>: Sendable, Equ
         append.isEmpty && (count == 0 ? keep.isEmpty : keep == [Slice(start: 0, count: count)])
     }
 
-    /// The new array from the client's copy; throws when a slice lies outside it (a client and
-    /// server out of step: the connection cannot go on).
-    public func apply(to old: [Element]) throws(ControlError) -> [Element] {
-        var result: [Element] = []
-        result.reserveCapacity(keep.reduce(append.count) { $0 + max(0, $1.count) })
+    /// The new array from the client's copy; throws when a slice lies outside it or before the
+    /// previous slice's end (the server's slices go forward: `init(from:to:)`), or when the result
+    /// would hold more than `maxCount` elements — a client and server out of step, or a server not
+    /// to be trusted: the connection cannot go on. Every bound is checked, without overflow,
+    /// before anything is allocated.
+    public func apply(to old: [Element], maxCount: Int = .max) throws(ControlError) -> [Element] {
+        var kept = 0, end = 0
         for slice in keep {
-            guard slice.start >= 0, slice.count > 0, slice.start + slice.count <= old.count else {
-                throw .protocolViolation("delta keeps \(slice.start)..<\(slice.start + slice.count) of \(old.count) elements")
+            guard slice.start >= end, slice.start <= old.count, slice.count > 0, slice.count <= old.count - slice.start else {
+                let order = slice.start >= 0 && slice.start < end ? ", before the end of the previous slice (\(end))" : ""
+                throw .protocolViolation("delta keeps \(slice.count) elements from \(slice.start) of \(old.count)\(order)")
             }
-            result += old[slice.start..<(slice.start + slice.count)]
+            end = slice.start + slice.count
+            kept += slice.count
         }
+        guard append.count <= maxCount - kept else {
+            throw .protocolViolation("delta makes \(kept) + \(append.count) elements, more than \(maxCount)")
+        }
+        var result: [Element] = []
+        result.reserveCapacity(kept + append.count)
+        for slice in keep { result += old[slice.start..<(slice.start + slice.count)] }
         return result + append
     }
 }

@@ -38,11 +38,21 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
         let hello = try Self.line(.hello(version: ControlWire.version, client: client, readOnly: readOnly))
         guard socket.writeAll(hello) else { throw .closed("\(path): the run closed the connection") }
         var buffer = LineBuffer(maxLine: ControlWire.maxServerLine)
-        let first = try Self.readLine(from: socket, buffer: &buffer, timeout: timeout, path: path)
-        switch try ControlWire.decode(ServerMessage.self, from: first) {
-        case .welcome(let welcome): self.welcome = welcome
-        case .error(let reason, _): throw .refused(reason)
-        default: throw .protocolViolation("\(path) did not answer hello with a welcome")
+        do throws(ControlError) {
+            let first = try Self.readLine(from: socket, buffer: &buffer, timeout: timeout, path: path)
+            switch try ControlWire.decode(ServerMessage.self, from: first) {
+            case .welcome(let welcome):
+                try ReceivedSnapshotCheck.check(welcome)
+                self.welcome = welcome
+            case .error(let reason, _):
+                try ReceivedSnapshotCheck.text(reason, "the reason of an 'error' message")
+                throw ControlError.refused(reason)
+            default: throw ControlError.protocolViolation("\(path) did not answer hello with a welcome")
+            }
+        } catch {
+            // A message that cannot be believed ends the attempt like a broken connection.
+            if case .protocolViolation = error { throw .connectionLost(error.description) }
+            throw error
         }
         state = Mutex(State(snapshot: welcome.snapshot))
         let thread = Thread { [self, buffer] in read(buffer) }
@@ -54,6 +64,13 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
 
     public var snapshot: TrainingSnapshot { state.withLock { $0.snapshot } }
     public var connection: ConnectionState { state.withLock { $0.connection } }
+
+    /// Why the connection was lost, as the error `wdl attach` reports ("connection lost: …");
+    /// nil while connected, detached or after the run's goodbye.
+    public var failure: ControlError? {
+        guard case .lost(let reason) = connection else { return nil }
+        return .connectionLost(reason)
+    }
 
     public func takeRefusals() -> [String] {
         state.withLock { state in
@@ -72,7 +89,7 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
         }
         guard let id, let line = try? Self.line(.command(id: id, command)) else { return }
         let sent = writeLock.withLock { socket.writeAll(line) }
-        if !sent { finish(.lost("connection lost")) }
+        if !sent { finish(.lost("the run closed the connection without a goodbye")) }
     }
 
     /// The run decides the source (this connection); the one given here is not sent.
@@ -99,8 +116,11 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
                     switch socket.read(into: &chunk) {
                     case .bytes(let count): buffer.append(chunk[..<count])
                     case .wouldBlock: continue
-                    case .closed, .failed:
-                        finish(.lost("connection lost"))
+                    case .closed:
+                        finish(.lost("the run closed the connection without a goodbye"))
+                        break reading
+                    case .failed(let message):
+                        finish(.lost(message))
                         break reading
                     }
                 case .tooLong:
@@ -122,10 +142,24 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
             finish(.lost(error.description))
             return false
         }
-        switch message {
+        if let reason = message.reason {
+            do {
+                try ReceivedSnapshotCheck.text(reason, "the reason of a '\(message.type)' message")
+            } catch {
+                finish(.lost(error.description))
+                return false
+            }
+        }
+        // The server's words reach the screen: control and bidi characters made visible.
+        switch message.withReasonEscaped {
         case .update(let delta):
             do {
-                try state.withLock { (state: inout State) throws(ControlError) in state.snapshot = try delta.apply(to: state.snapshot) }
+                // The new snapshot replaces the copy only once every value in it is checked.
+                try state.withLock { (state: inout State) throws(ControlError) in
+                    let next = try delta.apply(to: state.snapshot)
+                    try ReceivedSnapshotCheck.check(next)
+                    state.snapshot = next
+                }
             } catch {
                 finish(.lost(error.description))
                 return false
@@ -133,9 +167,9 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
         case .ack, .welcome:
             break
         case .refused(_, let reason):
-            state.withLock { $0.refusals.append(reason) }
+            keepRefusal(reason)
         case .error(let reason, let closing):
-            state.withLock { $0.refusals.append(reason) }
+            keepRefusal(reason)
             if closing {
                 finish(.lost(reason))
                 return false
@@ -146,6 +180,17 @@ public final class ControlClient: AttachedRun, @unchecked Sendable {
         }
         return true
     }
+
+    /// Refusals wait for the dashboard's next frame; a server that floods them cannot make the
+    /// list grow without bound (the oldest go).
+    private func keepRefusal(_ reason: String) {
+        state.withLock { state in
+            state.refusals.append(reason)
+            if state.refusals.count > Self.maxPendingRefusals { state.refusals.removeFirst(state.refusals.count - Self.maxPendingRefusals) }
+        }
+    }
+
+    static let maxPendingRefusals = 100
 
     /// Records how the connection ended (the first reason stays).
     private func finish(_ end: ConnectionState) {

@@ -14,6 +14,9 @@ public enum ControlError: Error, Sendable, Equatable, CustomStringConvertible {
     case refused(String)
     /// The connection closed.
     case closed(String)
+    /// An attached client gave up on the connection: the run vanished, or sent something that
+    /// cannot be believed (a value out of bounds, a bad delta, a broken message).
+    case connectionLost(String)
 
     public var description: String {
         switch self {
@@ -24,6 +27,7 @@ public enum ControlError: Error, Sendable, Equatable, CustomStringConvertible {
         case .protocolViolation(let message): "control protocol: \(message)"
         case .refused(let reason): "refused by the run: \(reason)"
         case .closed(let message): message
+        case .connectionLost(let reason): "connection lost: \(reason)"
         }
     }
 }

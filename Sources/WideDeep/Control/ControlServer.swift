@@ -129,10 +129,28 @@ public final class ControlServer: @unchecked Sendable {
             connections.append(connection)
             if peer.uid != ownerUID {
                 refuse(connection, "this run belongs to another user (uid \(ownerUID)); your uid is \(peer.uid)")
-            } else if connections.count(where: { $0.phase != .closing }) > limits.maxClients {
-                refuse(connection, "too many clients: this run serves at most \(limits.maxClients) at a time")
+            } else if liveClients > limits.maxClients {
+                // Peers that connected and hung up since the last poll are still counted: read
+                // them first (their EOF drops them), so a burst of them cannot lock a client out.
+                reapHungUp()
+                if liveClients > limits.maxClients {
+                    refuse(connection, "too many clients: this run serves at most \(limits.maxClients) at a time")
+                }
             }
             clientCount.store(connections.count, ordering: .relaxed)
+        }
+    }
+
+    private var liveClients: Int { connections.count(where: { $0.phase != .closing }) }
+
+    /// Reads every connection with input or a hang-up waiting (without blocking): a peer that
+    /// closed is dropped at its EOF, after any lines it sent are handled.
+    private func reapHungUp() {
+        let live = connections.filter { $0.phase != .closing }
+        var fds = live.map { pollfd(fd: $0.socket.fd, events: Int16(POLLIN), revents: 0) }
+        guard poll(&fds, nfds_t(fds.count), 0) > 0 else { return }
+        for (connection, fd) in zip(live, fds) where fd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+            readFrom(connection)
         }
     }
 

@@ -30,12 +30,13 @@ public enum ControlWire {
         Array(try encoder().encode(message)) + [UInt8(ascii: "\n")]
     }
 
-    /// Decodes one line (without its newline); the error names what is wrong, briefly.
+    /// Decodes one line (without its newline); the error names what is wrong, briefly, with any
+    /// text of the peer's in it made safe for a terminal (it is shown to the user).
     public static func decode<T: Decodable>(_ type: T.Type, from line: some Collection<UInt8>) throws(ControlError) -> T {
         do {
             return try decoder().decode(T.self, from: Data(line))
         } catch let error as DecodingError {
-            throw .protocolViolation(describe(error))
+            throw .protocolViolation(TerminalSafe.escape(describe(error), maxCharacters: 300))
         } catch {
             throw .protocolViolation("not JSON: \(error)")
         }
@@ -48,7 +49,9 @@ public enum ControlWire {
         }
         switch error {
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not a JSON object" : "\(context.debugDescription)\(path(context))"
+            // Foundation names no field when a number does not fit its type (1e308 or 1.5 as an Int).
+            return context.codingPath.isEmpty ? "not a JSON object (or a number in it does not fit its field)"
+                : "\(context.debugDescription)\(path(context))"
         case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "wrong type\(path(context)): \(context.debugDescription)"

@@ -4,6 +4,9 @@ struct LineBuffer {
     let maxLine: Int
     private var bytes: [UInt8] = []
     private var start = 0
+    /// Bytes after `start` already searched for a newline: a long line arriving in many chunks
+    /// is scanned once, not once per chunk.
+    private var scanned = 0
 
     init(maxLine: Int) { self.maxLine = maxLine }
 
@@ -14,13 +17,15 @@ struct LineBuffer {
     /// The next whole line without its newline; `.tooLong` once a line (finished or not) exceeds
     /// `maxLine` bytes: the stream cannot be trusted to resynchronise after that.
     mutating func next() -> Next {
-        guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+        guard let newline = bytes[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = bytes.count - start
             compact()
-            return bytes.count - start > maxLine ? .tooLong : .needMore
+            return scanned > maxLine ? .tooLong : .needMore
         }
         guard newline - start <= maxLine else { return .tooLong }
         let line = Array(bytes[start..<newline])
         start = newline + 1
+        scanned = 0
         return .line(line)
     }
 

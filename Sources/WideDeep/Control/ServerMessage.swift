@@ -37,6 +37,38 @@ public struct ServerWelcome: Sendable, Codable {
     }
 }
 
+extension ServerMessage {
+    /// The message's `type` on the wire.
+    var type: String {
+        switch self {
+        case .welcome: "welcome"
+        case .update: "update"
+        case .ack: "ack"
+        case .refused: "refused"
+        case .error: "error"
+        case .bye: "bye"
+        }
+    }
+
+    /// The message with its reason made safe for a terminal (`TerminalSafe`).
+    var withReasonEscaped: ServerMessage {
+        switch self {
+        case .refused(let id, let reason): .refused(id: id, reason: TerminalSafe.escape(reason, maxCharacters: 500))
+        case .error(let reason, let closing): .error(reason: TerminalSafe.escape(reason, maxCharacters: 500), closing: closing)
+        case .bye(let reason): .bye(reason: TerminalSafe.escape(reason, maxCharacters: 500))
+        case .welcome, .update, .ack: self
+        }
+    }
+
+    /// The text a refusal, error or goodbye carries.
+    var reason: String? {
+        switch self {
+        case .refused(_, let reason), .error(let reason, _), .bye(let reason): reason
+        case .welcome, .update, .ack: nil
+        }
+    }
+}
+
 extension ServerMessage: Codable {
     private enum Key: String, CodingKey { case type, welcome, update, id, reason, closing }
 
@@ -52,7 +84,8 @@ extension ServerMessage: Codable {
                           closing: try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false)
         case "bye": self = .bye(reason: try c.decode(String.self, forKey: .reason))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown message type '\(other)'")
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c,
+                                                   debugDescription: "unknown message type '\(TerminalSafe.escape(other, maxCharacters: 40))'")
         }
     }
 

@@ -33,13 +33,15 @@ public struct SnapshotDelta: Sendable, Codable {
     /// True when the update would change nothing (the server then sends none).
     public var isEmpty: Bool { rest == nil && trainLoss == nil && validation == nil && markers == nil && events == nil }
 
-    /// The client's next snapshot.
+    /// The client's next snapshot (no history longer than `ReceivedSnapshotCheck.maxElements`;
+    /// the client checks the rest of it with `ReceivedSnapshotCheck`).
     public func apply(to old: TrainingSnapshot) throws(ControlError) -> TrainingSnapshot {
+        let most = ReceivedSnapshotCheck.maxElements
         var new = rest ?? old
-        new.trainLoss = try trainLoss?.apply(to: old.trainLoss) ?? old.trainLoss
-        new.validation = try validation?.apply(to: old.validation) ?? old.validation
-        new.markers = try markers?.apply(to: old.markers) ?? old.markers
-        new.events = try events?.apply(to: old.events) ?? old.events
+        new.trainLoss = try trainLoss?.apply(to: old.trainLoss, maxCount: most) ?? old.trainLoss
+        new.validation = try validation?.apply(to: old.validation, maxCount: most) ?? old.validation
+        new.markers = try markers?.apply(to: old.markers, maxCount: most) ?? old.markers
+        new.events = try events?.apply(to: old.events, maxCount: most) ?? old.events
         return new
     }
 

@@ -8,8 +8,8 @@ extension TrainingSnapshot: Codable {
         case totalEpochs, step, examplesSeen, examplesAtStart, totalExamples, totalExamplesIsEstimate
         case batchSize, trainingSeconds, elapsedSeconds, examplesPerSecond, loading, trainLoss
         case validation, wide, embeddings, dense, statisticsStep, hyperparameters
-        case markers, events, skippedRows, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
-        case best, bestMetric, bestCheckpoint, restoredBest, canRollBack, lastChanged
+        case markers, events, skippedRows, skippedRowsReasons, checkpointsSaved, hasUnsavedProgress, checkpointDirectory
+        case best, bestMetric, bestCheckpoint, bestCheckpointStep, restoredBest, canRollBack, lastChanged
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,12 +42,14 @@ extension TrainingSnapshot: Codable {
         markers = try c.decode([RunMarker].self, forKey: .markers)
         events = try c.decode([RunEvent].self, forKey: .events)
         skippedRows = try c.decode(Int.self, forKey: .skippedRows)
+        skippedRowsReasons = try c.decodeIfPresent([String].self, forKey: .skippedRowsReasons) ?? []
         checkpointsSaved = try c.decode(Int.self, forKey: .checkpointsSaved)
         hasUnsavedProgress = try c.decode(Bool.self, forKey: .hasUnsavedProgress)
         checkpointDirectory = try c.decodeIfPresent(String.self, forKey: .checkpointDirectory)
         best = try c.decodeIfPresent(ValidationPoint.self, forKey: .best)
         bestMetric = try c.decode(ValidationMetric.self, forKey: .bestMetric)
         bestCheckpoint = try c.decodeIfPresent(String.self, forKey: .bestCheckpoint)
+        bestCheckpointStep = try c.decodeIfPresent(Int.self, forKey: .bestCheckpointStep)
         restoredBest = try c.decode(Bool.self, forKey: .restoredBest)
         canRollBack = try c.decode(Bool.self, forKey: .canRollBack)
         lastChanged = try c.decodeIfPresent(Hyperparameter.self, forKey: .lastChanged)
@@ -82,12 +84,14 @@ extension TrainingSnapshot: Codable {
         try c.encode(markers, forKey: .markers)
         try c.encode(events, forKey: .events)
         try c.encode(skippedRows, forKey: .skippedRows)
+        try c.encode(skippedRowsReasons, forKey: .skippedRowsReasons)
         try c.encode(checkpointsSaved, forKey: .checkpointsSaved)
         try c.encode(hasUnsavedProgress, forKey: .hasUnsavedProgress)
         try c.encodeIfPresent(checkpointDirectory, forKey: .checkpointDirectory)
         try c.encodeIfPresent(best, forKey: .best)
         try c.encode(bestMetric, forKey: .bestMetric)
         try c.encodeIfPresent(bestCheckpoint, forKey: .bestCheckpoint)
+        try c.encodeIfPresent(bestCheckpointStep, forKey: .bestCheckpointStep)
         try c.encode(restoredBest, forKey: .restoredBest)
         try c.encode(canRollBack, forKey: .canRollBack)
         try c.encodeIfPresent(lastChanged, forKey: .lastChanged)

@@ -27,6 +27,12 @@ struct ColumnLayout: Sendable {
         }
     }
 
+    /// A CR inside the first line: the file's lines end in a lone CR (classic Mac OS), which the
+    /// reader does not split at, so the whole file would be one header line.
+    static func loneCarriageReturn(file: String) -> DataError {
+        DataError(file: file, line: 1, "the first line holds a carriage return (CR) that does not end a line: lines must end in LF or CRLF (convert with tr '\\r' '\\n')")
+    }
+
     /// What to do with the label column.
     enum LabelColumn: Sendable, Equatable {
         /// It must be there, and is read.
@@ -41,9 +47,13 @@ struct ColumnLayout: Sendable {
          label: LabelColumn = .read) throws {
         var header = line
         if let last = header.last, last == 13 { header = UnsafeBufferPointer(rebasing: header.dropLast()) }
-        names = FieldSplitter.split(header, delimiter: schema.delimiter).map { field in
-            String(decoding: field.bytes(in: header), as: UTF8.self)
+        if header.contains(13) { throw Self.loneCarriageReturn(file: file) }
+        var fields: [FieldRange] = []
+        // Refused as a data row with the same defect is: a lost quote would drop a column.
+        guard FieldSplitter.split(header, delimiter: schema.delimiter, trim: schema.delimiter != 9, into: &fields) else {
+            throw DataError(file: file, line: 1, "the header has an unterminated or misplaced quote")
         }
+        names = fields.map { field in String(decoding: field.bytes(in: header), as: UTF8.self) }
         guard !names.allSatisfy(\.isEmpty) else {
             throw DataError(file: file, line: 1, "the header row is empty")
         }
@@ -101,12 +111,6 @@ struct FieldRange {
 /// Splits one line into fields: RFC 4180 quoting within a line (a quoted field may hold the
 /// delimiter and doubled quotes, not a newline), spaces around unquoted fields trimmed.
 enum FieldSplitter {
-    static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [FieldRange] {
-        var fields: [FieldRange] = []
-        _ = split(line, delimiter: delimiter, trim: delimiter != 9, into: &fields)
-        return fields
-    }
-
     /// Appends the fields of `line` to `fields`; returns false on an unterminated quote.
     @inline(__always)
     static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8, trim: Bool,

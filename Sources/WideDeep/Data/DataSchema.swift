@@ -13,6 +13,9 @@ public struct DataSchema: Sendable, Equatable, Codable {
     /// Numeric fields, in feature order.
     public var numeric: [String]
     public var ignore: [String]
+    /// Field values read as missing besides the empty field (`data.missing`). Nil in a checkpoint
+    /// saved before the list existed: then only the empty field is missing, as it was then.
+    public var missing: [String]?
 
     public struct MultiValuedField: Sendable, Equatable, Codable {
         public var name: String
@@ -45,6 +48,7 @@ public struct DataSchema: Sendable, Equatable, Codable {
                 categorical = DataSchema.criteoCategorical.filter(features.categorical.contains)
                 numeric = DataSchema.criteoNumeric.filter(features.numeric.contains)
             }
+            missing = Self.missingTokens(data.missing)
             return
         }
         format = .csv
@@ -55,6 +59,7 @@ public struct DataSchema: Sendable, Equatable, Codable {
         categorical = features.categorical
         numeric = features.numeric
         ignore = features.ignore
+        missing = Self.missingTokens(data.missing)
         multiValued = try features.multiValued.keys.sorted().map { name in
             let separator = features.multiValued[name]!
             guard separator.utf8.count == 1, let byte = separator.utf8.first else {
@@ -74,6 +79,13 @@ public struct DataSchema: Sendable, Equatable, Codable {
         }
     }
 
+    /// The schema of `config`, reading missing values as `resumed` (a resumed run's layout) did:
+    /// a model goes on seeing a token the way it was trained to, whatever the config now says.
+    public init(config: RunConfig, resuming resumed: FeatureLayout?) throws {
+        try self.init(config: config)
+        if let resumed { missing = resumed.schema.missing }
+    }
+
     init(format: DataFormat, labelColumn: String, positive: [String], negative: [String]?, delimiter: UInt8,
          categorical: [String], multiValued: [MultiValuedField], numeric: [String], ignore: [String]) {
         self.format = format
@@ -85,6 +97,12 @@ public struct DataSchema: Sendable, Equatable, Codable {
         self.multiValued = multiValued
         self.numeric = numeric
         self.ignore = ignore
+    }
+
+    /// The non-empty tokens of `data.missing`, each once, in order (the empty field is always missing).
+    static func missingTokens(_ tokens: [String]) -> [String] {
+        var seen = Set<String>()
+        return tokens.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     /// Every categorical field (single then multi-valued), the order of embedding tables.

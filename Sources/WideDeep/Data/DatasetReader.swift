@@ -15,6 +15,10 @@ public struct DatasetReader: Sendable {
     public var readableRows = 100_000
     /// What the rows are for; `.prediction` changes how labels and rows are read.
     public var purpose: Purpose = .training
+    /// Columns (by name) whose text is kept for every data row in `RawDataset.keptValues`.
+    public var keepColumns: [String] = []
+    /// A time column whose value is kept, as a `TimeKey`, for every row (`RawDataset.holdoutKeys`).
+    public var holdoutColumn: String?
 
     public enum Purpose: Sendable {
         /// Every row has a valid label (training, evaluation).
@@ -127,6 +131,20 @@ public struct DatasetReader: Sendable {
             } else {
                 layout = ColumnLayout(criteo: schema)
             }
+            let kept = try keepColumns.map { name in
+                guard let index = layout.names.firstIndex(of: name) else {
+                    throw DataError(file: file, line: schema.format == .csv ? 1 : nil,
+                                    "no column '\(name)' to keep; the columns are: \(layout.names.joined(separator: ", "))")
+                }
+                return index
+            }
+            let holdout = try holdoutColumn.map { name in
+                guard let index = layout.names.firstIndex(of: name) else {
+                    throw DataError(file: file, line: schema.format == .csv ? 1 : nil,
+                                    "data.holdout_by: no column '\(name)'; the columns are: \(layout.names.joined(separator: ", "))")
+                }
+                return index
+            }
             let chunks = Self.chunkBoundaries(all, from: start, pieces: threads == 1 ? 1 : threads * 8)
             let collector = ChunkCollector(totalBytes: max(1, all.count - start), progress: progress)
             let readableRows = self.readableRows
@@ -134,6 +152,8 @@ public struct DatasetReader: Sendable {
                 let range = chunks[index]
                 var parser = RowParser(schema: schema, layout: layout, file: file)
                 parser.recordRowIndices = predicting
+                parser.keptColumns = kept
+                parser.holdoutColumn = holdout
                 let part = parser.parse(UnsafeBufferPointer(rebasing: all[range]),
                                         rememberValuesInFirst: index == 0 ? readableRows : 0)
                 collector.add(part, index: index, bytes: range.count)

@@ -26,6 +26,12 @@ public struct RawDataset: Sendable {
     /// For each row held, its index among the file's data rows (0-based). Filled only by a
     /// reader with `purpose == .prediction`, so that output can keep one line per input row.
     public var dataRowIndices: [Int] = []
+    /// The text of the columns a prediction keeps (`DatasetReader.keepColumns`), for every data
+    /// row (parsed or not; empty where the row did not split into fields), row-major.
+    public var keptValues: [String] = []
+    /// Per row, the time column's value as a sortable number (`DatasetReader.holdoutColumn`,
+    /// `TimeKey`); empty when no held-out split by time is made.
+    public var holdoutKeys: [Double] = []
 
     public static let maxKeptErrors = 20
 
@@ -62,6 +68,8 @@ public struct RawDataset: Sendable {
             readableValues[f].merge(other.readableValues[f]) { first, _ in first }
         }
         dataRowIndices += other.dataRowIndices.map { $0 + dataRows }
+        keptValues += other.keptValues
+        holdoutKeys += other.holdoutKeys
         dataRows += other.dataRows
         count += other.count
         skippedRows += other.skippedRows

@@ -8,9 +8,18 @@ struct RowParser {
     let file: String
     /// Record, for each parsed row, its index among the chunk's data rows (prediction).
     var recordRowIndices = false
+    /// Columns whose text is kept for every data row, parsed or not (`wdl predict --keep-columns`).
+    var keptColumns: [Int] = []
+    /// The time column whose value orders each parsed row for a held-out split (`data.holdout_by`).
+    var holdoutColumn: Int?
     private let fieldStates: [UInt64]
     private let positive: [[UInt8]]
     private let negative: [[UInt8]]?
+    /// `schema.missing`'s tokens as bytes, and the longest one's length (a longer value is no token).
+    private let missingTokens: [[UInt8]]
+    private let longestMissingToken: Int
+    /// Whether some token starts with this byte: a number or a hash-like value is rejected at once.
+    private let startsMissingToken: [Bool]
     private var fields: [FieldRange] = []
     private var rowCategorical: [UInt64]
     private var rowNumeric: [Float]
@@ -23,6 +32,12 @@ struct RowParser {
         fieldStates = schema.allCategorical.map(StableHash.fieldState)
         positive = schema.positive.map { Array($0.utf8) }
         negative = schema.negative.map { $0.map { Array($0.utf8) } }
+        // Non-empty only: the empty field is missing anyway (and a crafted checkpoint may list it).
+        missingTokens = (schema.missing ?? []).map { Array($0.utf8) }.filter { !$0.isEmpty }
+        longestMissingToken = missingTokens.map(\.count).max() ?? 0
+        var starts = [Bool](repeating: false, count: 256)
+        for token in missingTokens { starts[Int(token[0])] = true }
+        startsMissingToken = starts
         rowCategorical = Array(repeating: 0, count: schema.categorical.count)
         rowNumeric = Array(repeating: 0, count: schema.numeric.count)
         rowMulti = schema.multiValued.map { _ in [] }
@@ -57,6 +72,7 @@ struct RowParser {
                 } else if recordRowIndices {
                     out.dataRowIndices.append(dataRow)
                 }
+                if !keptColumns.isEmpty { keepValues(of: line, into: &out) }
                 dataRow += 1
             }
             lineIndex += 1
@@ -78,6 +94,16 @@ struct RowParser {
         guard fields.count == layout.fieldCount else {
             return DataError(file: file, line: lineIndex,
                              "expected \(layout.fieldCount) fields, found \(fields.count)")
+        }
+        var holdoutKey = 0.0
+        if let holdoutColumn {
+            let field = fields[holdoutColumn]
+            let value = field.hasEscapedQuotes ? field.bytes(in: line) : Array(line[field.start..<field.end])
+            guard let key = TimeKey.parse(value) else {
+                return DataError(file: file, line: lineIndex, column: layout.names[holdoutColumn],
+                                 "'\(String(decoding: value, as: UTF8.self))' is not a time (data.holdout_by reads digits with - : / T separators, or a number)")
+            }
+            holdoutKey = key
         }
         var label: Float = 0
         for (column, field) in fields.enumerated() {
@@ -104,9 +130,15 @@ struct RowParser {
                         guard !value.isEmpty else {
                             return DataError(file: file, line: lineIndex, column: layout.names[column], "the label is empty")
                         }
+                        guard !isMissingToken(value) else {
+                            return DataError(file: file, line: lineIndex, column: layout.names[column],
+                                             "the label is missing ('\(String(decoding: value, as: UTF8.self))', one of data.missing)")
+                        }
                         label = 0
                     }
                 case .categorical(let f):
+                    // A missing token is the missing category, the empty value's.
+                    if isMissingToken(value) { value = UnsafeBufferPointer(start: nil, count: 0) }
                     let h = StableHash.value(fieldState: fieldStates[f], bytes: value)
                     rowCategorical[f] = h
                     if remember { rememberValue(h, field: f, bytes: value, in: &out) }
@@ -114,6 +146,7 @@ struct RowParser {
                     rowMulti[m].removeAll(keepingCapacity: true)
                     let f = schema.categorical.count + m
                     let separator = schema.multiValued[m].separator
+                    if isMissingToken(value) { value = UnsafeBufferPointer(start: nil, count: 0) }
                     var s = 0
                     for k in 0...value.count where k == value.count || value[k] == separator {
                         if k > s {
@@ -129,7 +162,7 @@ struct RowParser {
                         rowMulti[m].append(StableHash.value(fieldState: fieldStates[f], bytes: UnsafeBufferPointer(start: nil, count: 0)))
                     }
                 case .numeric(let f):
-                    if value.isEmpty {
+                    if value.isEmpty || isMissingToken(value) {
                         rowNumeric[f] = .nan
                     } else {
                         switch NumberParser.parse(value) {
@@ -156,6 +189,7 @@ struct RowParser {
             if let error { return error }
         }
         out.labels.append(label)
+        if holdoutColumn != nil { out.holdoutKeys.append(holdoutKey) }
         out.categorical.append(contentsOf: rowCategorical)
         out.numeric.append(contentsOf: rowNumeric)
         for m in rowMulti.indices {
@@ -164,6 +198,27 @@ struct RowParser {
         }
         out.count += 1
         return nil
+    }
+
+    /// Appends the kept columns' text of `line`; a line that does not split into the layout's
+    /// fields (it was skipped) keeps empty values, so every data row has its place.
+    private func keepValues(of line: UnsafeBufferPointer<UInt8>, into out: inout RawDataset) {
+        var split: [FieldRange] = []
+        let ok = FieldSplitter.split(line, delimiter: schema.delimiter, trim: schema.format == .csv, into: &split)
+        for column in keptColumns {
+            if ok, split.count == layout.fieldCount {
+                out.keptValues.append(String(decoding: split[column].bytes(in: line), as: UTF8.self))
+            } else {
+                out.keptValues.append("")
+            }
+        }
+    }
+
+    /// Whether `value` is one of the non-empty missing tokens.
+    @inline(__always)
+    private func isMissingToken(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !value.isEmpty, value.count <= longestMissingToken, startsMissingToken[Int(value[0])] else { return false }
+        return missingTokens.contains { $0.elementsEqual(value) }
     }
 
     private func rememberValue(_ hash: UInt64, field: Int, bytes: UnsafeBufferPointer<UInt8>,

@@ -7,14 +7,16 @@ struct ExchangedStep {
     let exchange: GradientExchange
 
     /// One rank's minibatch (possibly empty: a rank whose shard has run out still takes part in
-    /// the exchange). Returns the job's summed logloss (NaN when any rank's was).
-    func train(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
+    /// the exchange), starting at example `firstExample` of the job's minibatch (the ranks'
+    /// minibatches in rank order: the dropout masks are those of one process's N × B rows).
+    /// Returns the job's summed logloss (NaN when any rank's was).
+    func train(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int, firstExample: Int) -> Double {
         let batch = rows.count
         var loss = 0.0
         // Every rank counts the step, so dropout masks stay in step with the job.
         defer { model.stepsTrained += 1 }
         if batch > 0 {
-            model.forward(data, rows: rows, threads: threads, training: true)
+            model.forward(data, rows: rows, threads: threads, training: true, firstExample: firstExample)
             loss = model.lossGradients(data, rows: rows)
             if model.mode.hasDeep { model.backwardDeep(batch: batch, threads: threads) }
         } else {

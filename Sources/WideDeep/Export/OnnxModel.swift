@@ -1,73 +1,72 @@
 import Foundation
 
 /// A trained model as an ONNX graph (opset 17), written by hand with `ProtobufWriter` (field
-/// numbers from onnx.proto). Inputs, for N rows:
-/// - `wide_ids` int64 [N, K]: each row's hashed wide ids (`wdl predict --ids-out`), K =
-///   categorical fields + bucketized numerics + crosses;
+/// numbers from onnx.proto). Inputs (`inputs(_:mode:)`, docs/model.md "The feature spec"), for N rows:
+/// - `wide_ids` int64 [N, K]: each row's hashed wide ids, K = categorical fields + bucketized
+///   numerics + crosses; with multi-valued fields K varies by row and a batch is padded with the
+///   id `hash_buckets`, whose weight is 0;
 /// - `embedding_rows` int64 [N, F]: each single-valued field's embedding row;
+/// - `multi_rows_<k>` int64 [N, L] and `multi_lengths_<k>` int64 [N, 1]: the k-th multi-valued
+///   field's embedding rows, padded with the all-zero row `embedding_rows`, and their count;
 /// - `numeric` float [N, M]: the standardized numerics.
 /// Output `probability` float [N, 1]. The graph: Gather → ReduceSum + bias (wide);
-/// Gather per field → Concat with the numerics → Gemm (+ Relu) per layer (deep); Add → Sigmoid.
-/// Multi-valued fields (a variable number of ids per row) are refused.
+/// Gather per field (a multi-valued one: Gather × 1/length → ReduceSum, EmbeddingBag's mean) →
+/// Concat with the numerics → Gemm (+ Relu) per layer (deep); Add → Sigmoid.
 public enum OnnxModel {
     public static let opset: Int64 = 17
     /// The IR version of ONNX 1.12, the first release with opset 17.
     static let irVersion: Int64 = 8
 
-    /// Why a model cannot be exported, if it cannot.
-    public static func refusal(_ layout: FeatureLayout) -> String? {
-        layout.schema.multiValued.isEmpty ? nil
-            : "multi-valued fields (\(layout.schema.multiValued.map(\.name).joined(separator: ", "))) have a variable number of ids per row; ONNX export supports single-valued fields only"
+    /// One input of the graph: int64 ids or float32 values, [N, width] (width nil: varies, the
+    /// symbolic dimension `<name>_width`).
+    public struct Input: Equatable, Sendable {
+        public var name: String
+        public var int64: Bool
+        public var width: Int?
+        /// The id or row that pads a row's list to the batch's widest (weight or embedding 0).
+        public var padding: Int?
+        /// The multi-valued field a `multi_*` input belongs to.
+        public var field: String?
+
+        var json: PlainJSON {
+            var members: [(String, PlainJSON)] = [("name", .string(name)), ("type", .string(int64 ? "int64" : "float32")),
+                                                   ("shape", .array([.string("N"), width.map { .int($0) } ?? .string("\(name)_width")]))]
+            if let padding { members.append(("padding", .int(padding))) }
+            if let field { members.append(("field", .string(field))) }
+            return .object(members)
+        }
+    }
+
+    /// The graph's inputs in order, as the feature spec lists them.
+    public static func inputs(_ layout: FeatureLayout, mode: ModelMode) -> [Input] {
+        let schema = layout.schema
+        var inputs: [Input] = []
+        if mode.hasWide {
+            let padded = !schema.multiValued.isEmpty
+            inputs.append(Input(name: "wide_ids", int64: true, width: padded ? nil : wideWidth(layout),
+                                padding: padded ? layout.hashBuckets : nil))
+        }
+        guard mode.hasDeep else { return inputs }
+        if !schema.categorical.isEmpty {
+            inputs.append(Input(name: "embedding_rows", int64: true, width: schema.categorical.count))
+        }
+        for (m, field) in schema.multiValued.enumerated() {
+            let rows = layout.embeddingRows[schema.categorical.count + m]
+            inputs.append(Input(name: "multi_rows_\(m)", int64: true, width: nil, padding: rows, field: field.name))
+            inputs.append(Input(name: "multi_lengths_\(m)", int64: true, width: 1, field: field.name))
+        }
+        if !layout.numeric.isEmpty { inputs.append(Input(name: "numeric", int64: false, width: layout.numeric.count)) }
+        return inputs
     }
 
     /// The model's bytes.
     public static func encoded(_ model: WideDeepModel) throws -> [UInt8] {
-        let layout = model.layout
-        if let refusal = refusal(layout) { throw DataError(file: "model", refusal) }
         var graph = GraphBuilder()
+        for input in inputs(model.layout, mode: model.mode) { graph.input(input) }
         var logits: [String] = []
-        if let wide = model.wide {
-            let weights = (0..<wide.size).map { wide.weight($0) }
-            graph.initializer("wide_weights", dims: [Int64(wide.size)], floats: weights)
-            graph.initializer("wide_bias", dims: [1], floats: [wide.bias])
-            graph.initializer("axis_1", dims: [1], ints: [1])
-            graph.input("wide_ids", int64: true, width: wideWidth(layout))
-            graph.node("Gather", ["wide_weights", "wide_ids"], ["wide_terms"])
-            graph.node("ReduceSum", ["wide_terms", "axis_1"], ["wide_sum"], ints: ["keepdims": 1])
-            graph.node("Add", ["wide_sum", "wide_bias"], ["wide_logit"])
-            logits.append("wide_logit")
-        }
-        if model.mode.hasDeep {
-            var pieces: [String] = []
-            let fields = layout.schema.categorical
-            if !fields.isEmpty { graph.input("embedding_rows", int64: true, width: fields.count) }
-            for (f, table) in model.tables.enumerated() {
-                graph.initializer("field_\(f)", dims: [], ints: [Int64(f)])
-                graph.initializer("table_\(f)", dims: [Int64(table.rows), Int64(table.dim)], floats: table.values)
-                graph.node("Gather", ["embedding_rows", "field_\(f)"], ["rows_\(f)"], ints: ["axis": 1])
-                graph.node("Gather", ["table_\(f)", "rows_\(f)"], ["embedded_\(f)"])
-                pieces.append("embedded_\(f)")
-            }
-            if !layout.numeric.isEmpty {
-                graph.input("numeric", int64: false, width: layout.numeric.count)
-                pieces.append("numeric")
-            }
-            graph.node("Concat", pieces, ["x0"], ints: ["axis": 1])
-            for (l, layer) in model.layers.enumerated() {
-                graph.initializer("w\(l)", dims: [Int64(layer.inputs), Int64(layer.outputs)], floats: layer.weight)
-                graph.initializer("b\(l)", dims: [Int64(layer.outputs)], floats: layer.bias)
-                let out = layer.relu ? "z\(l + 1)" : "x\(l + 1)"
-                graph.node("Gemm", ["x\(l)", "w\(l)", "b\(l)"], [out])
-                if layer.relu { graph.node("Relu", [out], ["x\(l + 1)"]) }
-            }
-            logits.append("x\(model.layers.count)")
-        }
-        if logits.count == 2 {
-            graph.node("Add", logits, ["logit"])
-        } else {
-            graph.node("Identity", logits, ["logit"])
-        }
-        graph.node("Sigmoid", ["logit"], ["probability"])
+        if let wide = model.wide { logits.append(wideLogit(wide, into: &graph)) }
+        if model.mode.hasDeep { logits.append(deepLogit(model, into: &graph)) }
+        probability(of: logits, into: &graph)
 
         var proto = ProtobufWriter()
         proto.int(1, irVersion)
@@ -84,7 +83,72 @@ public enum OnnxModel {
         return proto.bytes
     }
 
-    /// Wide ids per row: one per single-valued categorical field, bucketized numeric and cross.
+    /// bias + Σ w over `wide_ids`; the weights get a trailing 0 at id `size`, the padding id.
+    private static func wideLogit(_ wide: WideLinear, into graph: inout GraphBuilder) -> String {
+        let weights = (0..<wide.size).map { wide.weight($0) } + [0]
+        graph.initializer("wide_weights", dims: [Int64(weights.count)], floats: weights)
+        graph.initializer("wide_bias", dims: [1], floats: [wide.bias])
+        graph.initializer("axis_1", dims: [1], ints: [1], once: true)
+        graph.node("Gather", ["wide_weights", "wide_ids"], ["wide_terms"])
+        graph.node("ReduceSum", ["wide_terms", "axis_1"], ["wide_sum"], ints: ["keepdims": 1])
+        graph.node("Add", ["wide_sum", "wide_bias"], ["wide_logit"])
+        return "wide_logit"
+    }
+
+    /// Embeddings and numerics concatenated, through the dense layers to one logit.
+    private static func deepLogit(_ model: WideDeepModel, into graph: inout GraphBuilder) -> String {
+        let singles = model.layout.schema.categorical.count
+        var pieces: [String] = []
+        for (f, table) in model.tables.enumerated() {
+            pieces.append(f < singles ? singleEmbedding(table, field: f, into: &graph)
+                                      : meanEmbedding(table, field: f, multi: f - singles, into: &graph))
+        }
+        if !model.layout.numeric.isEmpty { pieces.append("numeric") }
+        graph.node("Concat", pieces, ["x0"], ints: ["axis": 1])
+        for (l, layer) in model.layers.enumerated() {
+            graph.initializer("w\(l)", dims: [Int64(layer.inputs), Int64(layer.outputs)], floats: layer.weight)
+            graph.initializer("b\(l)", dims: [Int64(layer.outputs)], floats: layer.bias)
+            let out = layer.relu ? "z\(l + 1)" : "x\(l + 1)"
+            graph.node("Gemm", ["x\(l)", "w\(l)", "b\(l)"], [out])
+            if layer.relu { graph.node("Relu", [out], ["x\(l + 1)"]) }
+        }
+        return "x\(model.layers.count)"
+    }
+
+    /// Column `field` of `embedding_rows` looked up in its table: [N, dim].
+    private static func singleEmbedding(_ table: EmbeddingTable, field f: Int, into graph: inout GraphBuilder) -> String {
+        graph.initializer("field_\(f)", dims: [], ints: [Int64(f)])
+        graph.initializer("table_\(f)", dims: [Int64(table.rows), Int64(table.dim)], floats: table.values)
+        graph.node("Gather", ["embedding_rows", "field_\(f)"], ["rows_\(f)"], ints: ["axis": 1])
+        graph.node("Gather", ["table_\(f)", "rows_\(f)"], ["embedded_\(f)"])
+        return "embedded_\(f)"
+    }
+
+    /// The mean of a multi-valued field's embeddings, as wdl computes it (each row scaled by
+    /// 1/length, then summed): the table gets a zero row at index `rows` for the padding.
+    private static func meanEmbedding(_ table: EmbeddingTable, field f: Int, multi m: Int,
+                                      into graph: inout GraphBuilder) -> String {
+        graph.initializer("table_\(f)", dims: [Int64(table.rows + 1), Int64(table.dim)],
+                          floats: table.values + [Float](repeating: 0, count: table.dim))
+        graph.initializer("axes_2", dims: [1], ints: [2], once: true)
+        graph.initializer("axis_1", dims: [1], ints: [1], once: true)
+        graph.node("Gather", ["table_\(f)", "multi_rows_\(m)"], ["bag_\(f)"])                 // [N, L, dim]
+        graph.node("Cast", ["multi_lengths_\(m)"], ["length_\(f)"], ints: ["to": 1])          // FLOAT, [N, 1]
+        graph.node("Reciprocal", ["length_\(f)"], ["scale_\(f)"])
+        graph.node("Unsqueeze", ["scale_\(f)", "axes_2"], ["scale3_\(f)"])                 // [N, 1, 1]
+        graph.node("Mul", ["bag_\(f)", "scale3_\(f)"], ["scaled_\(f)"])
+        graph.node("ReduceSum", ["scaled_\(f)", "axis_1"], ["embedded_\(f)"], ints: ["keepdims": 0])
+        return "embedded_\(f)"
+    }
+
+    /// The logits summed, then the sigmoid as `probability`.
+    private static func probability(of logits: [String], into graph: inout GraphBuilder) {
+        graph.node(logits.count == 2 ? "Add" : "Identity", logits, ["logit"])
+        graph.node("Sigmoid", ["logit"], ["probability"])
+    }
+
+    /// Wide ids per row of a model without multi-valued fields: one per categorical field,
+    /// bucketized numeric and cross.
     public static func wideWidth(_ layout: FeatureLayout) -> Int {
         layout.schema.categorical.count + layout.bucketColumns.count + layout.crosses.count
     }
@@ -96,6 +160,7 @@ private struct GraphBuilder {
     private var initializers = ProtobufWriter()
     private var inputs = ProtobufWriter()
     private var count = 0
+    private var named: Set<String> = []
 
     mutating func node(_ op: String, _ inputs: [String], _ outputs: [String], ints: [String: Int64] = [:]) {
         count += 1
@@ -123,7 +188,9 @@ private struct GraphBuilder {
         }
     }
 
-    mutating func initializer(_ name: String, dims: [Int64], ints: [Int64]) {
+    /// An int64 initializer; with `once`, a second one of the same name is not added.
+    mutating func initializer(_ name: String, dims: [Int64], ints: [Int64], once: Bool = false) {
+        guard named.insert(name).inserted || !once else { return }
         initializers.message(5) { t in
             if !dims.isEmpty { t.packedInts(1, dims) }
             t.int(2, 7)  // DataType.INT64
@@ -132,19 +199,21 @@ private struct GraphBuilder {
         }
     }
 
-    mutating func input(_ name: String, int64: Bool, width: Int) {
-        inputs.message(11) { Self.valueInfo(&$0, name: name, int64: int64, width: width) }
+    mutating func input(_ input: OnnxModel.Input) {
+        inputs.message(11) { Self.valueInfo(&$0, name: input.name, int64: input.int64, width: input.width) }
     }
 
-    /// ValueInfoProto of a [N, width] tensor, N symbolic.
-    static func valueInfo(_ v: inout ProtobufWriter, name: String, int64: Bool, width: Int) {
+    /// ValueInfoProto of a [N, width] tensor, N symbolic, and the width too when nil.
+    static func valueInfo(_ v: inout ProtobufWriter, name: String, int64: Bool, width: Int?) {
         v.string(1, name)
         v.message(2) { type in
             type.message(1) { tensor in
                 tensor.int(1, int64 ? 7 : 1)
                 tensor.message(2) { shape in
                     shape.message(1) { $0.string(2, "N") }
-                    shape.message(1) { $0.int(1, Int64(width)) }
+                    shape.message(1) { dim in
+                        if let width { dim.int(1, Int64(width)) } else { dim.string(2, "\(name)_width") }
+                    }
                 }
             }
         }

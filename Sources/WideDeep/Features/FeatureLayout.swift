@@ -66,42 +66,17 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
             guard deep else { return NumericTransform(name: name, logarithm: logarithm, mean: 0, deviation: 1) }
             return NumericTransform.fit(name: name, logarithm: logarithm, values: training.numeric, column: i, stride: stride)
         }
-        let bucketNames = features.buckets.keys.sorted(by: { a, b in
-            (schema.numeric.firstIndex(of: a) ?? .max, a) < (schema.numeric.firstIndex(of: b) ?? .max, b)
-        })
-        var bucketColumns: [Int] = []
-        for name in bucketNames {
-            guard let column = schema.numeric.firstIndex(of: name) else {
-                throw ConfigError("features.buckets: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
-            }
-            bucketColumns.append(column)
-        }
-        let columns = bucketColumns
+        let plan = try bucketPlan(features, schema: schema)
+        let bucketNames = plan.map(\.name), bucketColumns = plan.map(\.column)
         let bucketizers = (0..<bucketNames.count).concurrentMap(threads: threads) { b in
             switch features.buckets[bucketNames[b]]! {
             case .boundaries(let list): Bucketizer(name: bucketNames[b], boundaries: list)
             case .quantiles(let n):
                 Bucketizer.fitQuantiles(name: bucketNames[b], buckets: n, values: training.numeric,
-                                        column: columns[b], stride: stride)
+                                        column: bucketColumns[b], stride: stride)
             }
         }
-        let crosses = try features.crosses.map { group -> Cross in
-            guard group.count >= 2 else {
-                throw ConfigError("features.crosses: a cross needs two or more fields, got [\(group.joined(separator: ", "))]")
-            }
-            let components = try group.map { name -> Component in
-                if let i = schema.allCategorical.firstIndex(of: name) { return .categorical(i) }
-                if let i = bucketizers.firstIndex(where: { $0.name == name }) { return .bucket(i) }
-                if schema.numeric.contains(name) {
-                    throw ConfigError("features.crosses: numeric column '\(name)' must be bucketized (features.buckets) to be crossed")
-                }
-                let usable = schema.allCategorical + bucketizers.map(\.name)
-                let suggestion = NameSuggestion.closest(to: name, in: usable).map { " (did you mean '\($0)'?)" } ?? ""
-                throw ConfigError("features.crosses (or --cross): '\(name)' is not a categorical or bucketized column"
-                                  + "\(suggestion); the columns that can be crossed are: \(usable.joined(separator: ", "))")
-            }
-            return Cross(name: group.joined(separator: " x "), components: components)
-        }
+        let crosses = try resolveCrosses(features.crosses, schema: schema, bucketNames: bucketNames)
         let embeddingRows = deep ? (0..<schema.allCategorical.count).concurrentMap(threads: threads) { f in
             let distinct = Self.estimateDistinct(training, field: f)
             return Self.embeddingRows(distinct: distinct, budget: features.embeddingBuckets)
@@ -109,6 +84,42 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
         return FeatureLayout(schema: schema, numeric: numeric, bucketizers: bucketizers, bucketColumns: bucketColumns,
                              crosses: crosses, hashBuckets: features.hashBuckets, embeddingRows: embeddingRows,
                              embeddingDim: config.model.embeddingDim)
+    }
+
+    /// The bucketized columns of `features` in fitting's order (the numeric columns' order), each
+    /// with the numeric column it reads.
+    static func bucketPlan(_ features: FeatureConfig, schema: DataSchema) throws -> [(name: String, column: Int)] {
+        let names = features.buckets.keys.sorted(by: { a, b in
+            (schema.numeric.firstIndex(of: a) ?? .max, a) < (schema.numeric.firstIndex(of: b) ?? .max, b)
+        })
+        return try names.map { name in
+            guard let column = schema.numeric.firstIndex(of: name) else {
+                throw ConfigError("features.buckets: '\(name)' is not a numeric column (numeric: \(schema.numeric.joined(separator: ", ")))")
+            }
+            return (name, column)
+        }
+    }
+
+    /// The crosses of `groups` (the config's `features.crosses`) over the schema's categorical
+    /// fields and the bucketized columns `bucketNames`.
+    static func resolveCrosses(_ groups: [[String]], schema: DataSchema, bucketNames: [String]) throws -> [Cross] {
+        try groups.map { group -> Cross in
+            guard group.count >= 2 else {
+                throw ConfigError("features.crosses: a cross needs two or more fields, got [\(group.joined(separator: ", "))]")
+            }
+            let components = try group.map { name -> Component in
+                if let i = schema.allCategorical.firstIndex(of: name) { return .categorical(i) }
+                if let i = bucketNames.firstIndex(of: name) { return .bucket(i) }
+                if schema.numeric.contains(name) {
+                    throw ConfigError("features.crosses: numeric column '\(name)' must be bucketized (features.buckets) to be crossed")
+                }
+                let usable = schema.allCategorical + bucketNames
+                let suggestion = NameSuggestion.closest(to: name, in: usable).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ConfigError("features.crosses (or --cross): '\(name)' is not a categorical or bucketized column"
+                                  + "\(suggestion); the columns that can be crossed are: \(usable.joined(separator: ", "))")
+            }
+            return Cross(name: group.joined(separator: " x "), components: components)
+        }
     }
 
     /// Hash rows for a field with `distinct` values in training: 32 rows per value (rounded up to a

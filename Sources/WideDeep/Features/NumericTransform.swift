@@ -28,8 +28,11 @@ public struct NumericTransform: Sendable, Equatable, Codable {
         x < 0 ? -log1p(-x) : log1p(x)
     }
 
+    /// The smallest deviation fitting keeps; a column varying less is treated as constant.
+    public static let smallestDeviation = 1e-6
+
     /// Fits mean and deviation on the non-missing values of column `column` of `count` rows with
-    /// `stride` values per row. A constant column gets deviation 1.
+    /// `stride` values per row. A constant column (deviation under `smallestDeviation`) gets deviation 1.
     public static func fit(name: String, logarithm: Bool, values: [Float], column: Int, stride: Int) -> NumericTransform {
         var sum = 0.0, sumSquares = 0.0, n = 0.0
         var i = column
@@ -46,7 +49,7 @@ public struct NumericTransform: Sendable, Equatable, Codable {
         guard n > 0 else { return NumericTransform(name: name, logarithm: logarithm, mean: 0, deviation: 1) }
         let mean = sum / n
         let variance = max(0, sumSquares / n - mean * mean)
-        let deviation = variance > 1e-12 ? variance.squareRoot() : 1
+        let deviation = variance > smallestDeviation * smallestDeviation ? variance.squareRoot() : 1
         return NumericTransform(name: name, logarithm: logarithm, mean: mean, deviation: deviation)
     }
 }

@@ -5,12 +5,15 @@ import CProcessorHints
 extension WideDeepModel {
     /// One minibatch: forward, the joint loss, backward into both parts, optimizer steps.
     /// Returns the summed logloss of the batch (NaN or infinite when training diverged).
+    /// `firstExample`: where these rows start in the job's minibatch (a rank training alone
+    /// between replica averages; 0 for a single process), for the dropout masks.
     @discardableResult
-    public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) -> Double {
+    public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int,
+                          firstExample: Int = 0) -> Double {
         let batch = rows.count
         profile?.beginStep()
         defer { stepsTrained += 1 }
-        forward(data, rows: rows, threads: threads, training: true)
+        forward(data, rows: rows, threads: threads, training: true, firstExample: firstExample)
         profile?.lap(.denseForward)
         let loss = lossGradients(data, rows: rows)
         profile?.lap(.loss)

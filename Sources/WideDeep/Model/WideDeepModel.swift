@@ -108,8 +108,10 @@ public final class WideDeepModel: @unchecked Sendable {
         workspace.ensure(batch: batch, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
     }
 
-    /// The forward pass; `training` applies dropout to the hidden layers' outputs.
-    func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int, training: Bool = false) {
+    /// The forward pass; `training` applies dropout to the hidden layers' outputs, row b being
+    /// example `firstExample + b` of the job's minibatch (its masks are that example's).
+    func forward(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int, training: Bool = false,
+                 firstExample: Int = 0) {
         let batch = rows.count
         ensureCapacity(batch)
         gatherInputs(data, rows: rows, threads: threads)
@@ -120,7 +122,8 @@ public final class WideDeepModel: @unchecked Sendable {
                 layer.forward(workspace.activations[l], workspace.activations[l + 1], batch: batch, threads: threads)
                 if dropout > 0 && layer.relu {
                     Dropout.apply(workspace.activations[l + 1], batch: batch, units: layer.outputs, rate: dropout,
-                                  seed: dropoutSeed, step: stepsTrained, layer: l, threads: threads)
+                                  seed: dropoutSeed, step: stepsTrained, layer: l, firstExample: firstExample,
+                                  threads: threads)
                 }
             }
         }

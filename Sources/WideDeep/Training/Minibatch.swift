@@ -6,6 +6,9 @@ struct Minibatch {
     var rows: Range<Int>
     /// Examples the whole job trains in this step, when it is one rank of several.
     var jobExamples: Int?
+    /// Where this rank's rows start among the job's rows of the step (the ranks' rows in rank
+    /// order); 0 for a single process. The dropout masks are drawn by this position.
+    var firstJobExample = 0
 
     var count: Int { rows.count }
     /// Examples this step trains: the job's (every rank's rows), else this minibatch's.
@@ -67,6 +70,6 @@ struct InMemoryEpoch: MinibatchSource {
         defer { consumed = end }
         let share = communicator.share(of: end - consumed)
         return Minibatch(data: data, order: order, rows: (consumed + share.lowerBound)..<(consumed + share.upperBound),
-                         jobExamples: end - consumed)
+                         jobExamples: end - consumed, firstJobExample: share.lowerBound)
     }
 }

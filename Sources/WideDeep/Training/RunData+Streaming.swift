@@ -25,7 +25,7 @@ extension RunData {
         if piped && config.train.epochs != 1 {
             throw ConfigError("--train - with --stream reads standard input once, and a pipe cannot be read again for a second epoch: pass --epochs 1 (it is \(config.train.epochs)), or drop --stream to hold the rows in memory for several epochs")
         }
-        let schema = try DataSchema(config: config)
+        let schema = try DataSchema(config: config, resuming: fixedLayout)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
         reader.readableRows = streamedNamedRows
@@ -59,6 +59,7 @@ extension RunData {
         let validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
             progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
+        try config.data.maxSkipped.check(skipped: validRaw.skippedRows, rows: validRaw.dataRows, errors: validRaw.errors, file: validPath)
         let data = RunData(layout: layout, train: train, valid: encoder.encode(validRaw, threads: threads), validDescription: validPath,
                            trainSkipped: 0, validSkipped: validRaw.skippedRows, errors: validRaw.errors)
         var plan = TrainingStreamPlan(path: trainPath, schema: schema, options: options, strict: config.train.strict,

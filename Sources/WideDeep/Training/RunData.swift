@@ -25,20 +25,35 @@ public struct RunData: Sendable {
         guard let trainPath = config.data.train else {
             throw ConfigError("no training data: set data.train in the config or pass --train")
         }
-        let schema = try DataSchema(config: config)
-        let reader = DatasetReader(schema: schema, strict: config.train.strict, threads: threads)
+        let schema = try DataSchema(config: config, resuming: fixedLayout)
+        var reader = DatasetReader(schema: schema, strict: config.train.strict, threads: threads)
+        // A split by time reads the time column of every training row.
+        reader.holdoutColumn = config.data.valid == nil ? config.data.holdoutBy : nil
         var raw = try reader.read(path: trainPath) { rows, skipped, fraction in
             progress?(.readingTrain, LoadingProgress(file: trainPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
         }
+        try config.data.maxSkipped.check(skipped: raw.skippedRows, rows: raw.dataRows, errors: raw.errors, file: trainPath)
         var validRaw: RawDataset
         let validDescription: String
         if let validPath = config.data.valid {
             var validReader = reader
             validReader.readableRows = 0
+            validReader.holdoutColumn = nil
             validRaw = try validReader.read(path: validPath) { rows, skipped, fraction in
                 progress?(.readingValid, LoadingProgress(file: validPath, rowsRead: rows, rowsSkipped: skipped, fraction: fraction))
             }
+            try config.data.maxSkipped.check(skipped: validRaw.skippedRows, rows: validRaw.dataRows, errors: validRaw.errors,
+                                             file: validPath)
             validDescription = validPath
+        } else if let column = config.data.holdoutBy {
+            guard let split = raw.splitByTime(share: holdOutShare) else {
+                throw DataError(file: trainPath, column: column, "data.holdout_by: every training row has the same time, nothing to hold out by it; set data.valid or drop data.holdout_by")
+            }
+            guard split.heldOut.count >= 2, split.kept.count >= 2 else {
+                throw DataError(file: trainPath, column: column, "data.holdout_by: the split by time leaves \(split.kept.count) training and \(split.heldOut.count) validation rows; set data.valid")
+            }
+            (raw, validRaw) = (split.kept, split.heldOut)
+            validDescription = "the \(validRaw.count) rows of \(trainPath) with \(column) ≥ \(TimeKey.text(split.from)) (the latest \(Int(holdOutShare * 100))%)"
         } else {
             guard raw.count >= 20 else {
                 throw DataError(file: trainPath, "too few rows (\(raw.count)) to hold out a validation set; set data.valid")

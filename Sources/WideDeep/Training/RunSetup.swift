@@ -55,7 +55,7 @@ struct RunSetup {
             }
             let rows = plan.rowsAreEstimate ? "~\(plan.rows)" : "\(plan.rows)"
             setup = RunSetup(data: data, model: try model(checkpoint, data: data, config: config, options: options),
-                             progress: RunProgress(seed: config.train.seed), stream: StreamedTraining(plan: plan),
+                             progress: RunProgress(seed: config.train.seed), stream: StreamedTraining(plan: plan, skipLimit: config.data.maxSkipped),
                              dataDescription: "\(Self.fileName(plan.path)) \(rows) train (streamed) / \(data.valid.count) valid rows",
                              loading: LoadingProgress(file: plan.path, rowsRead: plan.fittedRows, rowsSkipped: 0, fraction: 1),
                              skippedRows: data.validSkipped)

@@ -51,9 +51,10 @@ final class StreamedEpoch: MinibatchSource {
         }
         guard jobHasMore else { return nil }
         let batch = cursor.hasMore ? try cursor.next() : nil
-        let jobRows = agree(rows: batch?.rows.count ?? 0)
+        let (jobRows, firstJobExample) = agree(rows: batch?.rows.count ?? 0)
         var step = batch.map { minibatch($0.data, $0.rows) } ?? Minibatch(data: empty, order: [], rows: 0..<0)
         step.jobExamples = jobRows
+        step.firstJobExample = firstJobExample
         return step
     }
 
@@ -65,16 +66,22 @@ final class StreamedEpoch: MinibatchSource {
         return Minibatch(data: data, order: identity, rows: rows)
     }
 
-    /// One sum over the job: this step's rows, whether rows are left, the malformed rows found.
-    /// Returns the job's rows.
-    private func agree(rows: Int) -> Int {
+    /// One sum over the job: whether rows are left, the malformed rows found, and each rank's
+    /// rows of this step (in its own slot). Returns the job's rows and where this rank's start
+    /// among them (the rows of the ranks before it).
+    private func agree(rows: Int) -> (rows: Int, firstExample: Int) {
         let (skipped, errors) = cursor.takeSkipped()
         localErrors += errors.prefix(max(0, RawDataset.maxKeptErrors - localErrors.count))
-        var figures: [Double] = [Double(rows), cursor.hasMore ? 1 : 0, Double(skipped)]
-        figures.withUnsafeMutableBufferPointer { communicator!.sum($0) }
-        jobHasMore = figures[1] > 0
-        jobSkipped += Int(figures[2])
-        return Int(figures[0])
+        let communicator = communicator!
+        var figures = [Double](repeating: 0, count: 2 + communicator.size)
+        figures[0] = cursor.hasMore ? 1 : 0
+        figures[1] = Double(skipped)
+        figures[2 + communicator.rank] = Double(rows)
+        figures.withUnsafeMutableBufferPointer { communicator.sum($0) }
+        jobHasMore = figures[0] > 0
+        jobSkipped += Int(figures[1])
+        let perRank = figures[2...].map { Int($0) }
+        return (perRank.reduce(0, +), perRank.prefix(communicator.rank).reduce(0, +))
     }
 
     /// Malformed rows reported since the last call (the job's, in a job), and the first few of

@@ -9,9 +9,16 @@ struct StreamedTraining {
     private var rows = 0
     /// Malformed training rows found in the first pass, and the first of their errors.
     private(set) var skippedRows = 0
-    private var firstError: DataError?
+    /// The first three of their errors.
+    private(set) var firstErrors: [DataError] = []
+    private var firstError: DataError? { firstErrors.first }
+    /// How many malformed rows the first pass may find before the run stops (`data.max_skipped`).
+    let skipLimit: SkippedRowsLimit
 
-    init(plan: TrainingStreamPlan) { self.plan = plan }
+    init(plan: TrainingStreamPlan, skipLimit: SkippedRowsLimit = .default) {
+        self.plan = plan
+        self.skipLimit = skipLimit
+    }
 
     /// Training rows per pass, and whether that is still an estimate.
     var rowsPerPass: (rows: Int, estimate: Bool) { firstPassDone ? (rows, false) : (plan.rows, plan.rowsAreEstimate) }
@@ -32,7 +39,7 @@ struct StreamedTraining {
         let (skipped, errors) = epoch.takeSkipped()
         guard !firstPassDone, skipped > 0 else { return 0 }
         skippedRows += skipped
-        if firstError == nil { firstError = errors.first }
+        firstErrors += errors.prefix(max(0, 3 - firstErrors.count))
         return skipped
     }
 
@@ -47,6 +54,19 @@ struct StreamedTraining {
         }
         if let skipped = skippedRowsMessage(partial: false) { events.append((.skippedRows, skipped)) }
         return events
+    }
+
+    /// The error that stops the run when the first pass loses more rows than `skipLimit` allows:
+    /// during the pass as soon as the count alone is over a count limit, at its end (`passEnded`,
+    /// after `endPass`) once the share is known.
+    func skippedRowsError(passEnded: Bool) -> DataError? {
+        guard skippedRows > 0 else { return nil }
+        // Both counts are the job's (a step's examples, the summed skipped rows): every rank decides alike.
+        let over = passEnded ? skipLimit.isExceeded(skipped: skippedRows, rows: rows + skippedRows)
+            : !firstPassDone && skipLimit.isExceededAlready(skipped: skippedRows)
+        guard over else { return nil }
+        return DataError(file: plan.path, SkippedRowsLimit.message(skipped: skippedRows, rows: rows + skippedRows, errors: firstErrors,
+                                                                   limit: skipLimit, flag: "--max-skipped", soFar: !passEnded))
     }
 
     /// The malformed rows found by the first pass (`partial`: so far, the pass was stopped).

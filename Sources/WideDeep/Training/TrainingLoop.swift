@@ -60,9 +60,13 @@ struct TrainingLoop {
             let rows = UnsafeBufferPointer(rebasing: all[batch.rows])
             guard let exchange else { return model.trainStep(batch.data, rows: rows, threads: threads) }
             exchange.countStep()
-            guard exchange.syncEvery > 1 else { return ExchangedStep(model: model, exchange: exchange).train(batch.data, rows: rows, threads: threads) }
+            guard exchange.syncEvery > 1 else {
+                return ExchangedStep(model: model, exchange: exchange).train(batch.data, rows: rows, threads: threads,
+                                                                             firstExample: batch.firstJobExample)
+            }
             // Periodic averaging: this rank's step alone, the replicas averaged every K steps.
-            let loss = rows.isEmpty ? model.skipStep() : model.trainStep(batch.data, rows: rows, threads: threads)
+            let loss = rows.isEmpty ? model.skipStep()
+                : model.trainStep(batch.data, rows: rows, threads: threads, firstExample: batch.firstJobExample)
             exchange.stepsSinceAverage += 1
             exchange.averageReplicas(of: model)
             return exchange.sumLoss(loss)

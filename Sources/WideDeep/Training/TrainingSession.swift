@@ -123,6 +123,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         if let best = setup.best { evaluator.restore(best.record, file: best.file) }
         run.draft.loading = setup.loading
         run.draft.skippedRows = setup.skippedRows
+        run.draft.keepSkippedReasons(setup.data.errors)
         run.draft.dataDescription = setup.dataDescription
         for event in setup.events { run.note(event.kind, event.message) }
         run.updateTotals()
@@ -149,7 +150,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             run.curves.beginEpoch(start: run.progress.examples - run.progress.resumeOffset, examples: run.progress.examples)
             if try trainEpoch(loop, data: data) {
                 run.progress.endEpoch()
-                if run.stream != nil { endStreamedPass() }
+                if run.stream != nil { try endStreamedPass() }
                 evaluator.evaluate(final: run.progress.epoch == config.train.epochs)
             } else if run.rewound {
                 run.rewound = false
@@ -233,21 +234,26 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                                           communicator: job?.communicator)
         defer { epoch.stop() }
         var source = epoch  // the same pass: the loop takes it inout, the step handler reads it
-        let completed = try loop.run(&source, shouldContinue: waitForNextStep) { step in
+        // A count limit on malformed rows can be passed before the pass ends: stop there.
+        let completed = try loop.run(&source, shouldContinue: { waitForNextStep() && run.stream!.skippedRowsError(passEnded: false) == nil }) { step in
             run.draft.skippedRows += run.stream!.collect(from: epoch, trained: step.count)
+            run.draft.keepSkippedReasons(run.stream!.firstErrors)
             finishStep(step)
         }
         run.draft.skippedRows += run.stream!.collect(from: epoch, trained: 0)
+        run.draft.keepSkippedReasons(run.stream!.firstErrors)
+        if let error = run.stream!.skippedRowsError(passEnded: false) { throw error }
         if !completed, let message = run.stream!.skippedRowsMessage(partial: true) { run.note(.skippedRows, message) }
         return completed
     }
 
     /// At the end of a streamed pass (the epoch counter already advanced): the first one fixes
     /// the row count and reports the malformed rows.
-    private func endStreamedPass() {
+    private func endStreamedPass() throws {
         guard let events = run.stream?.endPass() else { return }
         for event in events { run.note(event.kind, event.message) }
         run.updateTotals()
+        if let error = run.stream?.skippedRowsError(passEnded: true) { throw error }
     }
 
     /// Applies pending commands (rank 0's, in a job) and waits while paused; false when a stop was

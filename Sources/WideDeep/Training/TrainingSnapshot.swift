@@ -60,6 +60,8 @@ public struct TrainingSnapshot: Sendable {
     /// The latest events, oldest first (bounded).
     public var events: [RunEvent] = []
     public var skippedRows: Int = 0
+    /// Why rows were skipped: the first few malformed rows' errors (file, line, column, problem).
+    public var skippedRowsReasons: [String] = []
     public var checkpointsSaved: Int = 0
     /// True when training progressed since the last checkpoint (quitting would lose it).
     public var hasUnsavedProgress: Bool = false
@@ -261,5 +263,18 @@ public struct RunEvent: Sendable, Equatable {
         self.seconds = seconds
         self.kind = kind
         self.message = message
+    }
+}
+
+extension TrainingSnapshot {
+    /// How many skipped rows' reasons a snapshot carries.
+    static let keptSkippedReasons = 3
+
+    /// Adds the first of `errors` to `skippedRowsReasons`, up to `keptSkippedReasons`.
+    mutating func keepSkippedReasons(_ errors: [DataError]) {
+        for error in errors where skippedRowsReasons.count < Self.keptSkippedReasons {
+            let reason = error.description
+            if !skippedRowsReasons.contains(reason) { skippedRowsReasons.append(reason) }
+        }
     }
 }

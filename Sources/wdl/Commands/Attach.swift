@@ -28,7 +28,7 @@ struct Attach: ParsableCommand {
             let folder = RuntimeFolder.standard()
             let runs = folder.liveRuns(client: me + " (listing)")
             target = try RunPicker.choose(from: runs, folder: folder.path, output: StandardOutput.line) { prompt in
-                print(prompt, terminator: "")
+                try? StandardOutput.write(prompt, to: .output)
                 return readLine()
             }.path
         }
@@ -40,11 +40,13 @@ struct Attach: ParsableCommand {
         client.detach()
         let run = TerminalSafe.escape(outcome.finalSnapshot.runName, maxCharacters: 60)
         switch (outcome.reason, client.connection) {
-        case (.terminated, _): Foundation.exit(143)
-        case (.userQuit, _): print("asked \(run) to stop (it saves its final checkpoint when it has a folder)")
-        case (.detached, .lost(let reason)): print("\(run): \(TerminalSafe.escape(reason, maxCharacters: 200))")
-        case (.detached, .connected), (.detached, .detached): print("detached from \(run); it goes on")
-        case (.detached, .ended): print("\(run) has ended")
+        // Attached, SIGTERM and SIGHUP detach (.terminated does not arise) and Ctrl-C detaches.
+        case (.userQuit, _), (.quitWithoutSaving, _), (.interrupted, _):
+            try StandardOutput.write(line: "asked \(run) to stop (it saves its final checkpoint when it has a folder)")
+        case (.detached, .lost(let reason)):
+            try StandardOutput.write(line: "\(run): \(TerminalSafe.escape(ControlError.connectionLost(reason).description, maxCharacters: 200))")
+        case (.detached, .connected), (.detached, .detached), (.terminated, _): try StandardOutput.write(line: "detached from \(run); it goes on")
+        case (.detached, .ended): try StandardOutput.write(line: "\(run) has ended")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WdlApp
+import WideDeep
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,6 +51,6 @@ struct Bench: ParsableCommand {
         options.batchSize = batchSize
         // Progress and the table go to stdout, or to stderr when --json owns stdout.
         let report = try BenchSuite(options: options).run(log: json ? StandardOutput.errorLine : StandardOutput.line)
-        if json { print(try report.json()) }
+        if json { try StandardOutput.write(line: TerminalSafe.json(try report.json())) }
     }
 }

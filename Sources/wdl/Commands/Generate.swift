@@ -41,6 +41,10 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if StandardOutput.isStandardOutput(out) {
+            try StandardOutput.requireOpen(.output)
+            StandardOutput.reserveOutputForData()
+        }
         let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed, layout: SyntheticCTR.Layout(rawValue: layout) ?? .criteo)
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
         // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.
@@ -58,6 +62,6 @@ struct Generate: ParsableCommand {
                    TerminalSafe.escape(OutputFile.displayName(of: out)), ceiling.positiveRate),
             String(format: "Bayes-optimal (true probabilities) on this file: AUC %.4f, logloss %.4f", ceiling.auc, ceiling.logloss),
         ]
-        for line in report { if summaryToStderr { StandardOutput.errorLine(line) } else { print(line) } }
+        for line in report { try StandardOutput.write(line: line, to: summaryToStderr ? .error : .output) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WdlApp
 import WideDeep
 
 struct Inspect: ParsableCommand {
@@ -27,7 +28,8 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        try OutputAliasing.check(outputs: [NamedPath("standard output", "-")], inputs: [NamedPath("the checkpoint", file)])
         let inspection = CheckpointInspection(try LoadedCheckpoint.load(path: file), top: top)
-        print(json ? try inspection.json() : inspection.text())
+        try StandardOutput.write(line: json ? TerminalSafe.json(try inspection.json()) : inspection.text())
     }
 }

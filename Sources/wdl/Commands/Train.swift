@@ -95,7 +95,7 @@ struct Train: ParsableCommand {
             MPIJob.leave(communicator)
         } catch {
             // Any rank's failure ends the job with its message (the others would wait forever).
-            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            StandardOutput.lastWords("Error (rank \(communicator.rank) of \(communicator.size)): \(error)")
             communicator.abort(code: 1)
         }
     }
@@ -103,6 +103,7 @@ struct Train: ParsableCommand {
     /// Trains alone, or as one rank of `communicator`'s job (headless; rank 0 prints).
     private func train(communicator: Communicator?) throws {
         let config = try resume.map { try runConfig.resolve(resuming: $0) } ?? runConfig.resolve()
+        let boardDirectory = (communicator?.rank ?? 0) == 0 ? tensorboard ?? config.train.tensorboard : nil
         var options = SessionOptions()
         options.runName = config.name ?? (config.data.train == "-" ? "stdin"
             : URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent)
@@ -125,6 +126,7 @@ struct Train: ParsableCommand {
         if warmStartWide != nil || warmStartDeep != nil {
             options.warmStart = WarmStart(widePath: warmStartWide, deepPath: warmStartDeep, optimizerState: warmStartOptimizer)
         }
+        try refuseOutputsThatAreInputs(config: config, checkpointDir: checkpointDir, boardDirectory: boardDirectory)
         // Before anything runs: the folder (and the dashboard's log in it) must be writable.
         if let checkpointDir { try Checkpoint.prepareFolder(checkpointDir) }
         // A rank of a multi-process job has no terminal of its own: headless, rank 0 prints.
@@ -135,14 +137,13 @@ struct Train: ParsableCommand {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if interactive && (term.isEmpty || term == "dumb") {
             // curses cannot draw on such a terminal: a frozen first frame would hide the whole run.
-            StandardOutput.errorLine("wdl: TERM=\(term.isEmpty ? "(unset)" : term) cannot show the dashboard; training headless (as --headless)")
+            StandardOutput.errorLine("wdl: TERM=\(term.isEmpty ? "(unset)" : TerminalSafe.escape(term)) cannot show the dashboard; training headless (as --headless)")
             interactive = false
         }
         if !interactive { options.stopOnDivergence = true }
         for warning in RunWarnings.unusedColumns(config) { StandardOutput.errorLine(warning) }
         let session = TrainingSession(config: config, options: options)
         // In a job, rank 0 writes the TensorBoard log, as it writes the metrics log.
-        let boardDirectory = (communicator?.rank ?? 0) == 0 ? tensorboard ?? config.train.tensorboard : nil
         let board = try boardDirectory.map { try TensorBoardLog(directory: $0, onError: StandardOutput.errorLine) }
         if let board {
             session.onRecord = { [weak session] record in
@@ -155,7 +156,7 @@ struct Train: ParsableCommand {
             try ControlServer.start(at: ControlFlag.path($0), runName: options.runName, control: session)
         } : nil
         defer { server?.stop(reason: "run ended") }
-        if let server { StandardOutput.line("control: \(server.path)") }
+        if let server { StandardOutput.line("control: \(TerminalSafe.escape(server.path))") }
         guard interactive else {
             let silent: LineSink = { _ in }
             let speaks = (communicator?.rank ?? 0) == 0
@@ -165,18 +166,31 @@ struct Train: ParsableCommand {
             defer { signals.cancel() }
             let outcome = HeadlessRunner(session: session, output: speaks ? StandardOutput.line : silent).run()
             if case .failed(let message) = outcome { throw RunFailure(message: message) }
+            // The run went on without its log lines (a full disk, a closed stream): it did its
+            // work, but whoever reads its output did not see it.
+            if let lost = StandardOutput.lostLinesMessage() {
+                let saved = checkpointDir.map { "; its checkpoints are in \($0)" } ?? ""
+                throw RunFailure(message: "the run finished but its log output was lost: \(lost)\(saved)")
+            }
             return
         }
         var dashboard = DashboardOptions(themeName: theme, themesDirectory: BundledData.locate("themes"))
         dashboard.logFile = checkpointDir.map { "\($0)/dashboard.log" }
         session.start()
+        // Which of stdout and stderr are terminals, asked before a hang-up could make it fail.
+        let terminals = [STDOUT_FILENO, STDERR_FILENO].filter { isatty($0) == 1 }
         let outcome = try runDashboard(control: session, options: dashboard)
+        // SIGTERM or SIGHUP closed the screen: the run stops as a headless one does on it (final
+        // evaluation and checkpoint); a second signal while it finishes quits at once.
+        var signals: SignalStop?
         if outcome.reason == .terminated {
-            // SIGTERM: the terminal is restored; save nothing and leave at once (exit skips the
-            // defers: the socket is removed here).
-            server?.stop(reason: "run terminated")
-            Foundation.exit(143)
+            let number = outcome.terminationSignal ?? SIGTERM
+            // After a hang-up the terminal is gone: what follows goes nowhere rather than failing.
+            if number == SIGHUP { SignalStop.leaveHungUpTerminal(terminals) }
+            signals = SignalStop(alreadyStopping: number, stop: {}, say: StandardOutput.errorLine)
+            StandardOutput.errorLine("wdl: \(SignalStop.name(of: number)): stopping after this minibatch (final evaluation and checkpoint); send it again to quit at once")
         }
+        defer { signals?.cancel() }
         // The dashboard sent .stop (or the run had finished): let the session end its run
         // (final evaluation, final checkpoint) before summarizing on the normal screen.
         session.send(.stop)
@@ -184,7 +198,39 @@ struct Train: ParsableCommand {
         let s = session.snapshot
         if s.state == .failed { throw RunFailure(message: s.stateDetail ?? "training failed") }
         if s.state == .diverged { throw RunFailure(message: "training diverged: \(s.stateDetail ?? "non-finite values"); nothing non-finite was saved") }
-        for line in RunSummary.lines(of: s) { print(line) }
+        let unsaved = [.quitWithoutSaving, .interrupted].contains(outcome.reason)
+        for line in RunSummary.lines(of: s, heading: unsaved ? "stopped by user (no final checkpoint)" : "final") { StandardOutput.line(line) }
+        // A second Ctrl-C is an interrupted program's ending.
+        if outcome.reason == .interrupted {
+            server?.stop(reason: "run interrupted")
+            board?.flush()
+            Foundation.exit(130)
+        }
+    }
+
+    /// Before any output is opened: the metrics log, the TensorBoard folder and the checkpoint
+    /// folder's files must not be any file the run reads (the metrics log is truncated when it
+    /// opens; a checkpoint would be written over the data). The checkpoints read (--resume,
+    /// warm starts) may be in the checkpoint folder: they are read whole before anything is
+    /// saved, and a save replaces a file by rename, so continuing a run in its folder loses
+    /// nothing; they may not be the metrics log or the TensorBoard folder.
+    private func refuseOutputsThatAreInputs(config: RunConfig, checkpointDir: String?, boardDirectory: String?) throws {
+        var data: [NamedPath] = []
+        if let path = runConfig.config ?? (resume == nil && runConfig.format != .criteo ? BundledData.locate(BundledData.defaultConfig) : nil) {
+            data.append(NamedPath("the config", path))
+        }
+        if let train = config.data.train { data.append(NamedPath("the training file", train)) }
+        if let valid = config.data.valid { data.append(NamedPath("the validation file", valid)) }
+        let checkpoints = [("--resume", resume), ("--warm-start-wide", warmStartWide), ("--warm-start-deep", warmStartDeep)]
+            .compactMap { role, path in path.map { NamedPath("the checkpoint of \(role)", $0) } }
+        // stdout too: `>> train.csv` would append the run's lines to a file a streamed run re-reads.
+        var outputs = [NamedPath("standard output", "-")]
+        if let metricsOut { outputs.append(NamedPath("--metrics-out", metricsOut)) }
+        if let boardDirectory { outputs.append(NamedPath("the TensorBoard folder", boardDirectory)) }
+        try OutputAliasing.check(outputs: outputs, inputs: data + checkpoints)
+        if let checkpointDir {
+            try OutputAliasing.check(outputs: OutputAliasing.checkpointFolderFiles(checkpointDir), inputs: data)
+        }
     }
 }
 

@@ -85,6 +85,9 @@ struct RunConfigOptions: ParsableArguments {
     @Flag(name: .long, help: "Stop at the first malformed row instead of skipping and counting it.")
     var strict = false
 
+    @Option(name: .long, help: "Most malformed rows a file may lose before the run stops: a fraction (0.05, 5%) or a count (250) (default: the config's data.max_skipped, else 1%).")
+    var maxSkipped: SkippedRowsLimit?
+
     /// The config after the file and every override.
     func resolve() throws -> RunConfig {
         var config: RunConfig
@@ -139,6 +142,7 @@ struct RunConfigOptions: ParsableArguments {
         if let divergenceFactor { config.train.divergenceFactor = divergenceFactor }
         if let threads { config.train.threads = threads }
         if strict { config.train.strict = true }
+        if let maxSkipped { config.data.maxSkipped = maxSkipped }
     }
 
     private var config_: String? { config }
@@ -215,4 +219,8 @@ struct CrossSpec: ExpressibleByArgument {
         fields = argument.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 2, fields.allSatisfy({ !$0.isEmpty }) else { return nil }
     }
+}
+
+extension SkippedRowsLimit: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }

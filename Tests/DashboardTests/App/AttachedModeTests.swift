@@ -62,6 +62,15 @@ final class AttachedModeTests: XCTestCase {
         XCTAssertEqual(run.commands, [])
     }
 
+    func testSigtermOrSighupOnlyDetaches() {
+        open()
+        press(.character("q"))
+        app.handle(.terminate)
+        XCTAssertEqual(app.outcome?.reason, .detached, "a signal to the client never stops the run in another process")
+        XCTAssertTrue(run.detached)
+        XCTAssertEqual(run.commands, [])
+    }
+
     func testCommandsStillGoWhenNotReadOnly() {
         open()
         XCTAssertTrue(footer.contains("ATTACHED · d detach"), footer)

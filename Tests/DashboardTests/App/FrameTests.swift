@@ -20,7 +20,7 @@ final class FrameTests: XCTestCase {
             "wide · FTRL", "sparsity 73.0%", "education_x",                                // wide
             "deep · embeddings & layers", "native_c", "dense1 128→64",               // deep
             "hyperparameters", "deep lr", "0.01", "FTRL α", "0.05", "smoothing", "0.600",  // hyperparameters
-            "events", "checkpoint saved to",                                               // events
+            "events", "step-9000.safetensors",                                             // events: the file name stays
             "? help", "q quit",                                                            // footer
         ]
         for fragment in expected {
@@ -38,8 +38,12 @@ final class FrameTests: XCTestCase {
         s.best = s.validation[1]
         s.restoredBest = true
         let text = frame(s, columns: 120, rows: 40).joined(separator: "\n")
-        XCTAssertTrue(text.contains("best       logloss 0.3400 @8,000 kept"), text)
-        XCTAssertTrue(text.contains("logloss    0.5000"), "the last evaluation's figures stay on top\n\(text)")
+        // Said in words: 29 columns hold "logloss 0.3400 at step 8,000" (", restored" needs 10 more).
+        XCTAssertTrue(text.contains("best      logloss 0.3400 at step 8,000 │"), text)
+        XCTAssertTrue(frame(s, columns: 200, rows: 60).joined(separator: "\n").contains("logloss 0.3400 at step 8,000, restored"))
+        // 80×24: 17 columns after the 8-wide keys; "step" still says what the number is.
+        XCTAssertTrue(frame(s, columns: 80, rows: 24).joined(separator: "\n").contains("best     0.3400 step 8k"))
+        XCTAssertTrue(text.contains("logloss   0.5000"), "the last evaluation's figures stay on top\n\(text)")
         // The AUC chart marks the best point with its own glyph, once; without a best, none.
         XCTAssertEqual(text.filter { $0 == "★" }.count, 1, text)
         s.best = nil
@@ -47,9 +51,26 @@ final class FrameTests: XCTestCase {
         s.best = s.validation[1]
         s.state = .diverged
         s.stateDetail = "the smoothed training loss climbed to 12, over 5× its lowest (0.3) at step 99"
-        XCTAssertFalse(frame(s, columns: 120, rows: 40).joined().contains("press r"), "nothing kept to roll back to")
+        XCTAssertFalse(frame(s, columns: 120, rows: 40).joined().contains("rolls back"), "nothing kept to roll back to")
         s.canRollBack = true
-        XCTAssertTrue(frame(s, columns: 120, rows: 40).joined().contains("press r to roll back"))
+        XCTAssertTrue(frame(s, columns: 120, rows: 40).joined().contains("— r rolls back"))
+    }
+
+    /// The divergence banner keeps its way out at 120 columns: with the real cause's wording the
+    /// long hint does not fit, the short one does, and the cause is whole (issue 21, item 20).
+    func testDivergedBannerFitsWithItsHint() {
+        var s = SnapshotFixtures.running()
+        s.state = .diverged
+        s.canRollBack = true
+        s.stateDetail = "the smoothed training loss climbed to 12.34, over 5× its lowest (0.3012) at step 20,489"
+        for columns in [80, 100, 120, 200] {
+            let row = frame(s, columns: columns, rows: 40)[1]
+            XCTAssertTrue(row.contains("r rolls back") || row.contains("press r to roll back"), "\(columns): \(row)")
+            XCTAssertFalse(row.hasSuffix("…"), "\(columns): the hint was cut: \(row)")
+        }
+        let row120 = frame(s, columns: 120, rows: 40)[1]
+        XCTAssertTrue(row120.contains("DIVERGED: " + s.stateDetail! + " — r rolls back"), row120)
+        XCTAssertTrue(frame(s, columns: 200, rows: 40)[1].contains(" — press r to roll back to the last good state"))
     }
 
     func testFrameAt80x24HasEveryPanel() {
@@ -110,6 +131,15 @@ final class FrameTests: XCTestCase {
         XCTAssertTrue(text.contains("12,000 rows read"), text)
         XCTAssertTrue(text.contains("3 bad rows skipped"), text)
         XCTAssertTrue(text.contains("37.0%"), text)
+    }
+
+    /// The status bar says how many rows were skipped and why (the first reason), not only how many.
+    func testSkippedRowsShowTheirFirstReason() {
+        var snapshot = SnapshotFixtures.running()
+        snapshot.skippedRows = 4
+        snapshot.skippedRowsReasons = ["t.csv:9: column 'x': 'abc' is not a number", "t.csv:12: expected 4 fields, found 2"]
+        let text = frame(snapshot, columns: 200, rows: 30).joined(separator: "\n")
+        XCTAssertTrue(text.contains("4 rows skipped (first: t.csv:9: column 'x': 'abc' is not a number)"), text)
     }
 
     func testDivergedShowsTheCauseAndPausedShowsNoETA() {

@@ -23,7 +23,7 @@ extension KeyHandlingTests {
 
     func testQuitWithoutSavingSendsTheStopThatSkipsTheFinalCheckpoint() {
         press(.character("q"), .character("d"))
-        XCTAssertEqual(app.outcome?.reason, .userQuit)
+        XCTAssertEqual(app.outcome?.reason, .quitWithoutSaving)
         XCTAssertEqual(control.commands, [.stopWithoutSaving])
     }
 
@@ -35,7 +35,7 @@ extension KeyHandlingTests {
         press(.character("s"))
         XCTAssertNil(app.outcome, "s cannot save without a folder: it cancels")
         press(.character("q"), .character("y"))
-        XCTAssertEqual(app.outcome?.reason, .userQuit)
+        XCTAssertEqual(app.outcome?.reason, .quitWithoutSaving)
         XCTAssertEqual(control.commands, [.stopWithoutSaving])
     }
 
@@ -80,14 +80,23 @@ extension KeyHandlingTests {
         XCTAssertNil(app.outcome)
         terminal.pendingEvents.append(.interrupt)
         app.step()
-        XCTAssertEqual(app.outcome?.reason, .userQuit, "a second Ctrl-C quits")
+        XCTAssertEqual(app.outcome?.reason, .interrupted, "a second Ctrl-C quits as an interrupted program (the CLI exits 130)")
         XCTAssertEqual(control.commands, [.stopWithoutSaving])
     }
 
-    func testSigtermEndsAtOnceSendingNothing() {
+    func testSigtermClosesTheScreenAndLeavesTheGracefulStopToTheCaller() {
         terminal.pendingEvents.append(.terminate)
         XCTAssertFalse(app.step())
         XCTAssertEqual(app.outcome?.reason, .terminated)
+        XCTAssertEqual(control.commands, [], "the CLI sends .stop once the terminal is restored (final evaluation and checkpoint)")
+    }
+
+    func testSigtermAtTheQuitQuestionStillEndsGracefully() {
+        press(.character("q"))
+        XCTAssertEqual(app.view.mode, .confirmQuit(canSave: true))
+        terminal.pendingEvents.append(.terminate)
+        app.step()
+        XCTAssertEqual(app.outcome?.reason, .terminated, "a signal is no answer to the question: the run is saved")
         XCTAssertEqual(control.commands, [])
     }
 

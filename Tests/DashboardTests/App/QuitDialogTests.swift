@@ -53,7 +53,7 @@ final class QuitDialogTests: XCTestCase {
         view.mode = .editing(.smoothing, text: "0.")
         XCTAssertEqual(dialog().interrupt(in: &view), .stay(message: nil))
         XCTAssertEqual(view.mode, .confirmQuit(canSave: true))
-        XCTAssertEqual(dialog().interrupt(in: &view), .quit(saving: false))
+        XCTAssertEqual(dialog().interrupt(in: &view), .interrupted, "quits without saving, as an interrupted program")
     }
 
     func testAttachedQAsksStopOrDetach() {

@@ -29,6 +29,30 @@ final class RunCommandKeysTests: XCTestCase {
         XCTAssertEqual(reaction(.evaluateNow, state: .paused).command, .evaluateNow)
     }
 
+    /// A finished or failed run's session has ended: nothing would answer "saving…" or
+    /// "evaluating…", so the keys say why they do nothing (issue 21, item 14).
+    func testSaveAndEvaluateOnAnEndedRunSayWhyAndSendNothing() {
+        for state: RunState in [.finished, .failed, .loading] {
+            for action: KeyAction in [.saveCheckpoint, .evaluateNow] {
+                let answer = reaction(action, state: state)
+                XCTAssertNil(answer.command, "\(state) \(action)")
+                guard case .message(let text, _, _)? = answer.notice else {
+                    return XCTFail("\(state) \(action): no message, got \(String(describing: answer.notice))")
+                }
+                XCTAssertFalse(text.contains("…"), "\(state) \(action) claims work under way: \(text)")
+            }
+        }
+        XCTAssertEqual(reaction(.saveCheckpoint, state: .finished).notice,
+                       .message("the run has finished: its final checkpoint is already in ckpt", .info))
+        var snapshot = SnapshotFixtures.running()
+        snapshot.state = .finished
+        snapshot.checkpointDirectory = nil
+        XCTAssertEqual(RunCommandKeys(snapshot: snapshot).reaction(to: .saveCheckpoint).notice,
+                       .message("the run has finished: nothing can be saved (it has no --checkpoint-dir)", .warning))
+        XCTAssertEqual(reaction(.evaluateNow, state: .finished).notice,
+                       .message("the run has finished: its final evaluation is the one shown", .info))
+    }
+
     func testRollBackOnlyAfterADivergenceWithAGoodStateKept() {
         XCTAssertNil(reaction(.rollBack, state: .running, canRollBack: true).command)
         let none = reaction(.rollBack, state: .diverged, canRollBack: false)

@@ -99,7 +99,8 @@ final class WidgetTests: XCTestCase {
             RunEvent(step: 20, seconds: 61, kind: .checkpoint, message: "checkpoint saved to a/very/long/path/file.safetensors"),
             RunEvent(step: 300, seconds: 125, kind: .divergence, message: "loss is NaN"),
         ]).render(in: buffer.bounds, buffer: &buffer)
-        XCTAssertEqual(buffer.line(0), "01:01  #20 checkpoint saved to a/very/l…")
+        // 29 columns: too few for folder and name, so the words' start (11) and the name (17) stay.
+        XCTAssertEqual(buffer.line(0), "01:01  #20 checkpoint …/file.safetensors")
         XCTAssertEqual(buffer.line(1), TerminalText.pad("02:05 #300 loss is NaN", to: 40))
         XCTAssertEqual(buffer[11, 1].style.foreground, .role(.bad))
     }
@@ -115,13 +116,60 @@ final class WidgetTests: XCTestCase {
             + (32...90).map { eval($0, "0.\($0)") }
             + [RunEvent(step: 91, seconds: 91, kind: .checkpoint, message: "saved"), eval(92, "0.92")]
         XCTAssertEqual(EventLog.lines(events).map(\.message), [
-            "eval: AUC 0.30 (latest of 30)", "deep lr 0.05 → 0.08", "eval: AUC 0.90 (latest of 59)", "saved", "eval: AUC 0.92",
+            "eval: AUC 0.30 (latest of 30 evaluations in a row)", "deep lr 0.05 → 0.08",
+            "eval: AUC 0.90 (latest of 59 evaluations in a row)", "saved", "eval: AUC 0.92",
         ])
         XCTAssertEqual(EventLog.lines(events).map(\.step), [30, 31, 90, 91, 92])
-        var buffer = CellBuffer(width: 50, height: 3)
+        var buffer = CellBuffer(width: 70, height: 3)
         EventLog(events: events).render(in: buffer.bounds, buffer: &buffer)
-        XCTAssertEqual(buffer.line(0), TerminalText.pad("01:30 #90 eval: AUC 0.90 (latest of 59)", to: 50))
+        XCTAssertEqual(buffer.line(0), TerminalText.pad("01:30 #90 eval: AUC 0.90 (latest of 59 evaluations in a row)", to: 70))
         XCTAssertEqual(EventLog.lines([]), [])
+    }
+
+    /// A folded line too long for its row loses the evaluation's last figures, never the count.
+    func testFoldedEvaluationKeepsItsCountWhenCut() {
+        let event = RunEvent(step: 2438, seconds: 9, kind: .evaluation,
+                             message: "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 58),
+                       "eval: AUC 0.9080… (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 72),
+                       "eval: AUC 0.9080, logloss 0.3171… (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 30), "eval: AUC 0.90… (latest of 50)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 25), "eval: AUC… (latest of 50)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 90),
+                       "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538 (latest of 50 evaluations in a row)")
+        XCTAssertEqual(EventLog.text(of: event, folding: 1, width: 20), "eval: AUC 0.9080, l…")
+    }
+
+    /// Hand-counted: 10 columns of "abcdefghijklmnop" keep 4 + "…" + 5.
+    func testMiddleEllipsisKeepsBothEnds() {
+        XCTAssertEqual(TerminalText.truncateMiddle("abcdefghijklmnop", to: 10), "abcd…lmnop")
+        XCTAssertEqual(TerminalText.truncateMiddle("abcdefghijklmnop", to: 11), "abcde…lmnop")
+        XCTAssertEqual(TerminalText.truncateMiddle("short", to: 10), "short")
+        XCTAssertEqual(TerminalText.truncateMiddle("abcdef", to: 2), "a…")
+        XCTAssertEqual(TerminalText.truncateMiddle("abcdef", to: 0), "")
+        for width in 1...20 {
+            XCTAssertEqual(TerminalText.truncateMiddle("runs/criteo/step-123456.safetensors", to: width).count, width)
+        }
+    }
+
+    /// Two checkpoints in a deep folder differ only at their ends: a cut event line must still
+    /// tell best from step-N, the folder's start and the message's words kept.
+    func testEventPathsAreCutInTheMiddle() {
+        let folder = "/home/someone/experiments/criteo-2026-12/sweep-07/run-lr-0.02-l1-3"
+        let message = "checkpoint saved to \(folder)/best.safetensors"
+        let fitted = TerminalText.fitKeepingPaths(message, to: 60)
+        XCTAssertEqual(fitted.count, 60)
+        XCTAssertTrue(fitted.hasPrefix("checkpoint saved to /home/some"), fitted)
+        XCTAssertTrue(fitted.hasSuffix("/best.safetensors"), fitted)
+        XCTAssertTrue(fitted.contains("…"))
+        XCTAssertEqual(TerminalText.fitKeepingPaths("no path in this rather long message", to: 12), "no path in …")
+        XCTAssertEqual(TerminalText.fitKeepingPaths("fits/ok", to: 12), "fits/ok")
+        var buffer = CellBuffer(width: 60, height: 1)
+        EventLog(events: [RunEvent(step: 9000, seconds: 45, kind: .checkpoint, message: message)])
+            .render(in: buffer.bounds, buffer: &buffer)
+        // 48 columns for the message: 20 for its words, 28 for the path (10 of the folder, …, the name).
+        XCTAssertEqual(buffer.line(0), "00:45 #9000 checkpoint saved to /home/some…/best.safetensors")
     }
 
     func testTextInputKeepsTheEndOfLongText() {

@@ -109,7 +109,17 @@ final class CheckpointCorruptionTests: XCTestCase {
         layout.hashBuckets = 1 << 30
         layout.embeddingRows = [1 << 26, 1 << 26]
         let json = String(decoding: try JSONEncoder().encode(layout), as: UTF8.self)
-        try assertRefused(try rewritten { $0.metadata["layout"] = json }, "describes more parameters than the file's tensors hold")
+        // The recorded config forged to match, so that the layout is one fitting could give.
+        var config = request.config
+        config.features.hashBuckets = 1 << 30
+        config.features.embeddingBuckets = 1 << 26
+        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        try assertRefused(try rewritten {
+            $0.metadata["layout"] = json
+            $0.metadata["config"] = configJSON
+        }, "describes more parameters than the file's tensors hold")
+        // The layout alone forged: it is not the recorded config's.
+        try assertRefused(try rewritten { $0.metadata["layout"] = json }, "layout.hashBuckets is 1073741824")
         layout.hashBuckets = -1
         let negative = String(decoding: try JSONEncoder().encode(layout), as: UTF8.self)
         try assertRefused(try rewritten { $0.metadata["layout"] = negative }, "out of range")

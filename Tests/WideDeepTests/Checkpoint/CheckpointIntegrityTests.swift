@@ -117,7 +117,7 @@ final class CheckpointIntegrityTests: XCTestCase {
         XCTAssertEqual(layout.bucketizers.first?.boundaries, [-1, 0, 1])
         layout.bucketizers[0].boundaries = [1, 0, -1]
         let json = String(decoding: try JSONEncoder().encode(layout), as: UTF8.self)
-        try assertRefused(try crafted { $0.metadata["layout"] = json }, "bucket boundaries of '", "strictly ascending")
+        try assertRefused(try crafted { $0.metadata["layout"] = json }, "metadata 'layout'", "layout.bucketizers[0] ('x')", "strictly ascending")
     }
 
     func testTensorDomains() throws {

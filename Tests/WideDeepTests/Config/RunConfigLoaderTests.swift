@@ -110,4 +110,57 @@ final class RunConfigLoaderTests: XCTestCase {
         config.features.multiValued = ["g": "||"]
         assertContains(thrownDescription { _ = try DataSchema(config: config) }, "separator")
     }
+
+    /// A complex key (`? [a, b]`) is refused with its line and what it is, not a dump of Yams'
+    /// node structures.
+    func testComplexKeyNamesItsLine() throws {
+        let (message, path) = try loadError("""
+            data:
+              ? [a, b]
+              : 1
+            """)
+        assertContains(message, "\(path):2:", "a key must be a name, not a list")
+        XCTAssertFalse(message.contains("Yams"), message)
+        XCTAssertFalse(message.contains("Node"), message)
+    }
+
+    /// Columns named like YAML's null and booleans, quoted as `wdl init` writes every name, are
+    /// found as bucket and multi-valued keys (they were "missing key 'null'").
+    func testQuotedNullAndBooleanNamesAreColumnNames() throws {
+        let config = try RunConfigLoader.parse("""
+            data: {format: csv, label: "label"}
+            features:
+              numeric: ["null", "true", "False"]
+              categorical: ["~"]
+              buckets: {"null": "quantile:10", "true": [1, 2], "False": "quantile:4"}
+              multi_valued: {"yes": "|"}
+            """)
+        XCTAssertEqual(config.features.buckets.keys.sorted(), ["False", "null", "true"])
+        XCTAssertEqual(config.features.buckets["true"], .boundaries([1, 2]))
+        XCTAssertEqual(config.features.multiValued, ["yes": "|"])
+        XCTAssertEqual(config.features.categorical, ["~"])
+        // Quoted and plain spellings of one name are one key: named twice, refused.
+        let (twice, path) = try loadError("features:\n  buckets: {\"null\": [1], null: [2]}\n", name: "twice.yaml")
+        assertContains(twice, "\(path):2:", "names 'null' twice")
+    }
+
+    /// A value of the wrong shape is described in the file's words (what was expected, what is
+    /// there), never with Yams' node type names.
+    func testWrongShapesAreDescribedWithoutYamsTypes() throws {
+        let cases: [(String, [String])] = [
+            ("features: {buckets: 5}", ["'features.buckets': expected a mapping", "found '5'"]),
+            ("features: {multi_valued: [a]}", ["'features.multi_valued': expected a mapping", "found a list"]),
+            ("features: {crosses: 5}", ["'features.crosses': expected a list, found '5'"]),
+            ("features: {buckets: {a: {b: 1}}}", ["'features.buckets.a'", "quantile:N"]),
+            ("model: {hidden: [a]}", ["'model.hidden[0]': expected an integer, found 'a'"]),
+            ("data: {label: [1]}", ["'data.label': expected a single value, found a list"]),
+        ]
+        for (index, (yaml, expected)) in cases.enumerated() {
+            let (message, path) = try loadError(yaml + "\n", name: "shape\(index).yaml")
+            for part in [path + ":1:"] + expected { assertContains(message, part) }
+            for word in ["Node", "Mapping", "Scalar", "Sequence", "Expected to decode"] {
+                XCTAssertFalse(message.contains(word), message)
+            }
+        }
+    }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import WideDeep
 import WDLTestSupport
 
 final class ControlServerTests: XCTestCase {
-    private func serve(_ control: RecordingControl, limits: ControlServer.Limits = .init()) throws -> ControlServer {
+    private func serve(_ control: any TrainingControl, limits: ControlServer.Limits = .init()) throws -> ControlServer {
         let server = try ControlServer(path: try socketPath(), control: control, limits: limits)
         addTeardownBlock { server.stop() }
         return server
@@ -127,6 +128,26 @@ final class ControlServerTests: XCTestCase {
         XCTAssertNotNil(welcome(fourth))
     }
 
+    /// Peers that connect and hang up at once (a run picker's probes, a script) free their slots
+    /// before the limit is checked: with the server held up while 2× the limit of them and then
+    /// a real client queue, all are accepted in one go, and the real client is welcomed.
+    func testPeersThatHungUpDoNotCountTowardTheLimit() throws {
+        var limits = ControlServer.Limits()
+        limits.maxClients = 4
+        let control = GatedControl()
+        let server = try serve(control, limits: limits)
+        let first = try RawClient(server.path)
+        first.hello()
+        control.entered.wait()
+        for _ in 0..<(2 * limits.maxClients) { try RawClient(server.path).socket.close() }
+        let real = try RawClient(server.path)
+        real.hello()
+        control.open.signal()
+        XCTAssertNotNil(welcome(first))
+        XCTAssertNotNil(welcome(real), "the hung-up peers were counted as clients")
+        wait("the hung-up peers are gone") { server.clients == 2 }
+    }
+
     func testSocketIsMode0600AndRemovedAtStopWithAGoodbye() throws {
         let control = RecordingControl()
         let server = try ControlServer(path: try socketPath(), control: control)
@@ -222,5 +243,27 @@ final class ControlServerTests: XCTestCase {
         XCTAssertEqual(runs.map(\.path), [server.path], "the stale socket is skipped")
         XCTAssertEqual(runs.first?.welcome.snapshot.runName, "fixture")
         server.stop()
+    }
+}
+
+/// A run whose first snapshot read holds the server's thread until the test opens the gate: what
+/// arrives meanwhile waits in the listen queue, to be accepted in one go.
+private final class GatedControl: TrainingControl, @unchecked Sendable {
+    let entered = DispatchSemaphore(value: 0)
+    let open = DispatchSemaphore(value: 0)
+    private let first = Mutex(true)
+
+    func send(_ command: TrainingCommand) {}
+
+    var snapshot: TrainingSnapshot {
+        let isFirst = first.withLock { value in
+            defer { value = false }
+            return value
+        }
+        if isFirst {
+            entered.signal()
+            open.wait()
+        }
+        return ControlFixtures.snapshot()
     }
 }

@@ -83,4 +83,26 @@ final class ControlWireTests: XCTestCase {
         buffer.append(Array("123456789".utf8)[...])
         XCTAssertEqual(buffer.next(), .tooLong, "9 bytes without a newline already exceed 8")
     }
+
+    /// Lines arriving a byte at a time, and several in one chunk, come out whole and in order
+    /// (the buffer resumes its newline search where the last one stopped).
+    func testLineBufferReassemblesLinesFromAnyChunking() {
+        let text = Array("first line\nsecond\n\nlast one here\n".utf8)
+        for chunk in [1, 2, 3, 7, text.count] {
+            var buffer = LineBuffer(maxLine: 16)
+            var lines: [String] = []
+            for start in stride(from: 0, to: text.count, by: chunk) {
+                buffer.append(text[start..<min(text.count, start + chunk)])
+                while case .line(let line) = buffer.next() { lines.append(String(decoding: line, as: UTF8.self)) }
+            }
+            XCTAssertEqual(lines, ["first line", "second", "", "last one here"], "chunks of \(chunk)")
+        }
+        var buffer = LineBuffer(maxLine: 16)
+        let bytes = Array("0123456789abcdefg".utf8)
+        let answers = bytes.map { byte -> LineBuffer.Next in
+            buffer.append([byte][...])
+            return buffer.next()
+        }
+        XCTAssertEqual(answers, Array(repeating: .needMore, count: 16) + [.tooLong], "17 bytes a byte at a time")
+    }
 }

@@ -54,11 +54,17 @@ final class DatasetReaderTests: XCTestCase {
     }
 
     func testNaNAndInfiniteNumbers() throws {
-        for (value, column) in [("nan,1", "price"), ("1,NaN", "count"), ("inf,1", "price"), ("1,-Infinity", "count"),
-                                ("1e999,1", "price")] {
+        for (value, column) in [("inf,1", "price"), ("1,-Infinity", "count"), ("1e999,1", "price")] {
             let (message, path) = try strictError("a,1,1,yes\nz,\(value),no\n", name: "nan-\(column).csv")
             assertContains(message, path, ":3", "column '\(column)'", "NaN or infinite")
         }
+        // "nan" and "NaN" are missing-value tokens by default (data.missing); without them, refused.
+        let missing = try readCSV(header + "z,nan,NaN,no\n", config: config, strict: true)
+        XCTAssertTrue(missing.numeric[0].isNaN && missing.numeric[1].isNaN)
+        var untokened = config
+        untokened.data.missing = [""]
+        assertContains(thrownDescription { _ = try readCSV(self.header + "z,nan,1,no\n", config: untokened, strict: true) },
+                       ":2", "column 'price'", "NaN or infinite")
         // Finite in Double but not in Float: refused as too large, never silently infinite.
         let (message, path) = try strictError("a,1e39,1,yes\n", name: "large.csv")
         assertContains(message, path, ":2", "column 'price'", "too large")
@@ -187,5 +193,17 @@ final class DatasetReaderTests: XCTestCase {
         XCTAssertEqual(data.categorical[4], StableHash.value(field: "C5", ""), "missing is the empty value")
         XCTAssertEqual(data.errors.first?.line, 2)
         assertContains(data.errors[0].description, path, ":2", "expected 40 fields, found 14")
+    }
+
+    /// A header with an unterminated quote is refused as a data row with the same defect is
+    /// (it silently lost its last column); a lone CR in the first line says how lines must end.
+    func testHeaderWithAnUnterminatedQuoteIsRefused() throws {
+        let quoted = try folder.write("q.csv", "site,price,count,\"click\nb,2,4,no\n")
+        assertContains(thrownDescription { _ = try self.reader().read(path: quoted) }, quoted, ":1", "unterminated or misplaced quote")
+        let cr = try folder.write("cr.csv", "site,price,count,click\rb,2,4,no\r")
+        assertContains(thrownDescription { _ = try self.reader().read(path: cr) }, cr, ":1", "carriage return", "LF or CRLF")
+        // A quoted header name with the delimiter inside is one column.
+        let fine = try folder.write("ok.csv", "site,\"price\",count,click\na,1,2,yes\n")
+        XCTAssertEqual(try reader().read(path: fine).count, 1)
     }
 }

@@ -127,4 +127,25 @@ extension DataParallelTrainingTests {
             }
         }
     }
+
+    /// 20 malformed rows of 1,000 (2%), all in the last rank's part: every rank counts them for
+    /// the job and stops at the end of the first pass with the same count and share (none hangs
+    /// waiting for another); the rank that read them names their lines.
+    func testStreamedJobStopsOnEveryRankWhenTheJobLosesTooManyRows() throws {
+        var rows = Self.fixedWidthRows(1000, seed: 79)
+        for i in 700..<720 { rows[i] = "a01,b1,not-a-number,1\n" }
+        var config = try SmallRun.config(in: folder)
+        config.data.train = try folder.write("lossy-job.csv", "a,b,x,y\n" + rows.joined())
+        config.train.batchSize = 40
+        let snapshots = runJob(config, ranks: 3) { _ in
+            var o = SessionOptions()
+            o.stream = StreamOptions()
+            return o
+        }
+        for (rank, s) in snapshots.enumerated() {
+            XCTAssertEqual(s.state, .failed, "rank \(rank)")
+            assertContains(s.stateDetail ?? "", "20 of 1000 rows could not be read (2%)", "more than the 1% allowed")
+        }
+        assertContains(snapshots[2].stateDetail ?? "", "lossy-job.csv:702")
+    }
 }

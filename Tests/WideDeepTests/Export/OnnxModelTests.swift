@@ -1,19 +1,42 @@
 import XCTest
 @testable import WideDeep
 
-/// The parts of the ONNX export that stand without ONNX Runtime (which `.ci/e2e-ecosystem.sh`
-/// runs on exported models): the refusal of multi-valued fields and the model's header fields.
+/// The parts of the ONNX export that stand without ONNX Runtime (which `.ci/e2e-onnx.sh` and
+/// `.ci/e2e-ecosystem.sh` run on exported models): which inputs a model's graph takes, multi-valued
+/// fields included, and the model's header fields.
 final class OnnxModelTests: XCTestCase {
-    func testMultiValuedFieldsAreRefusedByName() throws {
-        var config = RunConfig.clickCSV
-        config.features.multiValued = ["tags": "|"]
-        let layout = FeatureLayout(schema: try DataSchema(config: config), numeric: [], bucketizers: [], bucketColumns: [],
-                                   crosses: [], hashBuckets: 16, embeddingRows: [], embeddingDim: 2)
-        let refusal = try XCTUnwrap(OnnxModel.refusal(layout))
-        assertContains(refusal, "multi-valued", "tags", "single-valued")
-        XCTAssertNil(OnnxModel.refusal(FeatureLayout(schema: try DataSchema(config: .clickCSV), numeric: [], bucketizers: [],
-                                                    bucketColumns: [], crosses: [], hashBuckets: 16, embeddingRows: [],
-                                                    embeddingDim: 2)))
+    func testMultiValuedFieldsExportAsPaddedBags() throws {
+        for mode in [ModelMode.wideDeep, .deep, .wide] {
+            let config = TinyModel.config(mode: mode)
+            let (layout, _) = try TinyModel.load(config)
+            let bytes = try OnnxModel.encoded(WideDeepModel(layout: layout, config: config))
+            let inputs = OnnxModel.inputs(layout, mode: mode)
+            let names = inputs.map(\.name)
+            XCTAssertEqual(names, (mode.hasWide ? ["wide_ids"] : [])
+                           + (mode.hasDeep ? ["embedding_rows", "multi_rows_0", "multi_lengths_0", "numeric"] : []), "\(mode)")
+            for name in names { XCTAssertTrue(contains(bytes, name), "\(mode): no input \(name) in the graph") }
+            // Rows vary in width: the wide ids and the bag are [N, symbolic] with a padding id.
+            XCTAssertEqual(inputs.first { $0.name == "wide_ids" }?.width, mode.hasWide ? .some(nil) : nil)
+            XCTAssertEqual(inputs.first { $0.name == "multi_rows_0" }?.padding, mode.hasDeep ? layout.embeddingRows[1] : nil)
+            XCTAssertEqual(contains(bytes, "Reciprocal"), mode.hasDeep, "the bag's mean is taken in the graph")
+        }
+    }
+
+    func testSingleValuedModelsKeepFixedWidths() throws {
+        var config = TinyModel.config()
+        config.features.multiValued = [:]
+        config.features.crosses = [["color", "x1"]]
+        let (layout, _) = try TinyModel.load(config)
+        let inputs = OnnxModel.inputs(layout, mode: .wideDeep)
+        XCTAssertEqual(inputs.map(\.name), ["wide_ids", "embedding_rows", "numeric"])
+        // color, x1's bucket, color x x1.
+        XCTAssertEqual(inputs[0].width, 3)
+        XCTAssertNil(inputs[0].padding)
+    }
+
+    private func contains(_ bytes: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        return bytes.indices.contains { i in i + needle.count <= bytes.count && Array(bytes[i..<(i + needle.count)]) == needle }
     }
 
     /// ModelProto starts with ir_version (field 1) 8, producer_name (2) "wdl", and ends with

@@ -72,8 +72,9 @@ final class TensorBoardEventTests: XCTestCase {
             {"step":9,"seconds":2,"train_logloss":0.25,"final":true}
 
             """)
-        let (path, evaluations) = try TensorBoardLog.convert(metricsLog: log, into: folder.path("tb"))
+        let (path, evaluations, skippedCutLine) = try TensorBoardLog.convert(metricsLog: log, into: folder.path("tb"))
         XCTAssertEqual(evaluations, 2)
+        XCTAssertFalse(skippedCutLine)
         let records = try readRecords(path)
         XCTAssertEqual(records.count, 3)
         let start = decodeWallTime(records[2]) - 2
@@ -83,6 +84,26 @@ final class TensorBoardEventTests: XCTestCase {
         let bad = try folder.write("bad.jsonl", "{\"step\":1}\nnot json\n")
         assertContains(thrownDescription { _ = try TensorBoardLog.convert(metricsLog: bad, into: folder.path("tb2")) },
                        "bad.jsonl", ":2", "not a JSON object")
+    }
+
+    /// Logs `wdl view` reads are converted: CRLF line ends, and a last line cut mid-write
+    /// (left out and said); a cut line that is not last is still an error.
+    func testMetricsLogWithCRLFAndACutLastLine() throws {
+        let folder = try TemporaryFolder()
+        let crlf = try folder.write("crlf.jsonl", "{\"step\":5,\"seconds\":1,\"train_logloss\":0.5}\r\n{\"step\":9,\"seconds\":2}\r\n")
+        let converted = try TensorBoardLog.convert(metricsLog: crlf, into: folder.path("tb"))
+        XCTAssertEqual(converted.evaluations, 2)
+        XCTAssertFalse(converted.skippedCutLine)
+        let cut = try folder.write("cut.jsonl", "{\"step\":5,\"seconds\":1}\n{\"step\":9,\"seco")
+        let partial = try TensorBoardLog.convert(metricsLog: cut, into: folder.path("tb2"))
+        XCTAssertEqual(partial.evaluations, 1)
+        XCTAssertTrue(partial.skippedCutLine)
+        // A whole last record without its newline is kept.
+        let unterminated = try folder.write("whole.jsonl", "{\"step\":5}\n{\"step\":9}")
+        XCTAssertEqual(try TensorBoardLog.convert(metricsLog: unterminated, into: folder.path("tb3")).evaluations, 2)
+        let inner = try folder.write("inner.jsonl", "{\"step\":5,\"sec\n{\"step\":9}\n")
+        assertContains(thrownDescription { _ = try TensorBoardLog.convert(metricsLog: inner, into: folder.path("tb4")) },
+                       "inner.jsonl", ":1", "not a JSON object")
     }
 
     /// Splits a TFRecord file, checking both CRCs of every record.

@@ -51,7 +51,7 @@ final class StreamingReaderTests: XCTestCase {
             case 31: lines.append("b,abc,1,yes")                // not a number
             case 55: lines.append("\"c,d\",3,4,no")              // quoted delimiter: a good row
             case 80: lines.append("c,1,yes")                    // too few fields
-            case 119: lines.append("z,2,nan,no")                // NaN refused
+            case 119: lines.append("z,2,inf,no")                // infinity refused ("nan" is a missing token)
             default: lines.append("s\(i % 7),\(Double(i) / 4),\(i),\(i % 3 == 0 ? "yes" : "no")")
             }
         }

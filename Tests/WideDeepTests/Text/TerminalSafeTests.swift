@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import WideDeep
 
@@ -25,5 +26,19 @@ final class TerminalSafeTests: XCTestCase {
         XCTAssertEqual(ConfigError(file: "a\u{1B}.yaml", line: 2, "bad").description, "a\\e.yaml:2: bad")
         XCTAssertEqual(CheckpointError(path: "m\n.safetensors", "x").description, "m\\n.safetensors: x")
         XCTAssertLessThan(DataError(file: "f", String(repeating: "y", count: 200_000)).description.count, 1100)
+    }
+
+    /// JSON encoders escape only U+0000–U+001F; DEL, C1 and bidi overrides must not reach a
+    /// terminal raw, and the escaped text must decode to the same value.
+    func testJSONEscapesWhatEncodersLeaveRaw() throws {
+        let hostile = "a\u{1B}[2J\u{7F}\u{85}\u{9B}\u{202E}\u{2066}é"
+        let encoded = String(decoding: try JSONSerialization.data(withJSONObject: ["name": hostile]), as: UTF8.self)
+        XCTAssertTrue(encoded.unicodeScalars.contains("\u{202E}"))  // the encoder's own output is raw
+        let safe = TerminalSafe.json(encoded)
+        XCTAssertEqual(safe, #"{"name":"a\u001b[2J\u007F\u0085\u009B\u202E\u2066é"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(safe.utf8)) as? [String: String]
+        XCTAssertEqual(decoded?["name"], hostile)
+        // Pretty-printed JSON keeps its own line breaks.
+        XCTAssertEqual(TerminalSafe.json("{\n  \"a\" : 1\n}"), "{\n  \"a\" : 1\n}")
     }
 }

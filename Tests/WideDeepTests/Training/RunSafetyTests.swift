@@ -18,8 +18,9 @@ final class RunSafetyTests: XCTestCase {
         let estimate = MemoryEstimate(config: config, checkpointing: false)
         XCTAssertEqual(estimate.wideBytes, 16 * 1001)
         XCTAssertEqual(estimate.embeddingBytes, 2 * 100 * (4 * 8 + 5))  // AdaGrad: value and accumulator
-        // Widths 2·4 + 3 = 11 → 5 → 1: 11·5 + 5 + 5·1 + 1 = 66 parameters, 8 bytes each.
-        XCTAssertEqual(estimate.denseBytes, 66 * 8)
+        // Widths 2·4 + 3 = 11 → 5 → 1: 11·5 + 5 + 5·1 + 1 = 66 parameters, 8 bytes each, and a
+        // 4-byte gradient each.
+        XCTAssertEqual(estimate.denseBytes, 66 * 12)
         XCTAssertEqual(estimate.stateCopyBytes, 10 * 1001 + 7400 + 528)
         // With checkpoints: the rollback copy, the best state waiting to be saved, a save in flight.
         XCTAssertEqual(MemoryEstimate(config: config, checkpointing: true).stateCopyBytes, 3 * (10 * 1001 + 7400 + 528))
@@ -27,7 +28,8 @@ final class RunSafetyTests: XCTestCase {
         XCTAssertEqual(MemoryEstimate(config: config, checkpointing: false).stateCopyBytes, 2 * (10 * 1001 + 7400 + 528))
         config.train.earlyStop = 0
         config.model.mode = .wide
-        XCTAssertEqual(MemoryEstimate(config: config, checkpointing: false).totalBytes, 26 * 1001)
+        // Wide only: the wide part, one state copy, the logits of a 256-example batch.
+        XCTAssertEqual(MemoryEstimate(config: config, checkpointing: false).totalBytes, 26 * 1001 + 4 * 256 * 2)
     }
 
     func testAModelTheMachineCannotHoldIsRefusedNamingWhatToLower() throws {
@@ -39,7 +41,7 @@ final class RunSafetyTests: XCTestCase {
         // 16·(2^30 + 1) wide + 3 copies of 10·(2^30 + 1) + the default tower's 5201 parameters · 8
         // (four times) = 49.39 GB.
         let message = thrownDescription { try estimate.check(machineBytes: 24e9) }
-        assertContains(message, "the model needs about 49.4 GB", "wide 17.2 GB", "this machine's 24.0 GB", "lower features.hash_buckets")
+        assertContains(message, "the run needs about 49.4 GB", "wide 17.2 GB", "this machine's 24.0 GB", "lower features.hash_buckets")
         config.features.hashBuckets = 1 << 10
         config.model.hidden = [65_536, 65_536]
         assertContains(thrownDescription { try MemoryEstimate(config: config, checkpointing: false).check(machineBytes: 24e9) },
