@@ -40,9 +40,14 @@ let package = Package(
         .target(name: "CProcessorHints"),
         .target(
             name: "WideDeep",
-            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", "CProcessorHints", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Kernels", "KernelsHaswell", "SafeTensors", "CProcessorHints", "CZlib", "CZstd",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedInDebug
         ),
+        /// gzip and zstd input through the system's zlib and libzstd (module map + shim header:
+        /// zlib's inflateInit2 is a macro).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         /// safetensors files: a generic reader and writer, no knowledge of the model.
         .target(name: "SafeTensors", swiftSettings: optimizedInDebug),
         /// Pure Swift UI logic: layout, widgets drawing into a cell buffer, themes, keys.

@@ -47,7 +47,7 @@ public struct BenchSuite {
 
         let trainBytes: [UInt8], validBytes: [UInt8]?
         if let data = options.dataPath {
-            trainBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+            trainBytes = try DatasetReader.load(path: data)  // gzip and zstd are decompressed
             validBytes = nil
             log("data: \(TerminalSafe.escape(data)) (\(trainBytes.count / 1_000_000) MB)")
         } else {
@@ -66,6 +66,13 @@ public struct BenchSuite {
         }
         record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
         if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
+        // The same rows read from a plain, a gzip and a zstd file (temporary, deleted after).
+        let compressed = try CompressedReadBenchmark.measure(bytes: trainBytes, threads: threads, runs: runs)
+        for figure in compressed.figures {
+            let kind = Compression.allCases.first { figure.name.contains(" \($0.rawValue) ") } ?? .plain
+            let note = kind == .plain ? "  file read and parsed" : String(format: "  file %.0f%% of the plain size", 100 * (compressed.ratios[kind] ?? .nan))
+            record(figure, note: note)
+        }
 
         let reader = DatasetReader(schema: .criteo(), strict: false, threads: threads)
         var trainRaw = try reader.parse(bytes: trainBytes, file: options.dataPath ?? "generated")

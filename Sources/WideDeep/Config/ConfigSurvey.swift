@@ -42,7 +42,7 @@ public struct ConfigSurvey: Sendable {
     /// guesses it. `missing` are the values read as missing. Errors name the file (and the
     /// header's columns for an unknown label).
     public init(path: String, label requested: String?, missing: [String] = DataConfig.defaultMissing) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(file: path, "cannot read the file") }
+        let data = try DatasetReader.sample(path: path, maxBytes: 64 << 20)  // gzip, zstd, parts, -
         var rows = try Self.rows(of: Array(data.prefix(64 << 20)), file: path, limit: Self.sampleRows + 1)
         guard !rows.isEmpty else { throw DataError(file: path, "empty") }
         let header = rows.removeFirst().fields

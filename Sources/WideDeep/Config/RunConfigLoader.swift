@@ -31,9 +31,9 @@ public enum RunConfigLoader {
         }
         var config = try parse(text, file: path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        config.data.train = config.data.train.map { resolve($0, against: folder) }
-        config.data.valid = config.data.valid.map { resolve($0, against: folder) }
-        config.data.test = config.data.test.map { resolve($0, against: folder) }
+        config.data.train = config.data.train.map { resolveData($0, against: folder) }
+        config.data.valid = config.data.valid.map { resolveData($0, against: folder) }
+        config.data.test = config.data.test.map { resolveData($0, against: folder) }
         config.train.tensorboard = config.train.tensorboard.map { resolve($0, against: folder) }
         return config
     }
@@ -59,6 +59,16 @@ public enum RunConfigLoader {
         }
         try checkCrosses(config, root: node, file: file)
         return config
+    }
+
+    /// A data path (`InputParts`): standard input stays `-`; each item of a comma-separated list
+    /// is resolved on its own (unless the whole string names a file).
+    private static func resolveData(_ path: String, against folder: URL) -> String {
+        guard path != "-" else { return path }
+        let whole = resolve(path, against: folder)
+        guard path.contains(","), !FileManager.default.fileExists(atPath: whole) else { return whole }
+        return path.split(separator: ",", omittingEmptySubsequences: false).map { resolve(String($0), against: folder) }
+            .joined(separator: ",")
     }
 
     private static func resolve(_ path: String, against folder: URL) -> String {

@@ -3,49 +3,41 @@ import Foundation
 /// Reads a file front to back in blocks of about `blockBytes` that end just after a newline (only
 /// the file's last block may not), so every line lies whole in one block. A line longer than a
 /// block makes that block longer. Only one block and the partial line after it are in memory.
-/// With a `range` (a `StreamShard`'s, starting at a line start) only those bytes are read.
+/// The bytes come through a `ByteSource`: a gzip or zstd file is decompressed on the way, `-` is
+/// standard input. With a `range` (a `StreamShard`'s, starting at a line start) only those bytes
+/// of a plain file are read.
 final class BlockReader {
-    let path: String
+    /// The name errors give (the path, or "standard input").
+    var path: String { source.file }
     let blockBytes: Int
-    /// Size of the file when it was opened.
-    let fileBytes: Int
-    /// File bytes handed out in blocks so far.
+    /// Size of the file when it was opened (compressed, for an archive; 0 when unknown).
+    var fileBytes: Int { source.fileBytes }
+    var compression: Compression { source.compression }
+    /// Content bytes handed out in blocks so far (decompressed).
     private(set) var bytesDelivered = 0
-    private var descriptor: Int32
+    /// File position of the content handed out so far: progress through `fileBytes`. For an
+    /// archive, the compressed bytes consumed scaled by the share of the decompressed bytes that
+    /// went out in blocks (the rest waits in the carry).
+    var fileBytesRead: Int {
+        guard compression != .plain else { return source.startOffset + bytesDelivered }
+        let produced = source.contentBytesRead
+        guard produced > 0 else { return 0 }
+        return Int(Double(source.fileBytesRead) * Double(bytesDelivered) / Double(produced))
+    }
+    private let source: ByteSource
     /// Bytes read past the last newline of the previous block.
     private var carry: [UInt8] = []
     private var endOfFile = false
-    /// Bytes of the file this reader hands out (from its range's start), and read so far.
-    private let limit: Int
-    private var bytesRead = 0
 
     init(path: String, blockBytes: Int, range: Range<Int>? = nil) throws {
-        (descriptor, fileBytes) = try Self.open(path)
-        self.path = path
+        source = try ByteSource(path: path, range: range)
         self.blockBytes = max(1, blockBytes)
-        limit = range.map { $0.count } ?? Int.max
-        if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
-            let reason = String(cString: strerror(errno))
-            close()
-            throw DataError(file: path, "cannot seek to byte \(range.lowerBound): \(reason)")
-        }
     }
 
-    /// Opens a data file for reading: its descriptor and size, or an error naming the file
-    /// (missing, not a regular file, unreadable; see `InputFile`).
-    static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
-        try InputFile.open(path) { DataError(file: path, $0) }
-    }
+    func close() { source.close() }
 
-    deinit { close() }
-
-    func close() {
-        if descriptor >= 0 { _ = Foundation.close(descriptor) }
-        descriptor = -1
-    }
-
-    /// True once every byte of the file has been handed out.
-    var finished: Bool { carry.isEmpty && (endOfFile || bytesDelivered >= min(fileBytes, limit)) }
+    /// True once every byte of the content has been handed out.
+    var finished: Bool { carry.isEmpty && endOfFile }
 
     /// The next block, or nil at the end of the file: the bytes up to the first line end at or
     /// after `blockBytes` (or the rest of the file).
@@ -69,6 +61,11 @@ final class BlockReader {
             let want = block.count < blockBytes ? blockBytes - block.count : 1 << 16
             if try read(into: &block, count: want) == 0 { endOfFile = true }
         }
+        // Look ahead (one byte: progress through the file stays where the blocks are) when nothing
+        // is carried, so that `finished` is true right after the last block.
+        if carry.isEmpty && !endOfFile {
+            if try source.read(into: &carry, count: 1) == 0 { endOfFile = true }
+        }
         guard !block.isEmpty else { return nil }
         bytesDelivered += block.count
         return block
@@ -85,24 +82,8 @@ final class BlockReader {
         }
     }
 
-    /// Appends up to `count` bytes read from the file to `block`; returns how many (0 at the end).
-    private func read(into block: inout [UInt8], count wanted: Int) throws -> Int {
-        let count = min(wanted, limit - bytesRead)
-        guard count > 0 else { return 0 }
-        let old = block.count
-        defer { bytesRead += block.count - old }
-        block.append(contentsOf: repeatElement(0, count: count))
-        while true {
-            let got = block.withUnsafeMutableBytes { buffer in
-                Foundation.read(descriptor, buffer.baseAddress! + old, count)
-            }
-            if got >= 0 {
-                block.removeLast(count - got)
-                return got
-            }
-            if errno == EINTR { continue }
-            block.removeLast(count)
-            throw DataError(file: path, "cannot read: \(String(cString: strerror(errno)))")
-        }
+    /// Appends up to `count` bytes of the content to `block`; returns how many (0 at the end).
+    private func read(into block: inout [UInt8], count: Int) throws -> Int {
+        try source.read(into: &block, count: count)
     }
 }

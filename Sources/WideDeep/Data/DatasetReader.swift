@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-private let systemRead = Glibc.read
-#elseif canImport(Darwin)
-import Darwin
-private let systemRead = Darwin.read
-#endif
 import Foundation
 import Synchronization
 
@@ -45,62 +38,77 @@ public struct DatasetReader: Sendable {
     /// Progress reports: (rows read so far, rows skipped so far, fraction of bytes done).
     public typealias Progress = @Sendable (Int, Int, Double) -> Void
 
-    /// Reads and parses `path`; `-` is standard input (named "standard input" in errors).
+    /// Reads and parses `path`, a data path (one file, a folder, a glob or a list: `InputParts`);
+    /// `-` is standard input (named "standard input" in errors). gzip and zstd files are
+    /// decompressed (`ByteSource`). Several parts are read in order as one set, each part's
+    /// rows after the others', and a CSV part must start with the first part's header.
     public func read(path: String, progress: Progress? = nil) throws -> RawDataset {
-        let bytes = try Self.load(path: path)
-        return try parse(bytes: bytes, file: Self.displayName(of: path), progress: progress)
+        let parts = try InputParts.expand(path)
+        guard parts.count > 1 else {
+            let bytes = try Self.load(path: parts[0])
+            return try parse(bytes: bytes, file: Self.displayName(of: parts[0]), progress: progress)
+        }
+        return try read(parts: parts, spec: path, progress: progress)
     }
 
     static func displayName(of path: String) -> String { path == "-" ? "standard input" : path }
 
-    static func load(path: String) throws -> [UInt8] {
-        if path == "-" { return try readToEnd(STDIN_FILENO, file: displayName(of: path)) }
-        // Read straight into the array (through Data, the file was held twice while copied).
-        let (fd, size) = try BlockReader.open(path)
-        defer { close(fd) }
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = systemRead(fd, buffer.baseAddress! + count, min(size - count, 1 << 30))
-                if got < 0 && errno == EINTR { continue }
-                if got <= 0 { failure = got < 0 ? errno : 0; break }
-                count += got
+    /// A file's whole content (`-`: standard input), decompressed when it is gzip or zstd.
+    public static func load(path: String) throws -> [UInt8] { try ByteSource.readAll(path: path) }
+
+    /// The parts of a set, one after the other. An empty part (no bytes, or blank) adds nothing;
+    /// a part with a header and no rows adds nothing either.
+    private func read(parts: [String], spec: String, progress: Progress?) throws -> RawDataset {
+        let sizes = parts.map { part -> Int in
+            var info = stat()
+            return stat(part, &info) == 0 ? max(1, Int(info.st_size)) : 1
+        }
+        let totalBytes = Double(sizes.reduce(0, +))
+        var dataset = RawDataset(schema: schema)
+        var firstHeader: [UInt8]?
+        var bytesDone = 0
+        var sawContent = false
+        for (part, size) in zip(parts, sizes) {
+            let bytes = try Self.load(path: part)
+            defer { bytesDone += size }
+            guard bytes.contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) else { continue }
+            sawContent = true
+            if schema.format == .csv {
+                let header = Self.headerLine(bytes)
+                if let firstHeader, header != firstHeader {
+                    throw DataError(file: part, line: 1, "its header differs from the first part's: \"\(String(decoding: header.prefix(200), as: UTF8.self))\" vs \"\(String(decoding: firstHeader.prefix(200), as: UTF8.self))\" (every part of a data set must start with the same header)")
+                }
+                firstHeader = header
             }
+            var reader = self
+            reader.readableRows = max(0, readableRows - dataset.count)
+            let rowsBefore = dataset.count, skippedBefore = dataset.skippedRows, doneBefore = Double(bytesDone), share = Double(size)
+            let piece = try reader.parse(bytes: bytes, file: part, requireRows: false) { rows, skipped, fraction in
+                progress?(rowsBefore + rows, skippedBefore + skipped, (doneBefore + fraction * share) / totalBytes)
+            }
+            dataset.append(piece)
         }
-        if failure != 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
-        if bytes.count < size { throw DataError(file: path, "cannot read: the file shrank while being read") }
-        return size == 0 ? try readToEnd(fd, path: path) : bytes
+        guard dataset.count > 0 else {
+            let name = "\(spec) (\(parts.count) parts)"
+            if let first = dataset.errors.first {
+                throw DataError(file: name, "no valid rows (\(dataset.skippedRows) malformed); first error: \(first)")
+            }
+            throw DataError(file: name, sawContent ? "no part has a data row" : "every part is empty")
+        }
+        return dataset
     }
 
-    /// A file that reports no size (/proc's) is read to its end.
-    private static func readToEnd(_ fd: Int32, path: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            if got < 0 { throw DataError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
-            if got == 0 { return bytes }
-            bytes += chunk[0..<got]
-        }
+    /// A CSV's first line, after a BOM and without its line end.
+    static func headerLine(_ bytes: [UInt8]) -> [UInt8] {
+        var line = bytes.prefix(while: { $0 != 10 })[...]
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+        if line.last == 13 { line = line.dropLast() }
+        return Array(line)
     }
 
-    /// Reads a stream of unknown length (standard input) until its end.
-    static func readToEnd(_ fd: Int32, file: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let got = block.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            if got < 0 { throw DataError(file: file, "cannot read: \(String(cString: strerror(errno)))") }
-            if got == 0 { return bytes }
-            bytes += block[0..<got]
-        }
-    }
-
-    /// Parses a whole file's bytes (`file` names it in errors).
-    public func parse(bytes: [UInt8], file: String, progress: Progress? = nil) throws -> RawDataset {
+    /// Parses a whole file's bytes (`file` names it in errors). `requireRows`: a file without a
+    /// row that parses is an error (a part among several may have none).
+    public func parse(bytes: [UInt8], file: String, requireRows: Bool = true, progress: Progress? = nil) throws -> RawDataset {
         try bytes.withUnsafeBufferPointer { all in
             var start = 0
             if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }  // UTF-8 BOM
@@ -162,7 +170,7 @@ public struct DatasetReader: Sendable {
                 dataset.append(part)
             }
             if strict, let first = dataset.errors.first { throw first }
-            guard dataset.count > 0 else {
+            guard dataset.count > 0 || !requireRows else {
                 if let first = dataset.errors.first {
                     throw DataError(file: file, "no valid rows (\(dataset.skippedRows) malformed); first error: \(first)")
                 }
@@ -242,4 +250,18 @@ final class ChunkCollector: Sendable {
 struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+extension DatasetReader {
+    /// Up to `maxBytes` of the content at the start of a data path's first non-empty part
+    /// (decompressed), for surveys that look at a sample (`wdl init`).
+    public static func sample(path: String, maxBytes: Int) throws -> [UInt8] {
+        for part in try InputParts.expand(path) {
+            let source = try ByteSource(path: part)
+            var bytes: [UInt8] = []
+            while bytes.count < maxBytes, try source.read(into: &bytes, count: min(1 << 20, maxBytes - bytes.count)) > 0 {}
+            if bytes.contains(where: { $0 != 10 && $0 != 13 && $0 != 32 }) { return bytes }
+        }
+        return []
+    }
 }

@@ -1,35 +1,80 @@
 import Foundation
 
-/// One rank's part of a streamed training file in a data-parallel job: a byte range that starts
-/// at a line start and ends where the next rank's starts, and the file line it starts on (so a
-/// malformed row is still named by its line in the file). The data bytes after a CSV's header are
-/// split evenly by size and each cut moved on to the next line start; every rank computes every
-/// cut the same way, so the ranges tile the file exactly. Rank 0's range starts at byte 0 (it
-/// reads the header as a whole file does); the others read the header separately.
+/// One rank's share of a streamed training set in a data-parallel job. The set is one file or the
+/// concatenation of its part files (`InputParts`); the share is a run of pieces, each a byte
+/// range of one part that starts at a line start, with the file line it starts on (so a
+/// malformed row is still named by its part and its line there). The data bytes (after each
+/// CSV part's header) are split evenly by size across the concatenation and each cut moved on
+/// to the next line start inside its part; every rank computes every cut the same way, so the
+/// shares tile the parts exactly. A compressed part cannot be entered in its middle: a cut that
+/// falls inside one moves to its nearer end, so each compressed part goes whole to one rank (its
+/// compressed size counts as its data; with fewer compressed parts than ranks, some ranks get
+/// none, and uneven parts make uneven shares). A piece
+/// starting at byte 0 reads its header as a whole file does; the others read it separately.
 public struct StreamShard: Sendable, Equatable {
-    public var bytes: Range<Int>
-    /// 1-based file line of the range's first byte.
-    public var firstLine: Int
+    public struct Piece: Sendable, Equatable {
+        public var path: String
+        public var bytes: Range<Int>
+        /// 1-based line (in its part) of the range's first byte.
+        public var firstLine: Int
 
-    public init(bytes: Range<Int>, firstLine: Int) {
-        self.bytes = bytes
-        self.firstLine = firstLine
+        public init(path: String, bytes: Range<Int>, firstLine: Int) {
+            self.path = path
+            self.bytes = bytes
+            self.firstLine = firstLine
+        }
     }
 
-    /// Rank `rank`'s shard of the file at `path` among `ranks`; `header`: the first line holds
-    /// no row (CSV).
+    /// In reading order; a single-file set always has its one piece (perhaps empty).
+    public var pieces: [Piece]
+
+    public init(pieces: [Piece]) { self.pieces = pieces }
+
+    /// Rank `rank`'s share among `ranks` of the data at `path` (a data path: a file, folder,
+    /// glob or list); `header`: the first line of each part holds no row (CSV).
     public static func make(path: String, rank: Int, ranks: Int, header: Bool) throws -> StreamShard {
-        let (descriptor, size) = try InputFile.open(path) { DataError(file: path, $0) }
-        defer { _ = close(descriptor) }
-        let file = ShardScanner(descriptor: descriptor, size: size, path: path)
-        let dataStart = header ? try file.lineStart(atOrAfter: 1) : 0
-        func cut(_ r: Int) throws -> Int {
-            guard r > 0 else { return 0 }
-            guard r < ranks else { return size }
-            return try file.lineStart(atOrAfter: max(dataStart, dataStart + (size - dataStart) * r / ranks))
+        let parts = try InputParts.expand(path)
+        if parts.contains("-") { throw DataError(file: "standard input", "cannot be shared among the ranks of a job: write the data to a file") }
+        let scanners = try parts.map { part -> ShardScanner in
+            let (descriptor, size) = try InputFile.open(part) { DataError(file: part, $0) }
+            var prefix = [UInt8](repeating: 0, count: Compression.magicBytes)
+            let got = prefix.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, 0) }
+            let compression = try Compression.detect(Array(prefix.prefix(max(0, got))), file: part)
+            return ShardScanner(descriptor: descriptor, size: size, path: part, compressed: compression != .plain)
         }
-        let start = try cut(rank), end = max(start, try cut(rank + 1))
-        return StreamShard(bytes: start..<end, firstLine: 1 + (try file.newlines(before: start)))
+        defer { for s in scanners { _ = close(s.descriptor) } }
+        // Where each part's data starts (a compressed part's header is not looked for: its whole
+        // size counts as data, which only shifts the even split a little).
+        let dataStarts = try scanners.map { s in header && !s.compressed ? try s.lineStart(atOrAfter: 1) : 0 }
+        let dataSizes = zip(scanners, dataStarts).map { $0.size - $1 }
+        let total = dataSizes.reduce(0, +)
+        /// Cut r as (part, byte in the part).
+        func cut(_ r: Int) throws -> (part: Int, offset: Int) {
+            guard r > 0 else { return (0, 0) }
+            guard r < ranks else { return (scanners.count - 1, scanners.last!.size) }
+            var target = total * r / ranks
+            for (p, s) in scanners.enumerated() {
+                if target < dataSizes[p] || p == scanners.count - 1 {
+                    // A cut at a part's start: past the first part's header (rank 0 reads it), or
+                    // the start of a later part (its reader reads its header as a whole file's).
+                    if target <= 0 { return p == 0 && !s.compressed ? (0, dataStarts[0]) : (p, 0) }
+                    if s.compressed { return 2 * target < dataSizes[p] ? (p, 0) : (p, s.size) }  // the nearer end
+                    return (p, try s.lineStart(atOrAfter: max(dataStarts[p], dataStarts[p] + target)))
+                }
+                target -= dataSizes[p]
+            }
+            return (scanners.count - 1, scanners.last!.size)
+        }
+        let from = try cut(rank), to = try cut(rank + 1)
+        var pieces: [Piece] = []
+        for p in scanners.indices where p >= from.part && p <= to.part {
+            let lower = p == from.part ? from.offset : 0
+            let upper = max(lower, p == to.part ? to.offset : scanners[p].size)
+            guard upper > lower || scanners.count == 1 else { continue }
+            let line = lower == 0 ? 1 : 1 + (try scanners[p].newlines(before: lower))
+            pieces.append(Piece(path: parts[p], bytes: lower..<upper, firstLine: line))
+        }
+        return StreamShard(pieces: pieces)
     }
 }
 
@@ -38,6 +83,7 @@ private struct ShardScanner {
     let descriptor: Int32
     let size: Int
     let path: String
+    let compressed: Bool
     static let chunk = 1 << 20
 
     /// The first line start at or after `offset`: `offset` itself when the byte before it ends a

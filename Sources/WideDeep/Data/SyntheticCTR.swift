@@ -14,9 +14,29 @@ import Foundation
 ///
 /// `modelSeed` fixes the planted model; `seed` the rows. Row r is drawn from its own generator
 /// seeded by (seed, r), so any row can be generated alone and in parallel.
+///
+/// The `.avazu` layout writes a CSV with Avazu's header and columns (id, click, hour, then 21
+/// categorical columns): the first 21 categorical fields of the same draw fill them, and the
+/// planted model then uses only what is written (no integer effects, no effect of C22).
 public struct SyntheticCTR: Sendable {
     public let seed: UInt64
     public let modelSeed: UInt64
+    public let layout: Layout
+
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Criteo's TSV: label, I1…I13, C1…C26, no header.
+        case criteo
+        /// Avazu's CSV with its header: a unique id, the click label, the hour (YYMMDDHH) and 21
+        /// categorical columns.
+        case avazu
+    }
+
+    /// Avazu's columns after id, click and hour: all categorical.
+    public static let avazuCategorical = ["C1", "banner_pos", "site_id", "site_domain", "site_category", "app_id",
+                                          "app_domain", "app_category", "device_id", "device_ip", "device_model",
+                                          "device_type", "device_conn_type", "C14", "C15", "C16", "C17", "C18",
+                                          "C19", "C20", "C21"]
+    public static var avazuHeader: String { (["id", "click", "hour"] + avazuCategorical).joined(separator: ",") }
     /// Values per categorical field C1…C26.
     public static let cardinalities = [1000, 500, 300, 2000, 100, 20, 10000, 200, 5, 300, 150, 200, 400,
                                        120, 8000, 40, 250, 60, 2500, 180, 15000, 12, 30, 5000, 80, 3000]
@@ -29,9 +49,10 @@ public struct SyntheticCTR: Sendable {
     static let bias = -3.0
     private let cumulative: [[Double]]
 
-    public init(seed: UInt64, modelSeed: UInt64 = 2016) {
+    public init(seed: UInt64, modelSeed: UInt64 = 2016, layout: Layout = .criteo) {
         self.seed = seed
         self.modelSeed = modelSeed
+        self.layout = layout
         cumulative = Self.cardinalities.map { n in
             var total = 0.0
             var table = [Double](repeating: 0, count: n)
@@ -83,6 +104,11 @@ public struct SyntheticCTR: Sendable {
             if k == 1 { v -= 2 }  // like Criteo's I2, which goes below zero
             integers[k] = v
         }
+        let avazu = layout == .avazu
+        if avazu {  // only what the layout writes enters the model
+            integers = integers.map { _ in nil }
+            for f in Self.avazuCategorical.count..<26 { categories[f] = nil }
+        }
         var logit = Self.bias
         for (f, scale) in Self.effectFields {
             if let c = categories[f] { logit += scale * gaussian(1, UInt64(f), UInt64(c)) }
@@ -117,8 +143,9 @@ public struct SyntheticCTR: Sendable {
         return String(repeating: "0", count: 8 - hex.count) + hex
     }
 
-    /// Appends row `index` as a Criteo TSV line.
-    public func appendLine(_ row: Row, to out: inout [UInt8]) {
+    /// Appends row `index` in the generator's layout.
+    public func appendLine(_ row: Row, index: Int, to out: inout [UInt8]) {
+        guard layout == .criteo else { return appendAvazuLine(row, index: index, to: &out) }
         out.append(row.label == 1 ? 49 : 48)
         for v in row.integers {
             out.append(9)
@@ -131,7 +158,23 @@ public struct SyntheticCTR: Sendable {
         out.append(10)
     }
 
-    /// Rows `0..<count` as Criteo TSV bytes and their true probabilities and labels, generated
+    /// An Avazu CSV line: a 20-digit id unique to (seed, row), the label, an hour of 2014-10-21
+    /// (rows in order through the day) and the categorical fields.
+    private func appendAvazuLine(_ row: Row, index: Int, to out: inout [UInt8]) {
+        let id = mix(seed, UInt64(index), 0x1D) % 10_000_000_000_000_000_000
+        let digits = String(id)
+        out.append(contentsOf: (String(repeating: "0", count: 20 - digits.count) + digits).utf8)
+        out.append(44)
+        out.append(row.label == 1 ? 49 : 48)
+        out.append(contentsOf: ",141021\(String(format: "%02d", (index / 1000) % 24))".utf8)
+        for f in 0..<Self.avazuCategorical.count {
+            out.append(44)
+            if let c = row.categories[f] { out.append(contentsOf: categoryText(field: f, index: c).utf8) }
+        }
+        out.append(10)
+    }
+
+    /// Rows `0..<count` as file bytes in the generator's layout (an Avazu CSV with its header) and their true probabilities and labels, generated
     /// in parallel chunks joined in order.
     public func generate(rows count: Int, threads: Int = 2) -> (bytes: [UInt8], probabilities: [Float], labels: [Float]) {
         let chunk = 8192
@@ -143,13 +186,14 @@ public struct SyntheticCTR: Sendable {
             var probabilities: [Float] = [], labels: [Float] = []
             for r in (c * chunk)..<min(count, (c + 1) * chunk) {
                 let row = self.row(r)
-                self.appendLine(row, to: &bytes)
+                self.appendLine(row, index: r, to: &bytes)
                 probabilities.append(Float(row.probability))
                 labels.append(Float(row.label))
             }
             parts.set(c, (bytes, probabilities, labels))
         }
-        var bytes: [UInt8] = [], probabilities: [Float] = [], labels: [Float] = []
+        var bytes: [UInt8] = layout == .avazu ? Array((Self.avazuHeader + "\n").utf8) : []
+        var probabilities: [Float] = [], labels: [Float] = []
         for c in 0..<chunks {
             let part = parts.take(c)
             bytes += part.0

@@ -21,6 +21,10 @@ extension RunData {
             throw ConfigError("--stream needs a validation file (data.valid or --valid PATH): a streamed training file keeps no held-out rows in memory")
         }
         try validate(options)
+        let piped = InputParts.isStandardInput(trainPath)
+        if piped && config.train.epochs != 1 {
+            throw ConfigError("--train - with --stream reads standard input once, and a pipe cannot be read again for a second epoch: pass --epochs 1 (it is \(config.train.epochs)), or drop --stream to hold the rows in memory for several epochs")
+        }
         let schema = try DataSchema(config: config, resuming: fixedLayout)
         let reader = try StreamingReader(path: trainPath, schema: schema, strict: config.train.strict,
                                          threads: threads, blockBytes: options.blockBytes)
@@ -33,7 +37,7 @@ extension RunData {
                 sample.reserve(rows: min(wanted + perBlock, estimateRows(reader) + perBlock))
             }
             for piece in pieces { sample.append(piece) }
-            let fraction = max(Double(sample.count) / Double(wanted), Double(reader.bytesRead) / Double(max(1, reader.fileBytes)))
+            let fraction = max(Double(sample.count) / Double(wanted), Double(reader.fileBytesRead) / Double(max(1, reader.fileBytes)))
             progress?(.readingTrain, LoadingProgress(file: trainPath, rowsRead: sample.count,
                                                      rowsSkipped: reader.skippedRows, fraction: min(1, fraction)))
         }
@@ -46,6 +50,8 @@ extension RunData {
             let kept = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample.count
             rows = counted && sample.count == reader.rows ? kept : Int((Double(rows) * Double(kept) / Double(max(1, sample.count))).rounded())
         }
+        // A pipe's rows are trained from this sample (it cannot be read again); fit on a copy.
+        let pipedRows = piped ? sample : nil
         sample.keepFirst(wanted)
         if let sampling { sample = sample.samplingNegatives(rate: sampling.rate, seed: sampling.seed).sample }
         progress?(.encoding, LoadingProgress(file: trainPath, rowsRead: sample.count, rowsSkipped: reader.skippedRows, fraction: 1))
@@ -69,6 +75,7 @@ extension RunData {
                                       rows: rows, rowsAreEstimate: !counted, fittedRows: fittedRows,
                                       fileBytes: reader.fileBytes)
         plan.negativeSampling = sampling
+        if let pipedRows { plan.piped = PipedInput(reader: reader, rows: pipedRows) }
         return (data, plan)
     }
 
@@ -84,12 +91,13 @@ extension RunData {
         }
     }
 
-    /// Rows in the whole file at the rows per byte of what has been read.
+    /// Rows in the whole set at the rows per file byte of what has been read (compressed bytes,
+    /// for archives; the rows read so far when the size is unknown, as for standard input).
     private static func estimateRows(_ reader: StreamingReader) -> Int {
-        let read = reader.bytesRead - reader.headerBytes
-        guard read > 0 else { return reader.rows }
+        let read = reader.fileBytesRead
+        guard read > 0, reader.fileBytes > 0 else { return reader.rows }
         let perByte = Double(reader.rows) / Double(read)
-        return max(reader.rows, Int((perByte * Double(reader.fileBytes - reader.headerBytes)).rounded()))
+        return max(reader.rows, Int((perByte * Double(reader.fileBytes)).rounded()))
     }
 }
 

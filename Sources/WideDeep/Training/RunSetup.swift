@@ -32,8 +32,16 @@ struct RunSetup {
         // Name where a missing file came from: a mistyped path is then fixed in the right place.
         for (path, source) in [(config.data.train, "data.train in the config, or --train"),
                                (config.data.valid, "data.valid in the config, or --valid")] {
-            if let path, !FileManager.default.fileExists(atPath: path) {
-                throw DataError(file: path, "file not found (set by \(source))")
+            // A data path may name several parts (a folder, a glob, a list) or standard input.
+            if let path, path != "-" {
+                let parts: [String]
+                do { parts = try InputParts.expand(path) } catch var error as DataError {
+                    error.message += " (set by \(source))"
+                    throw error
+                }
+                for part in parts where !FileManager.default.fileExists(atPath: part) {
+                    throw DataError(file: part, "file not found (set by \(source))")
+                }
             }
         }
         let checkpoint = try options.resumePath.map { try LoadedCheckpoint.load(path: $0) }

@@ -64,8 +64,18 @@ final class TrainingStream: Sendable {
     }
 
     private func produce() throws {
-        let reader = try StreamingReader(path: plan.path, schema: plan.schema, strict: plan.strict,
+        let reader: StreamingReader
+        var readAhead: [RawDataset] = []  // standard input: the rows the fitting pass read
+        if let piped = plan.piped {
+            guard let (pipe, rows) = piped.take() else {
+                throw DataError(file: "standard input", "was read to its end by the first pass: a pipe cannot be read again (a streamed run over --train - has one epoch)")
+            }
+            reader = pipe
+            readAhead = [rows]
+        } else {
+            reader = try StreamingReader(path: plan.path, schema: plan.schema, strict: plan.strict,
                                          threads: threads, blockBytes: plan.options.blockBytes, shard: plan.shard)
+        }
         var shuffle = plan.options.shuffleBuffer > 0
             ? ShuffleBuffer(capacity: plan.options.shuffleBuffer, seed: shuffleSeed ?? 0, expectedRows: plan.rows) : nil
         var skipped = 0
@@ -76,7 +86,8 @@ final class TrainingStream: Sendable {
             return queue.push(Chunk(data: data, skippedRows: skipped, errors: errors))
         }
         var rowIndex = 0  // rows that parsed so far, the sampling's row index (within this rank's part)
-        while var pieces = try reader.next() {
+        while var pieces = readAhead.isEmpty ? try reader.next() : readAhead {
+            readAhead = []
             for i in pieces.indices {
                 skipped += pieces[i].skippedRows
                 errors += pieces[i].errors.prefix(max(0, RawDataset.maxKeptErrors - errors.count))

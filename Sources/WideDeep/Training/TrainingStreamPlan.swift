@@ -17,6 +17,8 @@ public struct TrainingStreamPlan: Sendable {
     public var shard: StreamShard?
     /// Negatives sampled while reading (`data.sample_negatives`): the kept fraction and the seed.
     public var negativeSampling: (rate: Double, seed: UInt64)? = nil
+    /// Standard input (`--train -`): what the fitting pass read, for the one training pass.
+    var piped: PipedInput?
 
     /// One line for the event log: what was fitted on what, and how the row count is known.
     public var description: String {

@@ -11,7 +11,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Checkpoint file (.safetensors).")
     var model: String
 
-    @Option(name: .long, help: "Labelled data in the model's format.")
+    @Option(name: .long, help: "Labelled data in the model's format: a file (plain, gzip or zstd), a folder or glob of part files, a comma-separated list, or - for standard input.")
     var data: String
 
     @Option(name: .long, help: "Data format: criteo | csv (default: the model's).")

@@ -7,14 +7,19 @@ import WideDeep
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Write deterministic synthetic CTR data in Criteo's TSV layout and print its Bayes-optimal AUC and logloss.",
+        abstract: "Write deterministic synthetic CTR data in Criteo's TSV layout (or Avazu's CSV) and print its Bayes-optimal AUC and logloss.",
         discussion: """
         Rows come from a planted logistic model with per-category effects, pairwise effects that only \
         a cross feature can memorize (C5×C8, C11×C14, C17×C20, C1×C13, C4×C10), a low-rank latent \
         interaction between C3 and C12 that embeddings can learn, nonlinear effects of I1–I3, Zipf \
         category frequencies and missing values. --model-seed fixes the planted model, --seed the rows: \
-        train and validation files share a --model-seed and differ in --seed.
+        train and validation files share a --model-seed and differ in --seed. --layout avazu writes \
+        a CSV with Avazu's header (id, click, hour, C1, banner_pos, site_id, … C21) from the same \
+        planted model's first 21 categorical fields (no numeric columns).
         """)
+
+    @Option(name: .long, help: "Column layout: criteo (TSV, no header) or avazu (CSV with Avazu's header).")
+    var layout: String = "criteo"
 
     @Option(name: .long, parsing: .unconditional, help: "Number of rows.")
     var rows: Int
@@ -30,6 +35,9 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard rows >= 1 else { throw ValidationError("--rows must be a positive integer, got \(rows)") }
+        guard SyntheticCTR.Layout(rawValue: layout) != nil else {
+            throw ValidationError("--layout must be \(SyntheticCTR.Layout.allCases.map(\.rawValue).joined(separator: " or ")), got '\(layout)'")
+        }
     }
 
     func run() throws {
@@ -37,7 +45,7 @@ struct Generate: ParsableCommand {
             try StandardOutput.requireOpen(.output)
             StandardOutput.reserveOutputForData()
         }
-        let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed)
+        let generator = SyntheticCTR(seed: seed, modelSeed: modelSeed, layout: SyntheticCTR.Layout(rawValue: layout) ?? .criteo)
         let (bytes, probabilities, labels) = generator.generate(rows: rows)
         // Written in pieces of at most 1 GiB: Foundation's Data.write lost bytes past 2 GiB here.
         // Written through, the output may be this process's stdout (/dev/stdout): the summary

@@ -105,7 +105,8 @@ struct Train: ParsableCommand {
         let config = try resume.map { try runConfig.resolve(resuming: $0) } ?? runConfig.resolve()
         let boardDirectory = (communicator?.rank ?? 0) == 0 ? tensorboard ?? config.train.tensorboard : nil
         var options = SessionOptions()
-        options.runName = config.name ?? URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent
+        options.runName = config.name ?? (config.data.train == "-" ? "stdin"
+            : URL(fileURLWithPath: config.data.train ?? "run").deletingPathExtension().lastPathComponent)
         options.metricsPath = metricsOut
         // The bundled demo (`wdl` alone) keeps its checkpoints, so its summary can point at the
         // best model it found before overfitting.
@@ -129,7 +130,10 @@ struct Train: ParsableCommand {
         // Before anything runs: the folder (and the dashboard's log in it) must be writable.
         if let checkpointDir { try Checkpoint.prepareFolder(checkpointDir) }
         // A rank of a multi-process job has no terminal of its own: headless, rank 0 prints.
+        // Data read from standard input (`--train -`) leaves it no keys for the dashboard.
+        let dataOnStandardInput = [config.data.train, config.data.valid].contains("-")
         var interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 && communicator == nil
+            && !dataOnStandardInput
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if interactive && (term.isEmpty || term == "dumb") {
             // curses cannot draw on such a terminal: a frozen first frame would hide the whole run.

@@ -10,10 +10,10 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Data format: criteo | csv (default: the config's, else csv).")
     var format: DataFormat?
 
-    @Option(name: .long, help: "Training data file (default: the config's data.train).")
+    @Option(name: .long, help: "Training data: a file (plain, gzip or zstd), a folder or glob of part files, a comma-separated list, or - for standard input (default: the config's data.train).")
     var train: String?
 
-    @Option(name: .long, help: "Validation data file (default: the config's data.valid; without one, the last 10% of the training rows).")
+    @Option(name: .long, help: "Validation data, in the same forms as --train (default: the config's data.valid; without one, the last 10% of the training rows).")
     var valid: String?
 
     @Option(name: .long, help: "Test data file, scored once at the end with the model the run keeps; it picks no best model and stops nothing (default: the config's data.test, else none).")

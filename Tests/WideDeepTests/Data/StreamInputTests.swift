@@ -29,11 +29,39 @@ final class StreamInputTests: XCTestCase {
         assertContains(message, "standard input", ":2")
     }
 
+    /// A streamed reader over `-` reads standard input (gzip'd here) to the same rows as the file.
+    func testStreamingReaderReadsCompressedStandardInput() throws {
+        let schema = try DataSchema(config: .clickCSV)
+        let fromFile = try reader().read(path: try folder.write("good.csv", text))
+        let gz = try CompressedReadBenchmark.gzip(Array(text.utf8), level: 6)
+        let labels = try withStandardInput(bytes: gz) { () -> [Float] in
+            let streamed = try StreamingReader(path: "-", schema: schema, strict: false, threads: 1, blockBytes: 8)
+            var labels: [Float] = []
+            while let pieces = try streamed.next() { for p in pieces { labels += p.labels } }
+            XCTAssertEqual(streamed.file, "standard input")
+            return labels
+        }
+        XCTAssertEqual(labels, fromFile.labels)
+    }
+
+    /// A streamed run over a pipe has one pass: more epochs are refused, saying what to pass.
+    func testStreamedStandardInputNeedsOneEpoch() throws {
+        var config = RunConfig.clickCSV
+        config.data.train = "-"
+        config.data.valid = try folder.write("valid.csv", text)
+        config.train.epochs = 3
+        let message = thrownDescription { _ = try RunData.loadStreaming(config: config, options: StreamOptions(), threads: 1) }
+        assertContains(message, "--epochs 1", "it is 3", "drop --stream")
+    }
+
     /// Runs `body` with `input` on descriptor 0, restoring the real standard input afterwards.
     private func withStandardInput<T>(_ input: String, _ body: () throws -> T) throws -> T {
+        try withStandardInput(bytes: Array(input.utf8), body)
+    }
+
+    private func withStandardInput<T>(bytes: [UInt8], _ body: () throws -> T) throws -> T {
         var ends: [Int32] = [0, 0]
         XCTAssertEqual(pipe(&ends), 0)
-        let bytes = Array(input.utf8)
         XCTAssertLessThan(bytes.count, 4096, "fits the pipe's buffer, so no writer thread is needed")
         XCTAssertEqual(bytes.withUnsafeBytes { write(ends[1], $0.baseAddress!, $0.count) }, bytes.count)
         close(ends[1])

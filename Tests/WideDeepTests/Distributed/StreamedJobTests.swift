@@ -27,7 +27,7 @@ extension DataParallelTrainingTests {
         config.data.train = try folder.write("fixed.csv", "a,b,x,y\n" + rows.joined())
         config.train.batchSize = 25
         let halves = try (0..<2).map { try StreamShard.make(path: config.data.train!, rank: $0, ranks: 2, header: true) }
-        XCTAssertEqual(halves[1].firstLine, 1002, "rows of one length: the second half starts at row 1,001")
+        XCTAssertEqual(halves[1].pieces[0].firstLine, 1002, "rows of one length: the second half starts at row 1,001")
         let snapshots = runJob(config, ranks: 2) { _ in
             var o = SessionOptions()
             o.stream = StreamOptions()
@@ -55,6 +55,45 @@ extension DataParallelTrainingTests {
                                                         folder.path("streamed-one/final.safetensors")), 1e-5)
         let job = try XCTUnwrap(snapshots[0].validation.last?.metrics), single = try XCTUnwrap(reference.validation.last?.metrics)
         XCTAssertEqual(job.logloss, single.logloss, accuracy: 1e-5)
+    }
+
+    /// The training set as two gzip'd part files of 1,000 rows each: the job's ranks take one
+    /// part each, whole, and train what one process trains on the interleaved rows (as for one
+    /// plain file cut in halves above).
+    func testStreamedJobShardsAcrossCompressedPartsAndMatchesOneProcess() throws {
+        let rows = Self.fixedWidthRows(2000, seed: 77)
+        var config = try SmallRun.config(in: folder)
+        try FileManager.default.createDirectory(atPath: folder.path("parts"), withIntermediateDirectories: true)
+        for k in 0..<2 {
+            let text = "a,b,x,y\n" + rows[(k * 1000)..<(k * 1000 + 1000)].joined()
+            _ = try folder.write("parts/part-\(k).csv.gz", bytes: try CompressedReadBenchmark.gzip(Array(text.utf8), level: 6))
+        }
+        config.data.train = folder.path("parts")
+        config.train.batchSize = 25
+        let shards = try (0..<2).map { try StreamShard.make(path: config.data.train!, rank: $0, ranks: 2, header: true) }
+        XCTAssertEqual(shards.map { $0.pieces.map { URL(fileURLWithPath: $0.path).lastPathComponent } }, [["part-0.csv.gz"], ["part-1.csv.gz"]])
+        let snapshots = runJob(config, ranks: 2) { _ in
+            var o = SessionOptions()
+            o.stream = StreamOptions()
+            o.checkpointDirectory = self.folder.path("parts-job")
+            return o
+        }
+        for s in snapshots {
+            XCTAssertEqual(s.state, .finished, s.stateDetail ?? "")
+            XCTAssertEqual(s.examplesSeen, 4000)
+            XCTAssertTrue(replicasIdentical(s))
+        }
+        var interleaved = "a,b,x,y\n"
+        for k in 0..<40 { interleaved += (rows[(k * 25)..<(k * 25 + 25)] + rows[(1000 + k * 25)..<(1000 + k * 25 + 25)]).joined() }
+        var alone = config
+        alone.data.train = try folder.write("interleaved-parts.csv", interleaved)
+        alone.train.batchSize = 50
+        var one = SessionOptions()
+        one.stream = StreamOptions()
+        one.checkpointDirectory = folder.path("parts-one")
+        XCTAssertEqual(SmallRun.run(alone, options: one).step, 80)
+        XCTAssertLessThan(try largestRelativeDifference(folder.path("parts-job/final.safetensors"),
+                                                        folder.path("parts-one/final.safetensors")), 1e-5)
     }
 
     /// Parts of unequal length (2,001 rows, one malformed, among 3 ranks) and a part without rows
