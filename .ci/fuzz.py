@@ -500,6 +500,7 @@ class Fuzzer:
 
 
 import fuzz_surfaces  # noqa: E402,F401  (registers the attach, output-stream and aliasing families)
+import fuzz_inputs  # noqa: E402,F401  (registers the compressed-file and part-folder family)
 
 
 def main():
