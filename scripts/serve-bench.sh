@@ -83,6 +83,19 @@ for model in adult ctr; do
             run_wrk "Flask + onnxruntime (pre-encoded)" "$model" "$rows" "$tmp/$model.ids$rows.json" "http://127.0.0.1:$((port + 1))/v1/predict"
         done
         kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+        # Like for like: raw rows encoded in the request by python/'s reference encoder.
+        (cd "$here/serve-bench" && PEER_RAW=1 ONNX_MODEL="$tmp/$model.onnx" exec python3 -m gunicorn -w 2 -b "127.0.0.1:$((port + 2))" \
+            --log-level warning onnx_peer:app) &
+        pids+=($!)
+        for _ in $(seq 1 300); do
+            curl -s -o /dev/null --max-time 1 -H 'Content-Type: application/json' --data @"$tmp/$model.raw1.json" \
+                "http://127.0.0.1:$((port + 2))/v1/predict" && break
+            sleep 0.1
+        done
+        for rows in 1 100; do
+            run_wrk "Flask + onnxruntime + reference encoder (raw rows)" "$model" "$rows" "$tmp/$model.raw$rows.json" "http://127.0.0.1:$((port + 2))/v1/predict"
+        done
+        kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
     fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
