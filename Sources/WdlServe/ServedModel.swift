@@ -48,8 +48,9 @@ final class ServedModel: Sendable {
         let meta = checkpoint.metadata
         var identity = JSONWriter()
         identity.raw("{\"run_id\":")
-        // Checkpoints record no run id of their own; a metrics log's `run_id` is the run's.
-        if let run = meta["run_id"] { identity.string(run) } else { identity.raw("null") }
+        // The run that saved it, as its metrics log names it; null for a checkpoint saved before
+        // checkpoints recorded it.
+        if let run = meta[CheckpointMetadata.runIDKey] { identity.string(run) } else { identity.raw("null") }
         identity.raw(",\"file\":")
         identity.string(checkpoint.path)
         identity.raw(",\"step\":\(checkpoint.step),\"id\":")

@@ -88,6 +88,7 @@ public enum Checkpoint {
         ]
         metadata["model_mode"] = request.config.model.mode.rawValue
         if let best = request.best?.metadataValue { metadata[CheckpointMetadata.bestKey] = best }
+        if let runID = request.runID { metadata[CheckpointMetadata.runIDKey] = runID }
         if let rate = CheckpointMetadata.negativeSamplingValue(request.config.negativeSamplingRate) {
             metadata[CheckpointMetadata.negativeSamplingKey] = rate
         }

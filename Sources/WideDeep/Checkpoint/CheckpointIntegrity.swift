@@ -77,6 +77,17 @@ enum CheckpointIntegrity {
         if let hashing = metadata["hashing"], hashing != Checkpoint.hashingScheme {
             throw CheckpointError(path: path, "metadata 'hashing' names another hashing scheme than this wdl's; its wide ids and embedding rows would not match")
         }
+        // A run's id is a lowercase UUID (`TrainingRun.runID`); it is shown and served as it is.
+        if let runID = metadata[CheckpointMetadata.runIDKey], !isRunID(runID) {
+            throw CheckpointError(path: path, "metadata 'run_id' is not a run id (a lowercase UUID such as 0f8e…-…)")
+        }
+    }
+
+    /// Whether `text` is a lowercase UUID: 8-4-4-4-12 hexadecimal digits.
+    static func isRunID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12]
+            && groups.allSatisfy { $0.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) } }
     }
 
     /// `wide.group_of` holds a feature group of the layout per coordinate, or `untouched`.

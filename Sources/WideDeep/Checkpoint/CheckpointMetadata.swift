@@ -44,6 +44,9 @@ extension CheckpointMetadata {
     /// Metadata key of the run's best evaluation when the checkpoint was saved (`Best`, JSON);
     /// absent from checkpoints of earlier wdl versions.
     public static let bestKey = "best"
+    /// The id of the run that saved the checkpoint, as its metrics log's `run_id` (absent in
+    /// checkpoints saved before it was recorded, and in those `wdl bench` makes).
+    public static let runIDKey = "run_id"
 
     /// The best evaluation a run had reached at a checkpoint and its early-stopping count, so that
     /// a resumed run neither takes its first evaluation for the best (and overwrites a better

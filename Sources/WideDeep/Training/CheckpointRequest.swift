@@ -16,4 +16,6 @@ public struct CheckpointRequest: Sendable {
     public var wideNames: [UInt32: String]
     /// The run's best evaluation as of this state and its early-stopping count (`CheckpointMetadata.Best`).
     public var best: CheckpointMetadata.Best? = nil
+    /// The id of the run that saves it (`TrainingRun.runID`, the `run_id` of its metrics log).
+    public var runID: String? = nil
 }

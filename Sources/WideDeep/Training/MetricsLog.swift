@@ -12,8 +12,8 @@ public final class MetricsLog: @unchecked Sendable {
     public let replacedExisting: Bool
     /// Bytes of whole lines written; a failed write is cut back to it.
     private var wholeBytes: UInt64 = 0
-    /// A random id of this run's log (not derived from the seed: two runs of one config differ).
-    public let runID = UUID().uuidString.lowercased()
+    /// The run's id (`TrainingRun.runID`; a random one by default).
+    public let runID: String
     private let clock: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -25,8 +25,9 @@ public final class MetricsLog: @unchecked Sendable {
         return encoder
     }()
 
-    public init(path: String) throws {
+    public init(path: String, runID: String = UUID().uuidString.lowercased()) throws {
         self.path = path
+        self.runID = runID
         var info = stat()
         replacedExisting = stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
         // Opened in place (FileManager.createFile writes a new file and renames it over the path,

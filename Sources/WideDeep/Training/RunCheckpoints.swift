@@ -68,7 +68,7 @@ final class RunCheckpoints {
                                         generator: at.generator, position: at.position,
                                         hyperparameters: run.currentHyperparameters(),
                                         events: run.events.events, wideNames: data.train.wideNames,
-                                        best: given == nil ? run.bestRecord : record)
+                                        best: given == nil ? run.bestRecord : record, runID: run.runID)
         if name == nil { lastStepCheckpointExamples = run.progress.examples }
         let failure = report(run.writer.submit(request, named: name))
         run.publish(force: true)

@@ -42,6 +42,10 @@ final class TrainingRun {
     var bestRecord: CheckpointMetadata.Best?
     /// Every live hyperparameter change, in order (a rollback names those made since its state).
     var hyperparameterChanges: [Hyperparameter] = []
+    /// A random id of this session's run (not derived from the seed: two runs of one config
+    /// differ): every metrics-log line and every checkpoint it saves carry it (`run_id`), so a
+    /// served model can be traced to its run's log.
+    let runID = UUID().uuidString.lowercased()
 
     init(config: RunConfig, options: SessionOptions, queue: DispatchQueue, publisher: SnapshotPublisher,
          writer: CheckpointWriter, ranks: Int) {

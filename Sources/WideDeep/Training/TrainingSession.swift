@@ -107,7 +107,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     }
 
     private func openMetricsLog(_ path: String) throws {
-        let log = try MetricsLog(path: path)
+        let log = try MetricsLog(path: path, runID: run.runID)
         run.events.metricsLog = log
         // A failing write (a full disk) is one error event and the log stops; training goes on.
         run.events.write(RunRecord.Start(runName: options.runName, config: config, context: run.context), at: run.context)

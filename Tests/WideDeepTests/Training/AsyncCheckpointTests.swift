@@ -101,6 +101,16 @@ final class AsyncCheckpointTests: XCTestCase {
         let ids = Set(records.compactMap { $0["run_id"] as? String })
         XCTAssertEqual(ids.count, 1, "one run id on every line")
         XCTAssertEqual(records.compactMap { $0["run_id"] }.count, records.count)
+        // The checkpoints it saved name the same run (what `wdl serve` answers with), and a
+        // run id that is not one is refused on load.
+        let checkpoint = try LoadedCheckpoint.load(path: folder.path("ck/final.safetensors"))
+        XCTAssertEqual(checkpoint.metadata[CheckpointMetadata.runIDKey], ids.first)
+        for forged in ["\u{1B}[31m", "0C1F6A4E-5B2D-4E8A-9F3C-7D1E2B4A6C80", "0c1f6a4e-5b2d-4e8a-9f3c", ""] {
+            var metadata = checkpoint.metadata
+            metadata[CheckpointMetadata.runIDKey] = forged
+            XCTAssertThrowsError(try CheckpointIntegrity.checkConfig(checkpoint.config, layout: checkpoint.layout, metadata: metadata, path: "f"), forged)
+        }
+        XCTAssertNoThrow(try CheckpointIntegrity.checkConfig(checkpoint.config, layout: checkpoint.layout, metadata: checkpoint.metadata, path: "f"))
         let clock = ISO8601DateFormatter()
         clock.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         for record in records {
