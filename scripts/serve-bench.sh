@@ -58,6 +58,21 @@ run_wrk() {  # SERVER MODEL ROWS BODY URL
     done
 }
 
+# The Python peer on MODEL's ONNX export: PEER_RAW=1 takes raw rows (BODIES raw), else encoded ones (ids).
+peer_run() {  # SERVER MODEL PEER_RAW BODIES PORT
+    local server="$1" model="$2" raw="$3" bodies="$4" peer_port="$5"
+    (cd "$here/serve-bench" && PEER_RAW="$raw" ONNX_MODEL="$tmp/$model.onnx" exec python3 -m gunicorn -w 2 \
+        -b "127.0.0.1:$peer_port" --log-level warning onnx_peer:app) &
+    pids+=($!)
+    for _ in $(seq 1 300); do
+        curl -s -o /dev/null --max-time 1 -H 'Content-Type: application/json' --data @"$tmp/$model.${bodies}1.json" \
+            "http://127.0.0.1:$peer_port/v1/predict" && break
+        sleep 0.1
+    done
+    for rows in 1 100; do run_wrk "$server" "$model" "$rows" "$tmp/$model.$bodies$rows.json" "http://127.0.0.1:$peer_port/v1/predict"; done
+    kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+}
+
 echo "| server | model | rows/request | connections | requests/s | rows/s | p50 ms | p99 ms | errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 criteo_header="label,$(seq -s, -f 'I%g' 1 13),$(seq -s, -f 'C%g' 1 26)"
@@ -71,31 +86,9 @@ for model in adult ctr; do
     kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
     if [ "$peer" = yes ]; then
         "$WDL" export --onnx "$tmp/$model.onnx" "$tmp/$model/final.safetensors" > /dev/null
-        (cd "$here/serve-bench" && ONNX_MODEL="$tmp/$model.onnx" exec python3 -m gunicorn -w 2 -b "127.0.0.1:$((port + 1))" \
-            --log-level warning onnx_peer:app) &
-        pids+=($!)
-        for _ in $(seq 1 300); do
-            curl -s -o /dev/null --max-time 1 -H 'Content-Type: application/json' --data @"$tmp/$model.ids1.json" \
-                "http://127.0.0.1:$((port + 1))/v1/predict" && break
-            sleep 0.1
-        done
-        for rows in 1 100; do
-            run_wrk "Flask + onnxruntime (pre-encoded)" "$model" "$rows" "$tmp/$model.ids$rows.json" "http://127.0.0.1:$((port + 1))/v1/predict"
-        done
-        kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+        peer_run "Flask + onnxruntime (pre-encoded)" "$model" 0 ids $((port + 1))
         # Like for like: raw rows encoded in the request by python/'s reference encoder.
-        (cd "$here/serve-bench" && PEER_RAW=1 ONNX_MODEL="$tmp/$model.onnx" exec python3 -m gunicorn -w 2 -b "127.0.0.1:$((port + 2))" \
-            --log-level warning onnx_peer:app) &
-        pids+=($!)
-        for _ in $(seq 1 300); do
-            curl -s -o /dev/null --max-time 1 -H 'Content-Type: application/json' --data @"$tmp/$model.raw1.json" \
-                "http://127.0.0.1:$((port + 2))/v1/predict" && break
-            sleep 0.1
-        done
-        for rows in 1 100; do
-            run_wrk "Flask + onnxruntime + reference encoder (raw rows)" "$model" "$rows" "$tmp/$model.raw$rows.json" "http://127.0.0.1:$((port + 2))/v1/predict"
-        done
-        kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+        peer_run "Flask + onnxruntime + reference encoder (raw rows)" "$model" 1 raw $((port + 2))
     fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -48,7 +48,8 @@ public indirect enum PlainJSON: Equatable, Sendable {
         return isScalar
     }
 
-    /// RFC 8259 string escaping: quote, backslash and control characters.
+    /// RFC 8259 string escaping: quote, backslash and control characters (and DEL, which a
+    /// terminal showing the text would act on).
     static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
@@ -58,7 +59,7 @@ public indirect enum PlainJSON: Equatable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
