@@ -47,7 +47,7 @@ extract "$tmp/json.json" > "$tmp/json.txt"
 [ "$(wc -l < "$tmp/csv.txt")" = 2000 ] || fail "CSV: $(wc -l < "$tmp/csv.txt") probabilities for 2000 rows"
 cmp -s "$tmp/csv.txt" "$tmp/predict.txt" || fail "CSV answers differ from wdl predict"
 cmp -s "$tmp/json.txt" "$tmp/predict.txt" || fail "JSON answers differ from wdl predict"
-grep -q '"model":{"run_id":null,"file":"[^"]*final.safetensors","step":[0-9]*' "$tmp/json.json" || fail "no model in the response"
+grep -q '"model":{"run_id":"[0-9a-f-]\{36\}","file":"[^"]*final.safetensors","step":[0-9]*' "$tmp/json.json" || fail "no model (with the run's id) in the response: $(head -c 300 "$tmp/json.json")"
 
 # 4. Bad rows: a 400 naming the row and the field.
 status=$(curl -s --max-time 10 -o "$tmp/bad.json" -w '%{http_code}' -H 'Content-Type: application/json' \
