@@ -156,11 +156,11 @@ final class WidgetTests: XCTestCase {
     /// Two checkpoints in a deep folder differ only at their ends: a cut event line must still
     /// tell best from step-N, the folder's start and the message's words kept.
     func testEventPathsAreCutInTheMiddle() {
-        let folder = "/home/someone/experiments/criteo-2026-12/sweep-07/run-lr-0.02-l1-3"
+        let folder = "runs/experiments/criteo-2026-12/sweep-07/run-lr-0.02-l1-3"
         let message = "checkpoint saved to \(folder)/best.safetensors"
         let fitted = TerminalText.fitKeepingPaths(message, to: 60)
         XCTAssertEqual(fitted.count, 60)
-        XCTAssertTrue(fitted.hasPrefix("checkpoint saved to /home/some"), fitted)
+        XCTAssertTrue(fitted.hasPrefix("checkpoint saved to runs/exper"), fitted)
         XCTAssertTrue(fitted.hasSuffix("/best.safetensors"), fitted)
         XCTAssertTrue(fitted.contains("…"))
         XCTAssertEqual(TerminalText.fitKeepingPaths("no path in this rather long message", to: 12), "no path in …")
@@ -169,7 +169,7 @@ final class WidgetTests: XCTestCase {
         EventLog(events: [RunEvent(step: 9000, seconds: 45, kind: .checkpoint, message: message)])
             .render(in: buffer.bounds, buffer: &buffer)
         // 48 columns for the message: 20 for its words, 28 for the path (10 of the folder, …, the name).
-        XCTAssertEqual(buffer.line(0), "00:45 #9000 checkpoint saved to /home/some…/best.safetensors")
+        XCTAssertEqual(buffer.line(0), "00:45 #9000 checkpoint saved to runs/exper…/best.safetensors")
     }
 
     func testTextInputKeepsTheEndOfLongText() {
