@@ -54,8 +54,9 @@ public enum TerminalText {
         if name.count + 4 <= target {
             // The folder loses its middle; the file name stays whole.
             shortened[longest] = String(path.prefix(target - 1 - name.count)) + "…" + name
-        } else if name.count + 2 <= width {
-            // The path cannot take the whole cut: the words' start, then the file name whole.
+        } else if name.count + 2 <= width, longest == words.count - 1 {
+            // The path (the last word) cannot take the whole cut: the words' start, then the file
+            // name whole. Not for a path mid-text: its name would stand for the words after it.
             return String(text.prefix(width - 1 - name.count)) + "…" + name
         } else if target >= 7 {
             shortened[longest] = truncateMiddle(path, to: target)

@@ -165,6 +165,12 @@ final class WidgetTests: XCTestCase {
         XCTAssertTrue(fitted.contains("…"))
         XCTAssertEqual(TerminalText.fitKeepingPaths("no path in this rather long message", to: 12), "no path in …")
         XCTAssertEqual(TerminalText.fitKeepingPaths("fits/ok", to: 12), "fits/ok")
+        // A long path mid-text that cannot take the cut: the text's own end stays (it names the
+        // test file), not the path's file name in its place.
+        let two = "loaded 29305 training rows (last 3256 rows of runs/experiments/criteo-2026-12/sweep-07/train.csv); 16281 test rows (data/test.csv)"
+        let cut = TerminalText.fitKeepingPaths(two, to: 40)
+        XCTAssertEqual(cut.count, 40)
+        XCTAssertTrue(cut.hasSuffix("(data/test.csv)"), cut)
         var buffer = CellBuffer(width: 60, height: 1)
         EventLog(events: [RunEvent(step: 9000, seconds: 45, kind: .checkpoint, message: message)])
             .render(in: buffer.bounds, buffer: &buffer)
