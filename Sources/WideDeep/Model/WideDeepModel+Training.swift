@@ -10,22 +10,52 @@ extension WideDeepModel {
     @discardableResult
     public func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int,
                           firstExample: Int = 0) -> Double {
+        trainStep(data, rows: rows, threads: threads, firstExample: firstExample, reduction: .local)
+    }
+
+    /// The one step body of every process: forward, the (weighted) loss, backward, each update
+    /// task's sums of this process's rows, the `reduction` stage, the updates. With an exchange
+    /// the rows may be empty (a rank whose shard has run out still takes part) and the loss
+    /// returned is the job's. Every step is counted, so dropout masks stay in step with the job.
+    func trainStep(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int, firstExample: Int,
+                   reduction: GradientReduction) -> Double {
         let batch = rows.count
         profile?.beginStep()
         defer { stepsTrained += 1 }
-        forward(data, rows: rows, threads: threads, training: true, firstExample: firstExample)
-        profile?.lap(.denseForward)
-        let loss = lossGradients(data, rows: rows)
-        profile?.lap(.loss)
-        guard mode.hasDeep else {
-            updateWide(data, rows: rows, threads: threads)
-            profile?.endStep(.updates)
-            return loss
+        var loss = 0.0
+        if batch > 0 {
+            forward(data, rows: rows, threads: threads, training: true, firstExample: firstExample)
+            profile?.lap(.denseForward)
+            loss = lossGradients(data, rows: rows)
+            profile?.lap(.loss)
+            if mode.hasDeep {
+                backwardDeep(batch: batch, threads: threads)
+                profile?.lap(.denseBackward)
+            }
+        } else {
+            for layer in layers { layer.clearGradients() }
         }
-        backwardDeep(batch: batch, threads: threads)
-        profile?.lap(.denseBackward)
-        deepOptimizer.beginStep()
-        updateAll(data, rows: rows, threads: threads)
+        // A wide-only model has no deep parameters: its deep optimizer takes no steps.
+        if mode.hasDeep { deepOptimizer.beginStep() }
+        let tasks = stepTasks
+        let shared = UnsafeSendable(self)
+        // A task alone in its region (the wide part of a wide-only model) gets every thread.
+        let taskThreads = tasks.count == 1 ? threads : 1
+        switch reduction {
+        case .local:
+            Parallel.forEach(tasks.count, threads: threads) { t in
+                shared.value.sumGradients(tasks[t], data, rows: rows)
+                shared.value.applyGradients(tasks[t], threads: taskThreads)
+            }
+        case .exchange(let exchange):
+            Parallel.forEach(tasks.count, threads: threads) { t in shared.value.sumGradients(tasks[t], data, rows: rows) }
+            loss = exchange.reduce(self, loss: loss) { messages in
+                Parallel.forEach(tasks.count, threads: threads) { t in
+                    shared.value.mergeGradients(tasks[t], of: messages)
+                    shared.value.applyGradients(tasks[t], threads: taskThreads)
+                }
+            }
+        }
         profile?.endStep(.updates)
         return loss
     }
@@ -92,24 +122,34 @@ extension WideDeepModel {
         return tasks
     }
 
-    private func updateAll(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
-        let tasks = stepTasks
-        let shared = UnsafeSendable(self)
-        Parallel.forEach(tasks.count, threads: threads) { t in
-            let model = shared.value
-            switch tasks[t] {
-            case .wide: model.updateWide(data, rows: rows, threads: 1)
-            case .dense(let l): model.updateDense(layer: l)
-            case .embedding(let f): model.updateEmbedding(field: f, data, rows: rows)
-            }
+    /// Task `task`'s sums of this process's rows: the wide coordinates' or one field's rows
+    /// (a dense layer's gradients are backward's).
+    private func sumGradients(_ task: UpdateTask, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
+        switch task {
+        case .wide: accumulateWide(data, rows: rows)
+        case .embedding(let f): sumEmbeddingGradients(field: f, data, rows: rows)
+        case .dense: break
         }
     }
 
-    /// The wide part's step: each example's logit gradient added to its ids, then FTRL (or the
-    /// configured optimizer) on each coordinate the batch touched.
-    private func updateWide(_ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>, threads: Int) {
-        accumulateWide(data, rows: rows)
-        wide?.applyUpdates(threads: threads)
+    /// Replaces task `task`'s sparse sums by the job's: every rank's, added in rank order (the
+    /// exchange summed the dense layers' in place).
+    private func mergeGradients(_ task: UpdateTask, of messages: [SparseMessage]) {
+        switch task {
+        case .wide: for message in messages { wide?.addBatch(message.widePairs, count: message.wideCount) }
+        case .embedding(let f): tables[f].mergeGradients(messages.map { $0.fields[f] })
+        case .dense: break
+        }
+    }
+
+    /// Task `task`'s optimizer step with the sums it holds: FTRL (or the configured optimizer)
+    /// on each wide coordinate the step touched, a dense layer, or one field's touched rows.
+    private func applyGradients(_ task: UpdateTask, threads: Int) {
+        switch task {
+        case .wide: wide?.applyUpdates(threads: threads)
+        case .dense(let l): updateDense(layer: l)
+        case .embedding(let f): applyEmbedding(field: f)
+        }
     }
 
     /// Adds each example's logit gradient to its wide ids' minibatch sums.
@@ -146,14 +186,6 @@ extension WideDeepModel {
                                      count: b.count)
             }
         }
-    }
-
-    /// Scatters dx0's slices of field `f` into per-row gradients (summed over the examples that
-    /// used the row; a multi-valued field's k values each get 1/k of the slice) and steps only
-    /// the touched rows.
-    private func updateEmbedding(field f: Int, _ data: EncodedDataset, rows: UnsafeBufferPointer<Int32>) {
-        sumEmbeddingGradients(field: f, data, rows: rows)
-        applyEmbedding(field: f)
     }
 
     /// Field `f`'s distinct rows the minibatch used and their summed gradients

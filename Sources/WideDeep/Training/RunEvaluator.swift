@@ -52,14 +52,13 @@ final class RunEvaluator {
             return
         }
         job?.exchange.averageReplicas(of: model, now: true)
-        let previous = run.draft.state
-        run.draft.state = .evaluating
+        run.evaluating = true
         run.publish(force: true)
         let logits = job?.validationLogits(model, data.valid, threads: run.config.train.threads)
             ?? model.predictAll(data.valid, threads: run.config.train.threads)
         let metrics = BinaryMetrics.evaluate(logits: logits, labels: data.valid.labels, weights: data.valid.weights,
                                              logitOffset: run.calibration.logitOffset)
-        run.draft.state = previous
+        run.evaluating = false
         let progress = run.progress
         let point = ValidationPoint(step: progress.step, epoch: progress.epochNumber, examples: progress.examples, metrics: metrics)
         run.draft.validation.append(point)
@@ -68,8 +67,7 @@ final class RunEvaluator {
         run.draft.best = best.best
         var final = final
         if !final && endsOnBest && best.evaluationsSinceBest >= run.config.train.earlyStop {
-            run.earlyStopped = true
-            run.stopRequested = true
+            run.transition(.earlyStop)
             final = true
             run.note(.state, "early stop: validation \(best.metric.rawValue) did not improve in \(run.config.train.earlyStop) evaluations")
         }

@@ -21,21 +21,16 @@ final class RunSteering {
         dispatchPrecondition(condition: .onQueue(run.queue))
         self.source = source
         defer { self.source = nil }
-        let state = run.draft.state
         switch command {
         case .pause:
-            guard state != .diverged, !run.paused else { return }
-            run.paused = true
-            run.draft.state = .paused
+            guard run.transition(.pause) else { return }
             note(.state, "paused")
         case .resume:
-            guard run.paused else { return }
-            guard state != .diverged else {
+            if run.phase.isDiverged {
                 note(.info, "the run diverged: roll it back before resuming")
                 return
             }
-            run.paused = false
-            run.draft.state = .running
+            guard run.transition(.resume) else { return }
             note(.state, "resumed")
         case .set(let parameter, let value):
             set(parameter, value)
@@ -47,11 +42,10 @@ final class RunSteering {
             rollBack()
         case .stop:
             if source != nil { note(.state, "stop asked for") }
-            run.stopRequested = true
+            run.transition(.stop(saveFinal: true))
         case .stopWithoutSaving:
             if source != nil { note(.state, "stop without the final checkpoint asked for") }
-            run.stopRequested = true
-            run.skipFinalCheckpoint = true
+            run.transition(.stop(saveFinal: false))
         }
         run.publish(force: true)
     }
@@ -120,12 +114,9 @@ final class RunSteering {
         evaluator.rewind(to: kept)
         run.draft.validation.removeLast(run.draft.validation.count - kept.validationCount)
         run.draft.markers.append(RunMarker(examples: run.progress.examples, step: run.progress.step, kind: .rollback))
-        run.diverged = false
-        run.rewound = true
+        run.transition(.rollBack)
         note(.rollback, "rolled back from step \(from) to step \(run.progress.step); paused" + Self.changes(since: kept, in: run, model: model))
-        run.draft.state = .paused
         run.draft.stateDetail = nil
-        run.paused = true
     }
 
     /// "; changed since step N: deep lr 0.05 then, 0.05 now; …" for every hyperparameter changed

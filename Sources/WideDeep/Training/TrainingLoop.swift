@@ -61,8 +61,8 @@ struct TrainingLoop {
             guard let exchange else { return model.trainStep(batch.data, rows: rows, threads: threads) }
             exchange.countStep()
             guard exchange.syncEvery > 1 else {
-                return ExchangedStep(model: model, exchange: exchange).train(batch.data, rows: rows, threads: threads,
-                                                                             firstExample: batch.firstJobExample)
+                return model.trainStep(batch.data, rows: rows, threads: threads, firstExample: batch.firstJobExample,
+                                       reduction: .exchange(exchange))
             }
             // Periodic averaging: this rank's step alone, the replicas averaged every K steps.
             let loss = rows.isEmpty ? model.skipStep()

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 
 /// One run's state, shared by the session's parts (`RunSteering`, `RunEvaluator`,
-/// `RunCheckpoints`) on the training queue: the data and model, where the run is, its curves and
-/// flags, and what it tells its clients — the snapshot draft, the events and the metrics log.
+/// `RunCheckpoints`) on the training queue: the data and model, where the run is (its `phase` and
+/// counters), its curves, and what it tells its clients — the snapshot draft, the events and the metrics log.
 /// Only the training queue touches it (asserted where snapshots are published).
 final class TrainingRun {
     let config: RunConfig
@@ -28,16 +28,16 @@ final class TrainingRun {
     var statistics: ModelStatisticsRefresher
     var rollback: RollbackPoint
 
-    var paused: Bool
-    var stopRequested = false
-    /// Asked to stop without writing `final` (the user chose to quit without saving).
-    var skipFinalCheckpoint = false
-    /// Early stopping ended the run (its patience ran out).
-    var earlyStopped = false
-    /// A rollback moved the run back: the current epoch restarts from the kept position.
-    var rewound = false
-    /// The model diverged (until a rollback).
-    var diverged = false
+    /// Where the run is in its life; it changes only through `transition`, and the snapshot's
+    /// state is derived from it at each publication.
+    private(set) var phase: RunPhase = .loading
+    /// The session starts paused (the dashboard's tests; a user can resume).
+    let startsPaused: Bool
+    /// An evaluation is in progress (the snapshot shows EVALUATING meanwhile).
+    var evaluating = false
+    /// A rollback moved the run back: the current epoch restarts from the kept position. A
+    /// one-shot signal to the epoch loop, not a phase: `takeRewind` consumes it.
+    private(set) var rewound = false
     /// The best evaluation so far as checkpoints record it (kept by `RunEvaluator`).
     var bestRecord: CheckpointMetadata.Best?
     /// Every live hyperparameter change, in order (a rollback names those made since its state).
@@ -60,7 +60,23 @@ final class TrainingRun {
         divergence = DivergenceWatch(factor: config.train.divergenceFactor)
         statistics = ModelStatisticsRefresher(interval: options.statisticsInterval)
         rollback = RollbackPoint(interval: options.goodStateInterval)
-        paused = options.startPaused
+        startsPaused = options.startPaused
+    }
+
+    /// Moves the run to the phase after `event` (`RunPhase.after`); false, nothing changed, when
+    /// the event is not legal now. A rollback also raises the one-shot `rewound`.
+    @discardableResult
+    func transition(_ event: RunPhase.Event) -> Bool {
+        guard let next = phase.after(event) else { return false }
+        phase = next
+        if event == .rollBack { rewound = true }
+        return true
+    }
+
+    /// Whether a rollback moved the run back since last asked (and clears it).
+    func takeRewind() -> Bool {
+        defer { rewound = false }
+        return rewound
     }
 
     /// The next snapshot, edited in place.
@@ -101,13 +117,14 @@ final class TrainingRun {
         dispatchPrecondition(condition: .onQueue(queue))
         let now = seconds
         guard force || publisher.isDue(at: now) else { return }
+        draft.state = phase.shown(evaluating: evaluating)
         draft.show(progress)
         draft.examplesPerSecond = curves.throughput.rate
         draft.elapsedSeconds = now
         draft.trainLoss = curves.lossHistory.points
         draft.events = events.events
         draft.hyperparameters = currentHyperparameters()
-        draft.canRollBack = diverged && rollback.kept != nil
+        draft.canRollBack = phase.isDiverged && rollback.kept != nil
         publisher.publish(at: now, saving: writer.inFlight > 0)
     }
 
@@ -118,12 +135,9 @@ final class TrainingRun {
 
     /// Pauses the run as diverged (or stops it, `stopOnDivergence`), saying why.
     func diverge(cause: String) {
-        paused = true
-        diverged = true
-        draft.state = .diverged
+        transition(.diverge(endsRun: stopOnDivergence))
         draft.stateDetail = cause
         if stopOnDivergence {
-            stopRequested = true
             note(.divergence, "diverged: \(cause); the run stops (nothing non-finite is saved)")
         } else {
             note(.divergence, "diverged: \(cause); paused until it is rolled back")

@@ -89,7 +89,6 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 .check(machineBytes: MemoryEstimate.machineBytes())
             if isPrimary, let directory = options.checkpointDirectory { try Checkpoint.prepareFolder(directory) }
             if isPrimary, let path = options.metricsPath { try openMetricsLog(path) }
-            run.draft.state = .loading
             run.publish(force: true)
             let setup = try RunSetup.load(config: config, options: options) { [publisher = run.publisher] in
                 publisher.publishLoading($0)
@@ -98,7 +97,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             try train()
         } catch {
             checkpoints.waitForAll()
-            run.draft.state = .failed
+            run.transition(.fail)
             run.draft.stateDetail = "\(error)"
             run.note(.error, "\(error)")
             run.writeEnd(.failed, "\(error)")
@@ -136,7 +135,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             run.note(.info, job.description(batch: config.train.batchSize))
             if job.exchange.syncEvery > 1 { ReplicaAveraging.logUpdates(of: model) }
         }
-        run.draft.state = run.paused ? .paused : .running
+        run.transition(.beginTraining(paused: run.startsPaused))
         run.draft.loading = nil
         run.refreshStatistics()
         if job == nil { steering.keepRollbackPoint() }
@@ -145,16 +144,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         // meeting, the first step's exchange would wait for the slowest one's loading and charge
         // it to the training time (1.1 s of a 15 s job was measured so).
         if let job { _ = job.communicator.sum(0.0) }
-        epochs: while run.progress.epoch < config.train.epochs && !run.stopRequested {
+        epochs: while run.progress.epoch < config.train.epochs && run.phase.stop == nil {
             run.progress.beginEpoch(run.progress.epoch)
             run.curves.beginEpoch(start: run.progress.examples - run.progress.resumeOffset, examples: run.progress.examples)
             if try trainEpoch(loop, data: data) {
                 run.progress.endEpoch()
                 if run.stream != nil { try endStreamedPass() }
                 evaluator.evaluate(final: run.progress.epoch == config.train.epochs)
-            } else if run.rewound {
-                run.rewound = false
-            } else {
+            } else if !run.takeRewind() {
                 break epochs
             }
         }
@@ -168,10 +165,9 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// After the last epoch (or a stop): the final evaluation and checkpoint, and the run's end state.
     private func finish() {
-        if run.diverged {
+        if run.phase.isDiverged {
             // A diverged model is neither evaluated nor saved; the run ends in DIVERGED.
             checkpoints.waitForAll()
-            run.draft.state = .diverged
             run.writeEnd(.diverged, run.draft.stateDetail ?? "diverged")
             run.publish(force: true)
             return
@@ -180,27 +176,28 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             endUntrained()
             return
         }
-        if run.stopRequested && !run.earlyStopped {
+        if let stop = run.phase.stop, !stop.early {
             run.note(.state, "stopped at step \(run.progress.step)")
             evaluator.evaluate(final: true)
         }
         let ending = evaluator.endOnBestState()
         evaluator.scoreTest()
         // "Quit without saving" writes nothing more: neither a best state waiting for its turn nor final.
-        let saving = checkpoints.enabled && !run.skipFinalCheckpoint
-        if !run.skipFinalCheckpoint { checkpoints.savePendingBest() }
+        let saveFinal = run.phase.stop?.saveFinal ?? true
+        let saving = checkpoints.enabled && saveFinal
+        if saveFinal { checkpoints.savePendingBest() }
         var finalFailure = saving ? checkpoints.save(name: "final", state: ending?.state, at: ending?.progress) : nil
         // The run is finished only when every checkpoint is on disk; a lost final one fails it.
         finalFailure = checkpoints.waitForAll() ?? finalFailure
         evaluator.writeFinalRecord()
         if let finalFailure {
-            run.draft.state = .failed
+            run.transition(.fail)
             run.draft.stateDetail = "the final checkpoint was not saved: \(finalFailure)"
             run.writeEnd(.failed, run.draft.stateDetail!)
             run.publish(force: true)
             return
         }
-        run.draft.state = .finished
+        run.transition(.finish)
         run.refreshStatistics()
         run.publish(force: true)
     }
@@ -216,7 +213,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             : "stopped before the first step: nothing was trained; the model it started from is neither evaluated nor saved"
         run.note(.state, message)
         run.writeEnd(.finished, message)
-        run.draft.state = .finished
+        run.transition(.finish)
         run.publish(force: true)
     }
 
@@ -261,12 +258,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     /// asked for or a rollback moved the run back.
     private func waitForNextStep() -> Bool {
         applyCommands()
-        while run.paused && !run.stopRequested {
+        while run.phase.waitsForCommands {
             run.publish(force: true)
             inbox.wait(timeout: 0.1)
             applyCommands()
         }
-        return !run.stopRequested && !run.rewound
+        return run.phase.stop == nil && !run.rewound
     }
 
     private func applyCommands() {
@@ -295,7 +292,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             evaluator.evaluate(final: false)
         }
         // A job keeps no rollback state: a divergence ends it (docs/distributed.md).
-        if job == nil && !run.diverged && run.rollback.isDue(trainingSeconds: run.progress.trainingSeconds) {
+        if job == nil && !run.phase.isDiverged && run.rollback.isDue(trainingSeconds: run.progress.trainingSeconds) {
             steering.keepRollbackPoint()
         }
         if checkpoints.isDue { checkpoints.save() }

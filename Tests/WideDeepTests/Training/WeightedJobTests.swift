@@ -3,7 +3,7 @@ import XCTest
 @testable import WideDeep
 import WDLTestSupport
 
-/// Weights through a data-parallel job's exchanged step (`ExchangedStep`), and the test set
+/// Weights through a data-parallel job's step (`trainStep` with `GradientReduction.exchange`), and the test set
 /// scored by every rank together: a 2-rank weighted job with batch 25 is the weighted single
 /// process with batch 50, to rounding.
 final class WeightedJobTests: XCTestCase {
