@@ -22,6 +22,9 @@ public struct SyntheticCTR: Sendable {
     public let seed: UInt64
     public let modelSeed: UInt64
     public let layout: Layout
+    /// Added to the planted model's intercept (`bias`): 0 for the default data (~25% positive),
+    /// negative for rare clicks as in real CTR logs (see `interceptShift(positiveRate:)`).
+    public let interceptShift: Double
 
     public enum Layout: String, Sendable, CaseIterable {
         /// Criteo's TSV: label, I1…I13, C1…C26, no header.
@@ -49,10 +52,11 @@ public struct SyntheticCTR: Sendable {
     static let bias = -3.0
     private let cumulative: [[Double]]
 
-    public init(seed: UInt64, modelSeed: UInt64 = 2016, layout: Layout = .criteo) {
+    public init(seed: UInt64, modelSeed: UInt64 = 2016, layout: Layout = .criteo, interceptShift: Double = 0) {
         self.seed = seed
         self.modelSeed = modelSeed
         self.layout = layout
+        self.interceptShift = interceptShift
         cumulative = Self.cardinalities.map { n in
             var total = 0.0
             var table = [Double](repeating: 0, count: n)
@@ -109,7 +113,7 @@ public struct SyntheticCTR: Sendable {
             integers = integers.map { _ in nil }
             for f in Self.avazuCategorical.count..<26 { categories[f] = nil }
         }
-        var logit = Self.bias
+        var logit = Self.bias + interceptShift
         for (f, scale) in Self.effectFields {
             if let c = categories[f] { logit += scale * gaussian(1, UInt64(f), UInt64(c)) }
         }
@@ -134,6 +138,34 @@ public struct SyntheticCTR: Sendable {
         let p = 1 / (1 + exp(-logit))
         let label = g.nextUnit() < p ? 1 : 0
         return Row(label: label, probability: p, integers: integers, categories: categories)
+    }
+
+    /// Rows of the reference sample `interceptShift(positiveRate:)` calibrates on: from a seed
+    /// no data file is likely to use, so the shift depends on the planted model only and a train
+    /// and a validation file (same model seed, different row seeds) share it.
+    static let calibrationRows = 20_000
+    static let calibrationSeed: UInt64 = 0xCA1_1B7A7E
+
+    /// The intercept shift under which the planted model's mean click probability over a fixed
+    /// sample of `calibrationRows` rows is `positiveRate` (found by bisection on the shift; the
+    /// mean is increasing in it). A file's own positive rate then differs from it by sampling
+    /// noise only, which `wdl gen` prints.
+    public func interceptShift(positiveRate: Double) -> Double {
+        precondition(positiveRate > 0 && positiveRate < 1)
+        let reference = SyntheticCTR(seed: Self.calibrationSeed, modelSeed: modelSeed, layout: layout)
+        let logits = (0..<Self.calibrationRows).map { index -> Double in
+            let p = min(max(reference.row(index).probability, 1e-300), 1 - 1e-16)
+            return log(p / (1 - p))
+        }
+        func meanProbability(_ shift: Double) -> Double {
+            logits.reduce(0) { $0 + 1 / (1 + exp(-($1 + shift))) } / Double(logits.count)
+        }
+        var low = -40.0, high = 40.0
+        for _ in 0..<100 {
+            let mid = (low + high) / 2
+            if meanProbability(mid) < positiveRate { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
     }
 
     /// The 8-hex-digit text of value `index` of field `field` (0-based), as Criteo's.
