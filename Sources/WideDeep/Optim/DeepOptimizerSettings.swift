@@ -13,15 +13,18 @@ public enum DeepOptimizerSettings: Sendable, Equatable {
         }
     }
 
+    /// The rule the settings describe (its state and its steps).
+    var rule: any DeepOptimizerRule {
+        switch self {
+        case .adagrad(let settings): settings
+        case .adam(let settings): settings
+        case .sgd(let settings): settings
+        }
+    }
+
     /// Every deep optimizer has one; a live hyperparameter.
     public var learningRate: Double {
-        get {
-            switch self {
-            case .adagrad(let settings): settings.learningRate
-            case .adam(let settings): settings.learningRate
-            case .sgd(let settings): settings.learningRate
-            }
-        }
+        get { rule.learningRate }
         set {
             switch self {
             case .adagrad(var settings): settings.learningRate = newValue; self = .adagrad(settings)
