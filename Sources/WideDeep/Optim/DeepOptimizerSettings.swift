@@ -1,15 +1,17 @@
 /// The deep part's optimizer with its settings: AdaGrad (Duchi et al. 2011, the paper's choice),
-/// Adam or SGD. FTRL is the wide part's alone, so it cannot be written here.
+/// Adam, SGD or RMSProp. FTRL is the wide part's alone, so it cannot be written here.
 public enum DeepOptimizerSettings: Sendable, Equatable {
     case adagrad(AdaGrad)
     case adam(Adam)
     case sgd(SGD)
+    case rmsprop(RMSProp)
 
     public var name: DeepOptimizerName {
         switch self {
         case .adagrad: .adagrad
         case .adam: .adam
         case .sgd: .sgd
+        case .rmsprop: .rmsprop
         }
     }
 
@@ -19,6 +21,7 @@ public enum DeepOptimizerSettings: Sendable, Equatable {
         case .adagrad(let settings): settings
         case .adam(let settings): settings
         case .sgd(let settings): settings
+        case .rmsprop(let settings): settings
         }
     }
 
@@ -30,6 +33,7 @@ public enum DeepOptimizerSettings: Sendable, Equatable {
             case .adagrad(var settings): settings.learningRate = newValue; self = .adagrad(settings)
             case .adam(var settings): settings.learningRate = newValue; self = .adam(settings)
             case .sgd(var settings): settings.learningRate = newValue; self = .sgd(settings)
+            case .rmsprop(var settings): settings.learningRate = newValue; self = .rmsprop(settings)
             }
         }
     }
