@@ -4,10 +4,8 @@ import SafeTensors
 /// A saved run: model parameters, optimizer state and everything needed to continue, in the
 /// safetensors layout (readable by Python's `safetensors.numpy.load_file`).
 ///
-/// Tensors: `wide.ftrl_z`, `wide.ftrl_n` (or `wide.weight`, `wide.adagrad_accumulator`),
-/// `wide.group_of` (U16), `deep.embedding.<field>` [rows, dim], `deep.embedding.<field>.touched`
-/// (U8), `deep.dense<k>.weight` [in, out], `deep.dense<k>.bias`, `deep.logit.*`, and the deep
-/// optimizer's state under `<tensor>.adagrad_accumulator` or `<tensor>.adam_m` / `.adam_v`.
+/// Tensors: the model's `ParameterTable`, each under its name with its shape and dtype (the
+/// names and shapes are listed there and in docs/checkpoints.md).
 /// Metadata (strings): format and version, the run config and fitted feature layout as JSON, the
 /// hashing scheme, step, epoch, examples, position in the data order, RNG states,
 /// hyperparameters, event history, readable names of wide ids, a CRC32C of all of these
@@ -58,10 +56,9 @@ public enum Checkpoint {
 
     static func makeFile(_ request: CheckpointRequest) throws -> SafeTensorsFile {
         var tensors: [String: Tensor] = [:]
-        for (name, values) in request.state.floats {
-            tensors[name] = try Tensor(values, shape: shape(of: name, count: values.count, config: request.config,
-                                                            layout: request.layout))
-        }
+        // Shapes are the model's (`ParameterTable`, recorded in the state); [count] otherwise.
+        let shapes = request.state.shapes
+        for (name, values) in request.state.floats { tensors[name] = try Tensor(values, shape: shapes[name] ?? [values.count]) }
         for (name, values) in request.state.uint16 { tensors[name] = try Tensor(values) }
         for (name, values) in request.state.uint8 { tensors[name] = try Tensor(values) }
         let encoder = JSONEncoder()
@@ -96,33 +93,13 @@ public enum Checkpoint {
         return SafeTensorsFile(metadata: metadata, tensors: tensors)
     }
 
-    /// The shape a tensor of `count` elements is saved with: [rows, dim] for embeddings and
-    /// their optimizer state, [in, out] for dense weights and theirs, [count] otherwise.
-    static func shape(of name: String, count: Int, config: RunConfig, layout: FeatureLayout) -> [Int] {
-        let dim = layout.embeddingDim
-        if name.hasPrefix("deep.embedding.") && dim > 0 && count % dim == 0 && !name.hasSuffix(".touched") {
-            return [count / dim, dim]
+    /// The file's dtype of a model's tensor.
+    static func dtype(of entry: ParameterEntry) -> DType {
+        switch entry.dtype {
+        case .f32: .f32
+        case .u16: .u16
+        case .u8: .u8
         }
-        return denseShape(name, count: count, config: config, layout: layout) ?? [count]
-    }
-
-    /// The dtype of a tensor in a wdl checkpoint: U16 for `wide.group_of`, U8 for the embedding
-    /// rows' `touched` flags, F32 for everything else.
-    static func dtype(of name: String) -> DType {
-        if name == "wide.group_of" { return .u16 }
-        if name.hasPrefix("deep.embedding.") && name.hasSuffix(".touched") { return .u8 }
-        return .f32
-    }
-
-    private static func denseShape(_ name: String, count: Int, config: RunConfig, layout: FeatureLayout) -> [Int]? {
-        guard name.hasPrefix("deep.dense") || name.hasPrefix("deep.logit") else { return nil }
-        guard name.hasSuffix(".weight") || name.hasSuffix(".weight.adagrad_accumulator")
-                || name.hasSuffix(".weight.adam_m") || name.hasSuffix(".weight.adam_v") else { return nil }
-        let widths = [layout.deepInputWidth] + config.model.hidden + [1]
-        let layerName = name.dropFirst("deep.".count).split(separator: ".").first.map(String.init) ?? ""
-        let index = layerName == "logit" ? widths.count - 2 : Int(layerName.dropFirst("dense".count)) ?? -1
-        guard index >= 0, index + 1 < widths.count, widths[index] * widths[index + 1] == count else { return nil }
-        return [widths[index], widths[index + 1]]
     }
 
     struct SavedEvent: Codable {

@@ -47,7 +47,7 @@ public enum CheckpointBenchmark {
                 do { loaded = try LoadedCheckpoint.load(path: path) } catch { failure = error }
             }))
             if let failure { throw failure }
-            guard loaded?.model.wide?.z == request.state.floats["wide.ftrl_z"] else {
+            guard let z = loaded?.model.parameters.wideValues?.name, loaded?.model.wide?.z == request.state.floats[z] else {
                 throw CheckpointError(path: path, "benchmark round trip: the loaded wide part differs")
             }
         }

@@ -85,18 +85,17 @@ public struct CheckpointInspection: Sendable, Encodable {
     }
 
     private static func parts(_ checkpoint: LoadedCheckpoint) -> [Part] {
-        let optimizerSuffixes = [".adagrad_accumulator", ".adam_m", ".adam_v"]
+        let table = checkpoint.model.parameters
         var byPart: [String: (tensors: Int, bytes: Int)] = [:]
         for (name, tensor) in checkpoint.file.tensors {
+            // A loaded checkpoint's tensors are all the model's (`LoadedCheckpoint.load` checks).
+            guard let entry = table[name] else { continue }
             let part: String
-            if name.hasPrefix("wide.") {
-                part = "wide"
-            } else if optimizerSuffixes.contains(where: name.hasSuffix) {
-                part = "deep optimizer"
-            } else if name.hasPrefix("deep.embedding.") {
-                part = "embeddings"
-            } else {
-                part = "dense"
+            switch entry.part {
+            case .wide: part = "wide"
+            case _ where entry.isOptimizerState: part = "deep optimizer"
+            case .embedding: part = "embeddings"
+            case .dense: part = "dense"
             }
             byPart[part, default: (0, 0)].tensors += 1
             byPart[part, default: (0, 0)].bytes += tensor.bytes.count

@@ -105,9 +105,9 @@ enum CheckpointIntegrity {
     }
 
     /// Every value of a float tensor is finite and within `maxMagnitude`; sums of squares
-    /// (FTRL n, AdaGrad accumulators, Adam v) are not negative.
-    static func checkDomain(_ name: String, _ values: [Float], path: String) throws {
-        let nonNegative = name == "wide.ftrl_n" || name.hasSuffix("adagrad_accumulator") || name.hasSuffix(".adam_v")
+    /// (FTRL n, AdaGrad accumulators, Adam v: their entries' domain) are not negative.
+    static func checkDomain(_ name: String, _ values: [Float], domain: ValueDomain, path: String) throws {
+        let nonNegative = domain == .nonNegative
         for (index, value) in values.enumerated() {
             guard value.isFinite else {
                 throw CheckpointError(path: path, "tensor '\(name)' holds a NaN or infinite value at index \(index)")

@@ -111,26 +111,28 @@ public struct LoadedCheckpoint: @unchecked Sendable {
             throw CheckpointError(path: path, "the file was replaced while it was being read; load it again")
         }
         let model = built.model!
-        let sizes = model.expectedTensorSizes()
-        if let extra = Set(file.names).subtracting(sizes.keys).sorted().first {
+        let table = model.parameters
+        if let extra = Set(file.names).subtracting(table.names).sorted().first {
             throw CheckpointError(path: path, "tensor '\(extra)' does not belong to a \(config.model.mode.rawValue) model of this layout")
         }
         var state = ModelState()
         state.deepOptimizerSteps = optimizerSteps
         for name in file.names {
             let tensor = try file.tensor(named: name)
-            let dtype = Checkpoint.dtype(of: name)
+            let entry = table[name]!
+            let dtype = Checkpoint.dtype(of: entry)
             guard tensor.dtype == dtype else {
                 throw CheckpointError(path: path, "tensor '\(name)' has dtype \(tensor.dtype.rawValue) where a wdl checkpoint has \(dtype.rawValue)")
             }
-            let count = sizes[name]!
-            guard tensor.elementCount == count else {
-                throw CheckpointError(path: path, "tensor '\(name)' has \(tensor.elementCount) values where the model's layout needs \(count)")
+            guard tensor.elementCount == entry.count else {
+                throw CheckpointError(path: path, "tensor '\(name)' has \(tensor.elementCount) values where the model's layout needs \(entry.count)")
             }
-            let shape = Checkpoint.shape(of: name, count: count, config: config, layout: layout)
+            // Bookkeeping tensors (U16, U8) are saved flat.
+            let shape = dtype == .f32 ? entry.shape : [entry.count]
             guard tensor.shape == shape else {
                 throw CheckpointError(path: path, "tensor '\(name)' has shape \(tensor.shape) where the model's layout needs \(shape)")
             }
+            state.shapes[name] = entry.shape
             switch dtype {
             case .u16:
                 let values = try tensor.values(as: UInt16.self)
@@ -142,7 +144,7 @@ public struct LoadedCheckpoint: @unchecked Sendable {
                 state.uint8[name] = values
             default:
                 let values = try tensor.floats()
-                try CheckpointIntegrity.checkDomain(name, values, path: path)
+                try CheckpointIntegrity.checkDomain(name, values, domain: entry.domain, path: path)
                 state.floats[name] = values
             }
         }

@@ -53,7 +53,7 @@ public struct WarmStart: Sendable, Equatable {
         if let deepPath {
             let from = try source(deepPath)
             try checkDeep(from, model: model, config: config)
-            copyDeep(from, into: &state)
+            copyDeep(from, into: &state, model: model)
             messages.append("warm-started the deep part from \(deepPath) (step \(from.step); \(how))")
         }
         try model.restoreState(state)
@@ -128,15 +128,18 @@ public struct WarmStart: Sendable, Equatable {
     private func copyWide(_ from: LoadedCheckpoint, into state: inout ModelState, model: WideDeepModel,
                           config: RunConfig) throws {
         let saved = from.model.captureState()
-        let (zName, nName) = model.wideTensorNames
-        state.uint16["wide.group_of"] = saved.uint16["wide.group_of"]
+        let table = model.parameters
+        for entry in table.entries where entry.part == .wide && entry.role == .bookkeeping {
+            if let values = saved.values(of: entry) { state.set(entry.name, values) }
+        }
+        let zName = table.wideValues!.name, nName = table.wideAccumulator?.name
         if optimizerState {
             state.floats[zName] = saved.floats[zName]
-            if let n = saved.floats[nName] { state.floats[nName] = n }
+            if let nName, let n = saved.floats[nName] { state.floats[nName] = n }
             return
         }
         let source = from.model.wide!
-        guard let ftrl = model.wide!.ftrl else {
+        guard let ftrl = model.wide!.ftrl, let nName else {
             // AdaGrad and SGD keep the weights themselves in z.
             state.floats[zName] = source.z
             return
@@ -157,14 +160,13 @@ public struct WarmStart: Sendable, Equatable {
         return Float(-wd * (ftrl.beta / ftrl.alpha + ftrl.l2) - (wd > 0 ? ftrl.l1 : -ftrl.l1))
     }
 
-    private func copyDeep(_ from: LoadedCheckpoint, into state: inout ModelState) {
+    /// The deep part's weights and `touched` flags, and with `optimizerState` its optimizer
+    /// state and step count: the entries of this model's table, found by name in the saved state.
+    private func copyDeep(_ from: LoadedCheckpoint, into state: inout ModelState, model: WideDeepModel) {
         let saved = from.model.captureState()
-        let optimizerSuffixes = [".adagrad_accumulator", ".adam_m", ".adam_v"]
-        for (name, values) in saved.floats where name.hasPrefix("deep.") {
-            let isOptimizer = optimizerSuffixes.contains(where: name.hasSuffix)
-            if !isOptimizer || optimizerState { state.floats[name] = values }
+        for entry in model.parameters.entries where entry.part.isDeep && (optimizerState || !entry.isOptimizerState) {
+            if let values = saved.values(of: entry) { state.set(entry.name, values) }
         }
-        for (name, values) in saved.uint8 where name.hasPrefix("deep.") { state.uint8[name] = values }
         if optimizerState { state.deepOptimizerSteps = saved.deepOptimizerSteps }
     }
 }

@@ -21,7 +21,7 @@ public enum WideOptimizerName: String, Sendable, Codable, CaseIterable {
 }
 
 public enum DeepOptimizerName: String, Sendable, Codable, CaseIterable {
-    case adagrad, adam, sgd
+    case adagrad, adam, sgd, rmsprop
 }
 
 /// `optim.wide`. The keys of the optimizers not named are kept (a flag may switch to them) but
@@ -109,6 +109,8 @@ public struct DeepOptimConfig: Sendable, Equatable, Codable {
         case .adagrad: .adagrad(AdaGrad(learningRate: lr, initialAccumulator: initialAccumulator, epsilon: epsilon))
         case .adam: .adam(Adam(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon))
         case .sgd: .sgd(SGD(learningRate: lr))
+        // TensorFlow 1's ρ and ε (its ε sits inside the root, so the shared `epsilon` key is not it).
+        case .rmsprop: .rmsprop(RMSProp(learningRate: lr))
         }
     }
 }

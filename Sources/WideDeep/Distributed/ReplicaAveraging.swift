@@ -23,11 +23,10 @@ struct ReplicaAveraging {
     /// Every dense tensor and its optimizer state, averaged in one allreduce.
     private func averageDense() {
         guard !model.layers.isEmpty else { return }
-        var buffers: [UnsafeMutableBufferPointer<Float>] = []
-        for (l, layer) in model.layers.enumerated() {
-            buffers.append(layer.weight.withUnsafeMutableBufferPointer { $0 })
-            buffers.append(layer.bias.withUnsafeMutableBufferPointer { $0 })
-            buffers += model.deepOptimizer.stateBuffers(slot: model.layerSlots[l].weight) + model.deepOptimizer.stateBuffers(slot: model.layerSlots[l].bias)
+        // The layers' tensors and their optimizer state, as the parameter table lists them.
+        let buffers = model.parameters.entries.compactMap { entry -> UnsafeMutableBufferPointer<Float>? in
+            guard case .dense = entry.part else { return nil }
+            return entry.buffer?()
         }
         var packed = Array(buffers.map { Array($0) }.joined())
         exchange.average(&packed, kind: \.denseBytes)
@@ -77,8 +76,11 @@ struct ReplicaAveraging {
         }
         for table in model.tables { _ = table.touchLog!.take() }
         // Per field: every row's values, then each optimizer buffer's rows.
-        let buffers = model.tables.enumerated().map { f, table in
-            [UnsafeMutableBufferPointer(start: table.pointer, count: table.count)] + model.deepOptimizer.stateBuffers(slot: model.tableSlots[f])
+        let buffers = model.tables.map { table in
+            model.parameters.entries.compactMap { entry -> UnsafeMutableBufferPointer<Float>? in
+                guard entry.part == .embedding(field: table.field) else { return nil }
+                return entry.buffer?()
+            }
         }
         let total = model.tables.indices.reduce(0) { $0 + buffers[$1].count * unions[$1].count * d }
         // Each union row of each buffer in packing order, with its place in the packed values.

@@ -23,7 +23,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         let mode = config.model.mode
         let coordinates = Double(config.features.hashBuckets) + 1
         wideBytes = mode.hasWide ? 16 * coordinates : 0
-        let perValue: Double = config.optim.deep.name == .adam ? 12 : 8
+        // The value and the deep optimizer rule's state tensors, 4 bytes each.
+        let perValue = 4 * Double(1 + config.optim.deep.settings.rule.stateTensors.count)
         // The schema resolves what the lists leave out (criteo: every column); a config whose
         // columns contradict each other fails its own check later, counted here as listed.
         let schema = try? DataSchema(config: config)

@@ -6,6 +6,8 @@ public struct ModelState: Sendable {
     /// Bookkeeping: `wide.group_of` (feature group per coordinate) and `deep.embedding.X.touched`.
     public var uint16: [String: [UInt16]] = [:]
     public var uint8: [String: [UInt8]] = [:]
+    /// Each tensor's shape, from the model's `ParameterTable` (what checkpoints save it with).
+    public var shapes: [String: [Int]] = [:]
     /// The deep optimizer's step count (Adam's t).
     public var deepOptimizerSteps: Int = 0
 
@@ -22,97 +24,54 @@ public struct ModelState: Sendable {
     }
 }
 
-extension WideDeepModel {
-    /// Names of the wide part's two state tensors, after its optimizer.
-    var wideTensorNames: (String, String) {
-        switch wide?.kind {
-        case .adagrad: ("wide.weight", "wide.adagrad_accumulator")
-        case .sgd: ("wide.weight", "wide.unused")
-        case .ftrl, nil: ("wide.ftrl_z", "wide.ftrl_n")
+extension ModelState {
+    /// The entry's values in this state, if it holds them in the entry's dtype.
+    func values(of entry: ParameterEntry) -> ParameterValues? {
+        switch entry.dtype {
+        case .f32: floats[entry.name].map(ParameterValues.f32)
+        case .u16: uint16[entry.name].map(ParameterValues.u16)
+        case .u8: uint8[entry.name].map(ParameterValues.u8)
         }
     }
 
+    mutating func set(_ name: String, _ values: ParameterValues) {
+        switch values {
+        case .f32(let v): floats[name] = v
+        case .u16(let v): uint16[name] = v
+        case .u8(let v): uint8[name] = v
+        }
+    }
+}
+
+extension WideDeepModel {
     /// Copies the whole state.
     public func captureState() -> ModelState {
         var state = ModelState()
-        if let wide {
-            let (zName, nName) = wideTensorNames
-            state.floats[zName] = wide.z
-            if wide.kind != .sgd { state.floats[nName] = wide.n }
-            state.uint16["wide.group_of"] = wide.groupOf
+        for entry in parameters.entries {
+            state.set(entry.name, entry.read())
+            state.shapes[entry.name] = entry.shape
         }
-        for table in tables {
-            state.floats["deep.embedding.\(table.field)"] = table.values
-            state.uint8["deep.embedding.\(table.field).touched"] = table.touched
-        }
-        for layer in layers {
-            state.floats["deep.\(layer.name).weight"] = layer.weight
-            state.floats["deep.\(layer.name).bias"] = layer.bias
-        }
-        for (name, values) in deepOptimizer.stateTensors() { state.floats[name] = values }
         state.deepOptimizerSteps = deepOptimizer.steps
         return state
     }
 
     /// What a state must hold for this model: tensor name → element count.
     public func expectedTensorSizes() -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        if let wide {
-            let (zName, nName) = wideTensorNames
-            sizes[zName] = wide.z.count
-            if wide.kind != .sgd { sizes[nName] = wide.n.count }
-            sizes["wide.group_of"] = wide.groupOf.count
-        }
-        for table in tables {
-            sizes["deep.embedding.\(table.field)"] = table.count
-            sizes["deep.embedding.\(table.field).touched"] = table.touched.count
-        }
-        for layer in layers {
-            sizes["deep.\(layer.name).weight"] = layer.weight.count
-            sizes["deep.\(layer.name).bias"] = layer.bias.count
-        }
-        for (slot, name) in deepOptimizer.names.enumerated() {
-            switch deepOptimizer.kind {
-            case .adagrad: sizes["\(name).adagrad_accumulator"] = deepOptimizer.stateCount(slot: slot)
-            case .adam:
-                sizes["\(name).adam_m"] = deepOptimizer.stateCount(slot: slot)
-                sizes["\(name).adam_v"] = deepOptimizer.stateCount(slot: slot)
-            case .sgd: break
-            }
-        }
-        return sizes
+        Dictionary(uniqueKeysWithValues: parameters.entries.map { ($0.name, $0.count) })
     }
 
     /// Restores a state captured from a model of the same layout. Every tensor is checked before
     /// anything is changed, so a mismatch leaves the model as it was.
     public func restoreState(_ state: ModelState) throws {
-        for (name, count) in expectedTensorSizes() {
-            let actual = state.floats[name]?.count ?? state.uint16[name]?.count ?? state.uint8[name]?.count
-            guard let actual else { throw StateError.missing(name) }
-            guard actual == count else { throw StateError.sizeMismatch(name, expected: count, actual: actual) }
+        var values: [ParameterValues] = []
+        for entry in parameters.entries {
+            let actual = state.floats[entry.name]?.count ?? state.uint16[entry.name]?.count ?? state.uint8[entry.name]?.count
+            guard let actual else { throw StateError.missing(entry.name) }
+            guard actual == entry.count else { throw StateError.sizeMismatch(entry.name, expected: entry.count, actual: actual) }
+            guard let stored = state.values(of: entry) else { throw StateError.missing(entry.name) }
+            values.append(stored)
         }
-        if let wide {
-            let (zName, nName) = wideTensorNames
-            wide.restore(z: state.floats[zName]!, n: wide.kind == .sgd ? nil : state.floats[nName]!)
-            wide.groupOf = state.uint16["wide.group_of"]!
-        }
-        for table in tables {
-            table.values = state.floats["deep.embedding.\(table.field)"]!
-            table.touched = state.uint8["deep.embedding.\(table.field).touched"]!
-        }
-        for layer in layers {
-            layer.weight = state.floats["deep.\(layer.name).weight"]!
-            layer.bias = state.floats["deep.\(layer.name).bias"]!
-        }
-        for (slot, name) in deepOptimizer.names.enumerated() {
-            switch deepOptimizer.kind {
-            case .adagrad: deepOptimizer.restoreState(slot: slot, first: state.floats["\(name).adagrad_accumulator"]!, second: [])
-            case .adam:
-                deepOptimizer.restoreState(slot: slot, first: state.floats["\(name).adam_m"]!,
-                                           second: state.floats["\(name).adam_v"]!)
-            case .sgd: break
-            }
-        }
+        for (entry, stored) in zip(parameters.entries, values) { entry.write(stored) }
         deepOptimizer.setSteps(state.deepOptimizerSteps)
     }
 

@@ -24,6 +24,8 @@ public final class WideDeepModel: @unchecked Sendable {
     public let deepOptimizer: DeepOptimizer
     var tableSlots: [Int] = []
     var layerSlots: [(weight: Int, bias: Int)] = []
+    /// Every tensor of the model's state, declared once (`ParameterTable`).
+    public private(set) var parameters = ParameterTable(entries: [])
     var workspace: ModelWorkspace
     /// When set, `trainStep` charges its time to the profile's phases.
     public var profile: StepProfile?
@@ -68,11 +70,13 @@ public final class WideDeepModel: @unchecked Sendable {
         }
         workspace = ModelWorkspace()
         workspace.ensure(batch: config.train.batchSize, widths: mode.hasDeep ? [layout.deepInputWidth] + layers.map(\.outputs) : [])
-        tableSlots = tables.map { deepOptimizer.register(name: "deep.embedding.\($0.field)", count: $0.count) }
+        tableSlots = tables.map { deepOptimizer.register(name: Self.embeddingTensorName($0.field), count: $0.count) }
         layerSlots = layers.map {
-            (deepOptimizer.register(name: "deep.\($0.name).weight", count: $0.weight.count),
-             deepOptimizer.register(name: "deep.\($0.name).bias", count: $0.bias.count))
+            let names = Self.denseTensorNames($0.name)
+            return (deepOptimizer.register(name: names.weight, count: $0.weight.count),
+                    deepOptimizer.register(name: names.bias, count: $0.bias.count))
         }
+        parameters = makeParameterTable()
         stepTasks = updateTasks
         tablePointers = tables.map { UnsafePointer($0.pointer) }
     }

@@ -77,6 +77,13 @@ public final class WideLinear: @unchecked Sendable {
         refreshWeights()
     }
 
+    /// Sets n alone (`size + 1` values, bias last), then recomputes the cached weights.
+    public func restore(n: [Float]) {
+        precondition(n.count == size + 1)
+        for i in 0...size { coordinates[i].n = n[i] }
+        refreshWeights()
+    }
+
     /// Feature group that first updated each coordinate; `untouched` where none has.
     public var groupOf: [UInt16] {
         get { (0..<size).map { coordinates[$0].group } }

@@ -1,3 +1,5 @@
+import CProcessorHints
+
 /// AdaGrad's settings and its one kernel (Duchi et al. 2011), shared by the deep part's tensors
 /// and the wide part's coordinates:
 ///
@@ -46,4 +48,35 @@ public struct AdaGrad: Sendable, Equatable {
             i += 1
         }
     }
+}
+
+extension AdaGrad: DeepOptimizerRule {
+    var stateTensors: [OptimizerStateTensor] {
+        [OptimizerStateTensor(suffix: "adagrad_accumulator", initialValue: Float(initialAccumulator), domain: .nonNegative)]
+    }
+
+    func update(values: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>, state: [StateBuffer], offset: Int,
+                count: Int, scalars: OptimizerStepScalars) {
+        Self.update(values, grads, state[0].pointer + offset, count: count, lr: Float(learningRate), eps: Float(epsilon))
+    }
+
+    /// The rows are scattered over the table: a later row's lines are asked for while this one
+    /// is computed.
+    func updateRows(rows: UnsafeBufferPointer<Int32>, dim: Int, values: UnsafeMutablePointer<Float>,
+                    grads: UnsafePointer<Float>, state: [StateBuffer], scalars: OptimizerStepScalars) {
+        let lr = Float(learningRate), eps = Float(epsilon)
+        let accumulators = state[0].pointer
+        for (i, row) in rows.enumerated() {
+            if i + Self.prefetchDistance < rows.count {
+                let ahead = Int(rows[i + Self.prefetchDistance]) * dim
+                wdl_prefetch_write(values + ahead)
+                wdl_prefetch_write(accumulators + ahead)
+            }
+            let offset = Int(row) * dim
+            Self.update(values + offset, grads + i * dim, accumulators + offset, count: dim, lr: lr, eps: eps)
+        }
+    }
+
+    /// Rows ahead whose lines `updateRows` prefetches.
+    static let prefetchDistance = 4
 }

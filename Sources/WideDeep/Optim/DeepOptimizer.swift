@@ -1,65 +1,53 @@
-import CProcessorHints
 import Foundation
 
 /// The deep part's optimizer (see `DeepOptimizerSettings`) over a set of registered parameter
 /// tensors. State is kept per tensor so that sparse rows (embeddings) update only where the
-/// minibatch touched them; Adam on embeddings is then "lazy Adam", as TensorFlow's.
+/// minibatch touched them; Adam on embeddings is then "lazy Adam", as TensorFlow's. What state a
+/// tensor has and how it steps is the rule's (`DeepOptimizerRule`); this type only keeps it.
 ///
 /// The learning rate is plain state read at every step, so a command can change it mid-run.
 public final class DeepOptimizer: @unchecked Sendable {
     public let kind: DeepOptimizerName
     /// Only the learning rate changes after init, so the case always matches `kind`.
-    public private(set) var settings: DeepOptimizerSettings
+    public private(set) var settings: DeepOptimizerSettings {
+        didSet { rule = settings.rule }
+    }
     public var learningRate: Double {
         get { settings.learningRate }
         set { settings.learningRate = newValue }
     }
-    /// Adam's step count t (advanced by `beginStep`).
+    /// The settings' rule, kept so that a step does not rebuild it.
+    private var rule: any DeepOptimizerRule
+    /// The state tensors each registered tensor has (the rule's).
+    public var stateTensors: [OptimizerStateTensor] { rule.stateTensors }
+    /// The step count t (advanced by `beginStep`).
     public private(set) var steps: Int = 0
-    /// Per tensor: AdaGrad's accumulator, or Adam's first moment. One box per tensor, so that
-    /// different tensors (embedding fields) can be updated from different threads at once.
-    private var firstBoxes: [StateBuffer] = []
-    /// Per tensor: Adam's second moment.
-    private var secondBoxes: [StateBuffer] = []
-    public var first: [[Float]] { firstBoxes.map(\.values) }
-    public var second: [[Float]] { secondBoxes.map(\.values) }
+    private var scalars = OptimizerStepScalars()
+    /// Per tensor, one buffer per state tensor of the rule. One box per buffer, so that different
+    /// tensors (embedding fields) can be updated from different threads at once.
+    private var boxes: [[StateBuffer]] = []
     public private(set) var names: [String] = []
-
-    private var correction1: Float = 1
-    private var correction2: Float = 1
 
     public init(_ settings: DeepOptimizerSettings) {
         kind = settings.name
         self.settings = settings
+        rule = settings.rule
     }
 
     /// Registers a tensor of `count` parameters; returns its slot.
     public func register(name: String, count: Int) -> Int {
         names.append(name)
-        switch settings {
-        case .adagrad(let adagrad):
-            firstBoxes.append(StateBuffer([Float](repeating: Float(adagrad.initialAccumulator), count: count)))
-            secondBoxes.append(StateBuffer([]))
-        case .adam:
-            firstBoxes.append(StateBuffer([Float](repeating: 0, count: count)))
-            secondBoxes.append(StateBuffer([Float](repeating: 0, count: count)))
-        case .sgd:
-            firstBoxes.append(StateBuffer([]))
-            secondBoxes.append(StateBuffer([]))
-        }
+        boxes.append(rule.stateTensors.map { StateBuffer([Float](repeating: $0.initialValue, count: count)) })
         return names.count - 1
     }
 
     /// Call once per minibatch before the updates (Adam's bias corrections use t).
     public func beginStep() {
         steps += 1
-        if case .adam(let adam) = settings {
-            correction1 = Float(1 - pow(adam.beta1, Double(steps)))
-            correction2 = Float(1 - pow(adam.beta2, Double(steps)))
-        }
+        scalars = rule.stepScalars(steps: steps)
     }
 
-    /// Restores Adam's step count (checkpoints).
+    /// Restores the step count (checkpoints).
     public func setSteps(_ value: Int) {
         steps = value - 1
         beginStep()
@@ -70,83 +58,31 @@ public final class DeepOptimizer: @unchecked Sendable {
     /// the step's update region).
     public func update(slot: Int, offset: Int, values: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>,
                        count: Int) {
-        switch settings {
-        case .sgd(let sgd):
-            let lr = Float(sgd.learningRate)
-            for i in 0..<count { values[i] -= lr * grads[i] }
-        case .adagrad(let adagrad):
-            AdaGrad.update(values, grads, firstBoxes[slot].pointer + offset, count: count,
-                           lr: Float(adagrad.learningRate), eps: Float(adagrad.epsilon))
-        case .adam(let adam):
-            let lr = Float(adam.learningRate), eps = Float(adam.epsilon)
-            let b1 = Float(adam.beta1), b2 = Float(adam.beta2), c1 = correction1, c2 = correction2
-            let m = firstBoxes[slot].pointer + offset, v = secondBoxes[slot].pointer + offset
-            for i in 0..<count {
-                let g = grads[i]
-                m[i] = b1 * m[i] + (1 - b1) * g
-                v[i] = b2 * v[i] + (1 - b2) * g * g
-                values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-            }
-        }
+        rule.update(values: values, grads: grads, state: boxes[slot], offset: offset, count: count, scalars: scalars)
     }
 
     /// Updates the rows `rows` of a `dim`-wide row-major tensor at `values` (an embedding table),
     /// `grads` holding one gradient row per entry of `rows`, in that order.
     public func updateRows(slot: Int, rows: UnsafeBufferPointer<Int32>, dim: Int, values: UnsafeMutablePointer<Float>,
                            grads: UnsafePointer<Float>) {
-        guard case .adagrad(let adagrad) = settings else {
-            for (i, row) in rows.enumerated() {
-                update(slot: slot, offset: Int(row) * dim, values: values + Int(row) * dim, grads: grads + i * dim, count: dim)
-            }
-            return
-        }
-        let lr = Float(adagrad.learningRate), eps = Float(adagrad.epsilon)
-        let accumulators = firstBoxes[slot].pointer
-        for (i, row) in rows.enumerated() {
-            // The rows are scattered over the table: ask for a later row's lines while this
-            // one is computed.
-            if i + Self.prefetchDistance < rows.count {
-                let ahead = Int(rows[i + Self.prefetchDistance]) * dim
-                wdl_prefetch_write(values + ahead)
-                wdl_prefetch_write(accumulators + ahead)
-            }
-            let offset = Int(row) * dim
-            AdaGrad.update(values + offset, grads + i * dim, accumulators + offset, count: dim, lr: lr, eps: eps)
-        }
+        rule.updateRows(rows: rows, dim: dim, values: values, grads: grads, state: boxes[slot], scalars: scalars)
     }
 
-    /// Rows ahead whose lines `updateRows` prefetches.
-    static let prefetchDistance = 4
-
-    /// Optimizer state tensors by name suffix, for checkpoints.
-    public func stateTensors() -> [(name: String, values: [Float])] {
-        var out: [(String, [Float])] = []
-        for (slot, name) in names.enumerated() {
-            switch kind {
-            case .adagrad: out.append(("\(name).adagrad_accumulator", firstBoxes[slot].values))
-            case .adam:
-                out.append(("\(name).adam_m", firstBoxes[slot].values))
-                out.append(("\(name).adam_v", secondBoxes[slot].values))
-            case .sgd: break
-            }
-        }
-        return out
-    }
+    /// A tensor's state values, one array per state tensor of the rule (a copy).
+    public func state(slot: Int) -> [[Float]] { boxes[slot].map(\.values) }
 
     /// A tensor's state buffers (none for SGD, one for AdaGrad, two for Adam), to change in place
     /// between minibatches.
     func stateBuffers(slot: Int) -> [UnsafeMutableBufferPointer<Float>] {
-        [firstBoxes[slot], secondBoxes[slot]].filter { $0.count > 0 }.map {
-            UnsafeMutableBufferPointer(start: $0.pointer, count: $0.count)
-        }
+        boxes[slot].map { UnsafeMutableBufferPointer(start: $0.pointer, count: $0.count) }
     }
 
-    /// Element count of a tensor's first state buffer (0 for SGD).
-    public func stateCount(slot: Int) -> Int { firstBoxes[slot].count }
+    /// Element count of a tensor's state buffers (0 when the rule keeps none).
+    public func stateCount(slot: Int) -> Int { boxes[slot].first?.count ?? 0 }
 
-    public func restoreState(slot: Int, first: [Float], second: [Float]) {
-        firstBoxes[slot].values = first
-        secondBoxes[slot].values = second
+    /// Sets state tensor `index` of tensor `slot`.
+    public func restoreState(slot: Int, index: Int, values: [Float]) {
+        boxes[slot][index].values = values
     }
 }
 

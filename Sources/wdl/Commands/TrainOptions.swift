@@ -58,7 +58,7 @@ struct RunConfigOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Deep part learning rate (default: the config's, else 0.05).")
     var deepLr: Double?
 
-    @Option(name: .long, help: "Deep optimizer: adagrad | adam | sgd (default: the config's, else adagrad).")
+    @Option(name: .long, help: "Deep optimizer: adagrad | adam | sgd | rmsprop (default: the config's, else adagrad).")
     var deepOptimizer: DeepOptimizerName?
 
     @Option(name: .long, parsing: .unconditional, help: "Training examples between validation passes, 0 for epoch ends only (default: the config's, else 20000).")

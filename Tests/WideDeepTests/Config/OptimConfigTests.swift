@@ -7,11 +7,11 @@ final class OptimConfigTests: XCTestCase {
         let wide = thrownDescription { _ = try RunConfigLoader.parse("optim:\n  wide: {name: adam}\n", file: "w.yaml") }
         assertContains(wide, "w.yaml:2", "optim.wide.name", "ftrl, adagrad or sgd", "'adam'")
         let deep = thrownDescription { _ = try RunConfigLoader.parse("optim:\n  deep:\n    name: ftrl\n", file: "d.yaml") }
-        assertContains(deep, "d.yaml:3", "optim.deep.name", "adagrad, adam or sgd", "'ftrl'")
+        assertContains(deep, "d.yaml:3", "optim.deep.name", "adagrad, adam, sgd or rmsprop", "'ftrl'")
         // A checkpoint's config is JSON: the coding path still names the key.
         let json = Data(#"{"optim": {"deep": {"name": "ftrl"}}}"#.utf8)
         let error = thrownDescription { _ = try JSONDecoder().decode(RunConfig.self, from: json) }
-        assertContains(error, "optim", "deep", "name", "adagrad, adam or sgd")
+        assertContains(error, "optim", "deep", "name", "adagrad, adam, sgd or rmsprop")
     }
 
     /// A config saved by a checkpoint before the wide part had its own AdaGrad keys still loads,

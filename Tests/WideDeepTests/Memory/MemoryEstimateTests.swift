@@ -26,6 +26,19 @@ final class MemoryEstimateTests: XCTestCase {
         XCTAssertEqual(MemoryEstimate(config: wide, checkpointing: false).activationBytes, 4 * 10 * 2)  // the logits
     }
 
+    /// Bytes per embedding value follow the deep optimizer's declared state: 4 for the value and
+    /// 4 per state tensor (SGD none, AdaGrad and RMSProp one, Adam two). By hand, 2 fields ×
+    /// 100 rows × (4 · perValue + 5): SGD 4200, AdaGrad 7400, Adam 10600.
+    func testEmbeddingBytesFollowTheOptimizersStateTensors() {
+        var config = smallConfig()
+        config.features.embeddingBuckets = 100
+        let expected: [(DeepOptimizerName, Double)] = [(.sgd, 4200), (.adagrad, 7400), (.rmsprop, 7400), (.adam, 10600)]
+        for (name, bytes) in expected {
+            config.optim.deep.name = name
+            XCTAssertEqual(MemoryEstimate(config: config, checkpointing: false).embeddingBytes, bytes, "\(name)")
+        }
+    }
+
     /// The audit's case: 65,536 examples × a 65,536-unit layer is 17 GB per buffer, twice; it was
     /// estimated at 0.3 GB and died allocating.
     func testAWideLayerAtAHugeBatchIsRefusedNamingTheActivations() throws {

@@ -34,6 +34,8 @@ final class WideAdaGradTests: XCTestCase {
         let model = WideDeepModel(layout: layout, config: config)
         XCTAssertEqual(model.wide?.optimizer, .adagrad(AdaGrad(learningRate: 0.2, initialAccumulator: 0.5, epsilon: 0.01)))
         XCTAssertEqual(model.deepOptimizer.settings, .adagrad(AdaGrad(learningRate: 0.9, initialAccumulator: 3, epsilon: 0.5)))
-        XCTAssertTrue(model.deepOptimizer.first.allSatisfy { $0.allSatisfy { $0 == 3 } })
+        XCTAssertTrue(model.deepOptimizer.names.indices.allSatisfy { slot in
+            model.deepOptimizer.state(slot: slot)[0].allSatisfy { $0 == 3 }
+        })
     }
 }
