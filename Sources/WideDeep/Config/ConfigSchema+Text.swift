@@ -30,7 +30,9 @@ extension ConfigSchema {
     /// with its help as a comment.
     public static func templateLines(section: String) -> String {
         keys(in: section).filter(\.inTemplate).map { key in
-            "  \(key.name): \(key.defaultText ?? "")   # \(key.help)\n"
+            // A value of a few names lists them (`wide | deep | wide-deep`).
+            let help = key.type.contains("|") ? "\(key.help.dropLast()) (\(key.type))." : key.help
+            return "  \(key.name): \(key.defaultText ?? "")   # \(help)\n"
         }.joined()
     }
 
