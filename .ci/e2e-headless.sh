@@ -63,6 +63,16 @@ grep -q "bad.yaml:2: unknown key 'trian'" "$tmp/err2.txt" || fail "config error 
 if "$WDL" train --headless --epochs 9223372036854775807 2> "$tmp/err3.txt" > /dev/null; then fail "huge --epochs accepted"; fi
 grep -q -- "--epochs must be 1…1000000" "$tmp/err3.txt" || fail "--epochs error unclear: $(cat "$tmp/err3.txt")"
 if "$WDL" train --headless --hidden 10,,5 2> /dev/null > /dev/null; then fail "--hidden 10,,5 accepted"; fi
+if "$WDL" train --headless --embedding-l2 5000 2> "$tmp/err5.txt" > /dev/null; then fail "--embedding-l2 5000 accepted"; fi
+grep -q -- "--embedding-l2: emb L2 must be in" "$tmp/err5.txt" || fail "--embedding-l2 error unclear: $(cat "$tmp/err5.txt")"
+# --help states the code's defaults (the schema's); the README's config table is the generated one.
+"$WDL" train --help | tr -s ' \n' ' ' > "$tmp/help.txt"
+grep -q "optim.deep.lr, else 0.02)" "$tmp/help.txt" || fail "--deep-lr help does not say the default 0.02"
+grep -q "else 100,50; 256,128 for --format criteo" "$tmp/help.txt" || fail "--hidden help lacks its defaults"
+grep -q "the bundled sample-data/adult/live.yaml" "$tmp/help.txt" || fail "--config help names another default"
+"$WDL" config-table > "$tmp/table.md"
+sed -n '/<!-- config-table:begin -->/,/<!-- config-table:end -->/p' README.md | sed '1d;$d' | cmp -s - "$tmp/table.md" \
+    || fail "README.md's config table is not \`wdl config-table\`'s"
 if "$WDL" train --headless --epochs 1 --checkpoint-dir /proc/nope 2> "$tmp/err4.txt" > /dev/null; then fail "unwritable checkpoint folder accepted"; fi
 grep -q "/proc/nope: cannot create the checkpoint folder" "$tmp/err4.txt" || fail "checkpoint folder error unclear: $(cat "$tmp/err4.txt")"
 

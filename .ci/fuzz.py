@@ -457,7 +457,7 @@ class Fuzzer:
     FLAGS = ["--epochs", "--batch-size", "--embedding-dim", "--hidden", "--hash-buckets", "--ftrl-alpha", "--ftrl-beta",
              "--ftrl-l1", "--ftrl-l2", "--deep-lr", "--eval-every", "--threads", "--seed", "--cross", "--mode",
              "--checkpoint-every", "--keep", "--metrics-out", "--checkpoint-dir", "--train", "--valid",
-             "--early-stop", "--dropout", "--deep-l2", "--divergence-factor", "--max-skipped",
+             "--early-stop", "--dropout", "--deep-l2", "--embedding-l2", "--divergence-factor", "--max-skipped",
              "--negative-sampling", "--test"]
 
     @family("flags")

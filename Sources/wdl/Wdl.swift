@@ -15,7 +15,7 @@ struct Wdl: ParsableCommand {
             prints a line per evaluation and a final summary instead.
             """,
         version: WdlVersion.description,
-        subcommands: [Train.self, Attach.self, View.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self, Serve.self],
+        subcommands: [Train.self, Attach.self, View.self, Evaluate.self, Predict.self, Inspect.self, Generate.self, Export.self, Init.self, Bench.self, Serve.self, ConfigTable.self],
         defaultSubcommand: Train.self)
 
     /// ArgumentParser's entry point, with every error message made terminal-safe (file names

@@ -49,17 +49,10 @@ extension ConfigSurvey {
             out += "  # suggested crosses (fields with few values; uncomment to try):\n"
             out += "  # crosses: [" + pairs.map(list).joined(separator: ", ") + "]\n"
         }
-        out += """
-              hash_buckets: 1048576
-            model:
-              mode: wide-deep
-              embedding_dim: 8
-              hidden: [100, 50]
-            train:
-              epochs: 10
-              batch_size: 256
-
-            """
+        // The keys written with their defaults come from the schema, with its help as their comments.
+        out += ConfigSchema.templateLines(section: "features")
+        out += "model:\n" + ConfigSchema.templateLines(section: "model")
+        out += "train:\n" + ConfigSchema.templateLines(section: "train")
         return out
     }
 

@@ -11,8 +11,8 @@ public struct OptimConfig: Sendable, Equatable, Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        wide = try c.decodeIfPresent(WideOptimConfig.self, forKey: .wide) ?? WideOptimConfig()
-        deep = try c.decodeIfPresent(DeepOptimConfig.self, forKey: .deep) ?? DeepOptimConfig()
+        if let wide = try c.decodeIfPresent(WideOptimConfig.self, forKey: .wide) { self.wide = wide }
+        if let deep = try c.decodeIfPresent(DeepOptimConfig.self, forKey: .deep) { self.deep = deep }
     }
 }
 
@@ -44,16 +44,11 @@ public struct WideOptimConfig: Sendable, Equatable, Codable {
         case name, alpha, beta, l1, l2, lr, initialAccumulator = "initial_accumulator", epsilon
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try optimizerName(in: c, forKey: .name, part: "wide") ?? .ftrl
-        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? 0.05
-        beta = try c.decodeIfPresent(Double.self, forKey: .beta) ?? 1.0
-        l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? 0.1
-        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? 1.0
-        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? 0.05
-        initialAccumulator = try c.decodeIfPresent(Double.self, forKey: .initialAccumulator) ?? 0.1
-        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-7
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "optim.wide", from: decoder, into: &config)
+        self = config.optim.wide
     }
 
     /// The named optimizer with its keys.
@@ -91,16 +86,11 @@ public struct DeepOptimConfig: Sendable, Equatable, Codable {
         case embeddingL2 = "embedding_l2"
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try optimizerName(in: c, forKey: .name, part: "deep") ?? .adagrad
-        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? 0.02
-        initialAccumulator = try c.decodeIfPresent(Double.self, forKey: .initialAccumulator) ?? 0.1
-        beta1 = try c.decodeIfPresent(Double.self, forKey: .beta1) ?? 0.9
-        beta2 = try c.decodeIfPresent(Double.self, forKey: .beta2) ?? 0.999
-        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? 1e-7
-        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? 0
-        embeddingL2 = try c.decodeIfPresent(Double.self, forKey: .embeddingL2) ?? 0
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "optim.deep", from: decoder, into: &config)
+        self = config.optim.deep
     }
 
     /// The named optimizer with its keys.
@@ -113,19 +103,4 @@ public struct DeepOptimConfig: Sendable, Equatable, Codable {
         case .rmsprop: .rmsprop(RMSProp(learningRate: lr))
         }
     }
-}
-
-/// A part's optimizer name, refused with the names that part takes (the error's coding path
-/// names the key).
-private func optimizerName<Name: RawRepresentable & CaseIterable, Key: CodingKey>(
-    in c: KeyedDecodingContainer<Key>, forKey key: Key, part: String
-) throws -> Name? where Name.RawValue == String {
-    guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
-    guard let name = Name(rawValue: text) else {
-        let accepted = Name.allCases.map(\.rawValue)
-        throw DecodingError.dataCorruptedError(
-            forKey: key, in: c,
-            debugDescription: "the \(part) part takes \(accepted.dropLast().joined(separator: ", ")) or \(accepted.last!), got '\(text)'")
-    }
-    return name
 }

@@ -13,14 +13,15 @@ public struct RunConfig: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The top-level keys through `ConfigSchema`, then each section present.
     public init(from decoder: Decoder) throws {
+        try ConfigSchema.decode(section: "", from: decoder, into: &self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
-        data = try c.decodeIfPresent(DataConfig.self, forKey: .data) ?? DataConfig()
-        features = try c.decodeIfPresent(FeatureConfig.self, forKey: .features) ?? FeatureConfig()
-        model = try c.decodeIfPresent(ModelConfig.self, forKey: .model) ?? ModelConfig()
-        optim = try c.decodeIfPresent(OptimConfig.self, forKey: .optim) ?? OptimConfig()
-        train = try c.decodeIfPresent(TrainConfig.self, forKey: .train) ?? TrainConfig()
+        if let data = try c.decodeIfPresent(DataConfig.self, forKey: .data) { self.data = data }
+        if let features = try c.decodeIfPresent(FeatureConfig.self, forKey: .features) { self.features = features }
+        if let model = try c.decodeIfPresent(ModelConfig.self, forKey: .model) { self.model = model }
+        if let optim = try c.decodeIfPresent(OptimConfig.self, forKey: .optim) { self.optim = optim }
+        if let train = try c.decodeIfPresent(TrainConfig.self, forKey: .train) { self.train = train }
     }
 }
 
@@ -75,32 +76,11 @@ public struct DataConfig: Sendable, Equatable, Codable {
         case test, weight, negativeSampling = "negative_sampling", sampleNegatives = "sample_negatives"
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        format = try c.decodeIfPresent(DataFormat.self, forKey: .format) ?? .csv
-        train = try c.decodeIfPresent(String.self, forKey: .train)
-        valid = try c.decodeIfPresent(String.self, forKey: .valid)
-        label = try c.decodeIfPresent(String.self, forKey: .label) ?? "label"
-        positive = try c.decodeIfPresent(OneOrMany.self, forKey: .positive)?.values ?? ["1"]
-        negative = try c.decodeIfPresent(OneOrMany.self, forKey: .negative)?.values
-        delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
-        test = try c.decodeIfPresent(String.self, forKey: .test)
-        weight = try c.decodeIfPresent(String.self, forKey: .weight)
-        negativeSampling = try c.decodeIfPresent(Double.self, forKey: .negativeSampling)
-        sampleNegatives = try c.decodeIfPresent(Double.self, forKey: .sampleNegatives)
-        guard delimiter.utf8.count == 1 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .delimiter, in: c, debugDescription: "delimiter must be one ASCII character")
-        }
-        missing = try c.decodeIfPresent(OneOrMany.self, forKey: .missing)?.values ?? DataConfig.defaultMissing
-        if let text = try c.decodeIfPresent(String.self, forKey: .maxSkipped) {
-            guard let limit = SkippedRowsLimit(text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .maxSkipped, in: c, debugDescription: SkippedRowsLimit.syntax)
-            }
-            maxSkipped = limit
-        }
-        holdoutBy = try c.decodeIfPresent(String.self, forKey: .holdoutBy)
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "data", from: decoder, into: &config)
+        self = config.data
     }
 }
 
@@ -135,17 +115,11 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
         case hashBuckets = "hash_buckets", embeddingBuckets = "embedding_buckets"
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        categorical = try c.decodeIfPresent([String].self, forKey: .categorical) ?? []
-        numeric = try c.decodeIfPresent([String].self, forKey: .numeric) ?? []
-        multiValued = try c.decodeIfPresent([String: String].self, forKey: .multiValued) ?? [:]
-        ignore = try c.decodeIfPresent([String].self, forKey: .ignore) ?? []
-        log = try c.decodeIfPresent([String].self, forKey: .log) ?? []
-        buckets = try c.decodeIfPresent([String: BucketSpec].self, forKey: .buckets) ?? [:]
-        crosses = try c.decodeIfPresent([[String]].self, forKey: .crosses) ?? []
-        hashBuckets = try c.decodeIfPresent(Int.self, forKey: .hashBuckets) ?? 1 << 20
-        embeddingBuckets = try c.decodeIfPresent(Int.self, forKey: .embeddingBuckets) ?? 100_000
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "features", from: decoder, into: &config)
+        self = config.features
     }
 }
 
@@ -162,12 +136,11 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         case mode, embeddingDim = "embedding_dim", hidden, dropout
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        mode = try c.decodeIfPresent(ModelMode.self, forKey: .mode) ?? .wideDeep
-        embeddingDim = try c.decodeIfPresent(Int.self, forKey: .embeddingDim) ?? 8
-        hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? [100, 50]
-        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "model", from: decoder, into: &config)
+        self = config.model
     }
 }
 
@@ -202,19 +175,11 @@ public struct TrainConfig: Sendable, Equatable, Codable {
         case tensorboard
     }
 
+    /// The section read through `ConfigSchema` (absent keys keep their defaults).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? 10
-        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 256
-        evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? 20_000
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 42
-        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 2
-        shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
-        strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false
-        tensorboard = try c.decodeIfPresent(String.self, forKey: .tensorboard)
-        earlyStop = try c.decodeIfPresent(Int.self, forKey: .earlyStop) ?? 0
-        earlyStopMetric = try c.decodeIfPresent(ValidationMetric.self, forKey: .earlyStopMetric) ?? .logloss
-        divergenceFactor = try c.decodeIfPresent(Double.self, forKey: .divergenceFactor) ?? 5
+        var config = RunConfig()
+        try ConfigSchema.decode(section: "train", from: decoder, into: &config)
+        self = config.train
     }
 }
 

@@ -4,17 +4,16 @@ import Yams
 /// Reads a run config from YAML with Yams, refusing keys that do not exist (with the line and the
 /// keys that do), and reporting type errors with the line of the offending value.
 public enum RunConfigLoader {
-    /// Keys each section accepts. `features.buckets` and `features.multi_valued` take column names.
-    static let knownKeys: [String: [String]] = [
-        "": ["name", "data", "features", "model", "optim", "train"],
-        "data": DataConfig.CodingKeys.allCases.map(\.rawValue),
-        "features": FeatureConfig.CodingKeys.allCases.map(\.rawValue),
-        "model": ModelConfig.CodingKeys.allCases.map(\.rawValue),
-        "optim": OptimConfig.CodingKeys.allCases.map(\.rawValue),
-        "optim.wide": WideOptimConfig.CodingKeys.allCases.map(\.rawValue),
-        "optim.deep": DeepOptimConfig.CodingKeys.allCases.map(\.rawValue),
-        "train": TrainConfig.CodingKeys.allCases.map(\.rawValue),
-    ]
+    /// Keys each section accepts (the schema's, then its nested sections). `features.buckets`
+    /// and `features.multi_valued` take column names.
+    static let knownKeys: [String: [String]] = Dictionary(uniqueKeysWithValues: ConfigSchema.sections.map { section in
+        let nested = ConfigSchema.sections.filter { child in
+            child != section && !child.isEmpty && child.hasPrefix(section.isEmpty ? "" : section + ".")
+                && !child.dropFirst(section.isEmpty ? 0 : section.count + 1).contains(".")
+        }
+        let names = nested.map { String($0.split(separator: ".").last!) }
+        return (section, ConfigSchema.keys(in: section).map(\.name) + names)
+    })
 
     /// Loads `path`; relative data paths and `train.tensorboard` in it are resolved against the
     /// file's folder.
