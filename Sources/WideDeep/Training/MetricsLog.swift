@@ -4,6 +4,7 @@ import Foundation
 /// event (`RunRecord`), keys sorted, each line written whole as soon as it is made, so a crash
 /// loses nothing already logged. Every line carries the run's id (`run_id`, to tell runs apart
 /// in collected logs) and its wall-clock time (`time`, ISO 8601 UTC).
+/// Sendable: `write` holds `lock` around the encoder, the file and `wholeBytes`.
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
