@@ -8,6 +8,7 @@ import Synchronization
 /// removed — so a run killed by its scheduler's grace signal or its lost terminal loses nothing; a
 /// second ends the process at once (128 + the signal's number). Signals are observed with
 /// Dispatch sources (no code runs in a signal handler).
+/// Sendable: immutable after init; Dispatch sources are thread-safe.
 public final class SignalStop: @unchecked Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     private let sources: [any DispatchSourceSignal]

@@ -2,6 +2,7 @@ import Foundation
 import SafeTensors
 
 /// A checkpoint read back and fully validated: a model ready to predict or to continue training.
+/// Sendable: a value handed over whole once loading has finished (it holds a model, not Sendable).
 public struct LoadedCheckpoint: @unchecked Sendable {
     public var path: String
     public var config: RunConfig

@@ -18,6 +18,7 @@ import Synchronization
 /// run, a validation pass or the dashboard costs no spinning core). One region runs at a time:
 /// a call made while the pool is busy (a region inside a region, or another thread's) falls
 /// back to `concurrentPerform`.
+/// Sendable: the region protocol is atomics; `workers` grows only under `workerCount`'s lock.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(maximumWorkers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
 

@@ -9,6 +9,7 @@ import Darwin
 /// A running job seen through its control socket: keeps a local copy of the run's snapshot,
 /// updated by a reader thread, and sends commands over the socket. `wdl attach` opens the
 /// dashboard on it as it would on the session itself.
+/// Sendable: its state is behind `state`'s Mutex and socket writes behind `writeLock`.
 public final class ControlClient: AttachedRun, @unchecked Sendable {
     public let path: String
     /// The server's answer to our hello (run, pid, start time, first snapshot).

@@ -3,6 +3,7 @@ import Foundation
 /// What the server answers to each client message.
 extension ControlServer {
     func handle(_ line: [UInt8], from connection: ControlConnection) {
+        serverThread.check()
         let message: ClientMessage
         do {
             message = try ControlWire.decode(ClientMessage.self, from: line)

@@ -35,7 +35,9 @@ public final class ControlServer: @unchecked Sendable {
     private let stopReason = Mutex<String?>(nil)
     private let finished = DispatchSemaphore(value: 0)
     private let clientCount = Atomic<Int>(0)
-    // The fields below belong to the server thread.
+    // The fields below belong to the server thread: `serve` claims it, and the per-wake-up and
+    // per-message entry points (`pollOnce`, `handle`, `send`, `drop`, `refuse`) check it.
+    let serverThread = ThreadConfinement("the control server's connections")
     var connections: [ControlConnection] = []
     private var nextTick = 0.0
 
@@ -88,6 +90,7 @@ public final class ControlServer: @unchecked Sendable {
     // MARK: - The server thread
 
     private func serve() {
+        serverThread.claim()
         nextTick = Self.now()
         while stopReason.withLock({ $0 }) == nil {
             pollOnce()
@@ -97,6 +100,7 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     private func pollOnce() {
+        serverThread.check()
         var fds = [pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         for connection in connections {
@@ -156,6 +160,7 @@ public final class ControlServer: @unchecked Sendable {
 
     /// Answers with an error and closes once it is sent.
     func refuse(_ connection: ControlConnection, _ reason: String) {
+        serverThread.check()
         _ = connection.enqueue(.error(reason: reason, closing: true), limit: .max)
         connection.phase = .closing
         _ = connection.flush()
@@ -205,6 +210,7 @@ public final class ControlServer: @unchecked Sendable {
 
     /// Queues and starts sending a message; a client whose buffer is full is dropped.
     func send(_ message: ServerMessage, to connection: ControlConnection) {
+        serverThread.check()
         guard connection.enqueue(message, limit: limits.maxOutgoingBytes), connection.flush() else {
             drop(connection)
             return
@@ -212,6 +218,7 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     func drop(_ connection: ControlConnection) {
+        serverThread.check()
         connection.phase = .closing
         connection.outgoing = []
         connection.sentUpTo = 0

@@ -3,20 +3,21 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A small owner of a Unix-domain stream socket's descriptor: listen (with the stale/live/not-a-
 /// socket checks), connect, accept, the peer's credentials, and reads and writes that never
 /// raise SIGPIPE. Closes its descriptor once, when told or when it goes away.
-public final class UnixSocket: @unchecked Sendable {
+public final class UnixSocket: Sendable {
     public let fd: Int32
-    private var isClosed = false
+    /// Atomic: the reader thread and the one that detaches may both close.
+    private let isClosed = Atomic<Bool>(false)
 
     init(fd: Int32) { self.fd = fd }
     deinit { close() }
 
     public func close() {
-        guard !isClosed else { return }
-        isClosed = true
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         closeDescriptor(fd)
     }
 

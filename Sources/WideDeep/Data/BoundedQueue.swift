@@ -7,6 +7,7 @@ import Foundation
 /// The producer ends the stream with `close` (optionally with an error, which `pop` rethrows after
 /// the elements already queued); the consumer abandons it with `cancel`, which wakes a waiting
 /// producer and makes every later `push` return false.
+/// Sendable: every member is read and written under its lock.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     let capacity: Int
     // Everything below is guarded by `condition`'s lock.

@@ -2,6 +2,7 @@ import Foundation
 
 /// Results of chunks computed concurrently, kept by chunk index so they can be joined in order
 /// (which makes the joined result independent of the thread count).
+/// Sendable: `parts` is read and written under `lock`.
 final class ChunkResults<T: Sendable>: @unchecked Sendable {
     private var parts: [T?]
     private let lock = NSLock()

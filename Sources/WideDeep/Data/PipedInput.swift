@@ -3,6 +3,7 @@ import Foundation
 /// A streamed training set read from standard input. A pipe can be read only once, so the
 /// fitting pass's reader and the rows it took are kept here and handed, once, to the one training
 /// pass, which trains those rows first and then reads on from where fitting stopped.
+/// Sendable: `take()` hands the reader over once, under `lock`.
 final class PipedInput: @unchecked Sendable {
     private let lock = NSLock()
     private var reader: StreamingReader?

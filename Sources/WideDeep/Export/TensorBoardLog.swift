@@ -10,7 +10,7 @@ public final class TensorBoardLog: @unchecked Sendable {
     private let queue = DispatchQueue(label: "wdl.tensorboard")
     /// Called once, on the log's queue, when a write fails.
     private let onError: @Sendable (String) -> Void
-    // Touched only on `queue` (and in `init`).
+    // Touched only on `queue` (and in `init`): `write` checks it; `fail` is called only from it.
     private var handle: FileHandle?
     private var scalars = TensorBoardScalars()
     private var stopReason: String?
@@ -74,6 +74,7 @@ public final class TensorBoardLog: @unchecked Sendable {
     public var failure: String? { queue.sync { stopReason } }
 
     private func write(figures: [String: Double], statistics: TrainingSnapshot?, step: Int, wallTime: Double) {
+        dispatchPrecondition(condition: .onQueue(queue))
         guard let handle else { return }
         var values = scalars.scalars(of: figures)
         if let statistics { values += TensorBoardScalars.scalars(statistics: statistics) }

@@ -88,6 +88,7 @@ public enum Gemm {
 
 /// A reusable, 64-byte-aligned buffer for a packed B: each dense layer keeps one, so the training
 /// loop packs without allocating.
+/// Sendable: owned by one dense layer; packed once per product before the region that reads it.
 public final class GemmScratch: @unchecked Sendable {
     private var pointer: UnsafeMutablePointer<Float>?
     private var capacity = 0

@@ -4,6 +4,7 @@ import Foundation
 /// the output layer. Shapes (B = batch): x [B × inputs], W [inputs × outputs], b [outputs],
 /// y [B × outputs], all row-major. Initialized Glorot-uniform (TensorFlow's dense default),
 /// bias zero.
+/// Sendable: owned by its model; a region's tasks write disjoint rows or columns, the region's end orders them.
 public final class DenseLayer: @unchecked Sendable {
     public let name: String
     public let inputs: Int

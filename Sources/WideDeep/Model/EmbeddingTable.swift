@@ -3,6 +3,7 @@
 ///
 /// The values live in one allocation owned by the table, so the training step can read every
 /// field's rows through plain pointers from several threads (`pointer`); `values` is a copy.
+/// Sendable: owned by its model; a step's tasks write disjoint rows through `pointer`.
 public final class EmbeddingTable: @unchecked Sendable {
     public let field: String
     public let rows: Int

@@ -3,6 +3,7 @@ import Dispatch
 /// Wall-clock time spent in each phase of the training step, summed over the steps it watched
 /// (`WideDeepModel.profile`; `wdl bench` prints it). Reading the clock costs tens of
 /// nanoseconds a phase, against milliseconds a step.
+/// Sendable: owned by the model whose steps it times (one step at a time, on the caller's thread).
 public final class StepProfile: @unchecked Sendable {
     public enum Phase: Int, CaseIterable, Sendable {
         /// Wide logits and the deep part's input rows (scattered reads).

@@ -14,6 +14,7 @@ import Foundation
 ///
 /// Deep part shapes (B = batch, F = categorical fields, d = embedding dim, N = numerics):
 /// x0 [B × (F·d + N)] = concat(embeddings, standardized numerics) → ReLU layers → logit [B].
+/// Sendable: one owner at a time, handed over whole; a step's parallel tasks write disjoint tensors and rows (docs/dev/concurrency.md).
 public final class WideDeepModel: @unchecked Sendable {
     public let layout: FeatureLayout
     public let mode: ModelMode

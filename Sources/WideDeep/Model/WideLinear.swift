@@ -7,6 +7,7 @@ import CProcessorHints
 /// Storage is `size + 1` coordinates, the last being the bias, which gets no L1/L2.
 /// FTRL: `z`, `n` as the paper. AdaGrad: `z` holds the weights and `n` the accumulators.
 /// SGD: `z` holds the weights.
+/// Sendable: owned by its model (one owner at a time); parallel tasks write disjoint coordinates.
 public final class WideLinear: @unchecked Sendable {
     public let size: Int
     /// A stored copy of `optimizer`'s case, for the per-example forward pass.

@@ -6,6 +6,7 @@ import Foundation
 /// tensor has and how it steps is the rule's (`DeepOptimizerRule`); this type only keeps it.
 ///
 /// The learning rate is plain state read at every step, so a command can change it mid-run.
+/// Sendable: owned by its model; the step's tasks update disjoint tensors' state (`StateBuffer`).
 public final class DeepOptimizer: @unchecked Sendable {
     public let kind: DeepOptimizerName
     /// Only the learning rate changes after init, so the case always matches `kind`.

@@ -29,18 +29,22 @@ final class CheckpointWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "wdl.checkpoint", qos: .utility)
     private let completed = Mutex<[Completed]>([])
     private let pending = DispatchGroup()
-    // Touched only on the training queue.
+    // Touched only on the training queue (`owner`, checked by `submit` and `takeCompleted`).
     private(set) var inFlight = 0
     private var stepFiles: [String] = []
+    /// The training queue (nil in tests that drive a writer from their own thread).
+    private let owner: QueueConfinement?
 
-    init(keep: Int?, onCompletion: @escaping @Sendable () -> Void) {
+    init(keep: Int?, owner: QueueConfinement? = nil, onCompletion: @escaping @Sendable () -> Void) {
         self.keep = keep
+        self.owner = owner
         self.onCompletion = onCompletion
     }
 
     /// Starts writing `request`; `named` nil makes it a step checkpoint. Returns the writes that
     /// ended while waiting for the previous one.
     func submit(_ request: CheckpointRequest, named name: String?) -> [Completed] {
+        owner?.check()
         let earlier = inFlight > 0 ? waitForAll() : []
         inFlight += 1
         pending.enter()
@@ -62,6 +66,7 @@ final class CheckpointWriter: @unchecked Sendable {
 
     /// The writes that have ended since the last call, oldest first.
     func takeCompleted() -> [Completed] {
+        owner?.check()
         let done = completed.withLock { list -> [Completed] in
             defer { list.removeAll() }
             return list

@@ -4,14 +4,17 @@ import Foundation
 /// event (`RunRecord`), keys sorted, each line written whole as soon as it is made, so a crash
 /// loses nothing already logged. Every line carries the run's id (`run_id`, to tell runs apart
 /// in collected logs) and its wall-clock time (`time`, ISO 8601 UTC).
+/// Sendable: `write` holds `lock` around the encoder, the file and `wholeBytes`.
 public final class MetricsLog: @unchecked Sendable {
     private let handle: FileHandle
     public let path: String
     /// The file existed before this run and was emptied (a run's log is its own; the session
     /// says so in an event rather than refusing).
     public let replacedExisting: Bool
-    /// Bytes of whole lines written; a failed write is cut back to it.
+    /// Bytes of whole lines written; a failed write is cut back to it. Under `lock`, with the
+    /// encoder and the file: a line is written whole whichever thread logs it.
     private var wholeBytes: UInt64 = 0
+    private let lock = NSLock()
     /// The run's id (`TrainingRun.runID`; a random one by default).
     public let runID: String
     private let clock: ISO8601DateFormatter = {
@@ -44,6 +47,10 @@ public final class MetricsLog: @unchecked Sendable {
     /// Appends one record as one line. When the write fails (a full disk may take part of the
     /// line), the file is cut back to its last whole line and the error thrown.
     public func write(_ record: some Encodable) throws {
+        try lock.withLock { try writeLocked(record) }
+    }
+
+    private func writeLocked(_ record: some Encodable) throws {
         var line = try encoder.encode(Stamped(record: record, runID: runID, time: clock.string(from: Date())))
         line.append(10)
         do {

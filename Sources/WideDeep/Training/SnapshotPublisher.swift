@@ -5,14 +5,18 @@ import Synchronization
 /// so clients read a consistent picture whenever they like at the cost of a copy a few times a
 /// second.
 final class SnapshotPublisher: @unchecked Sendable {
-    /// The next snapshot, edited on the training queue only.
+    /// The next snapshot, edited on the training queue only (checked at `isDue`/`publish`, not on
+    /// every edit of the draft, which sits on the step's path).
     var draft: TrainingSnapshot
     private let published: Mutex<TrainingSnapshot>
     /// Wall seconds between publications while training.
     let interval: Double
     private var lastPublished = -Double.infinity
+    /// The training queue (nil in tests that drive a publisher from their own thread).
+    private let owner: QueueConfinement?
 
-    init(_ initial: TrainingSnapshot, interval: Double) {
+    init(_ initial: TrainingSnapshot, interval: Double, owner: QueueConfinement? = nil) {
+        self.owner = owner
         draft = initial
         published = Mutex(initial)
         self.interval = interval
@@ -22,10 +26,14 @@ final class SnapshotPublisher: @unchecked Sendable {
     var latest: TrainingSnapshot { published.withLock { $0 } }
 
     /// Whether a publication is due at `now` (session seconds).
-    func isDue(at now: Double) -> Bool { now - lastPublished >= interval }
+    func isDue(at now: Double) -> Bool {
+        owner?.check()
+        return now - lastPublished >= interval
+    }
 
     /// Publishes `draft` as it is, shown as SAVING while a checkpoint write is in flight.
     func publish(at now: Double, saving: Bool) {
+        owner?.check()
         lastPublished = now
         var copy = draft
         if saving && copy.state == .running { copy.state = .saving }

@@ -25,7 +25,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private let finished = DispatchGroup()
     /// The other ranks of a data-parallel job; nil alone.
     private let job: DataParallelJob?
-    // The parts below are used on the training queue only.
+    // The parts below are used on the training queue only (`execute` checks it; so do the
+    // publisher's and the writer's entry points).
     let run: TrainingRun
     private let checkpoints: RunCheckpoints
     private let evaluator: RunEvaluator
@@ -44,9 +45,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         let inbox = CommandInbox(scheduled: options.scheduledCommands)
         self.inbox = inbox
         job = DataParallelJob(communicator: options.communicator, syncEvery: options.syncEvery)
+        let owner = QueueConfinement(queue)
         run = TrainingRun(config: config, options: options, queue: queue,
-                          publisher: SnapshotPublisher(initial, interval: options.publishInterval),
-                          writer: CheckpointWriter(keep: options.keep) { inbox.wake() }, ranks: job?.ranks ?? 1)
+                          publisher: SnapshotPublisher(initial, interval: options.publishInterval, owner: owner),
+                          writer: CheckpointWriter(keep: options.keep, owner: owner) { inbox.wake() }, ranks: job?.ranks ?? 1)
         checkpoints = RunCheckpoints(run: run, job: job, options: options)
         evaluator = RunEvaluator(run: run, job: job, checkpoints: checkpoints)
         steering = RunSteering(run: run, evaluator: evaluator, checkpoints: checkpoints)
@@ -82,6 +84,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     private var isPrimary: Bool { job?.isPrimary ?? true }
 
     private func execute() {
+        dispatchPrecondition(condition: .onQueue(queue))
         run.events.listener = onRecord
         do {
             try config.validate()

@@ -14,7 +14,11 @@ public enum RunState: String, Sendable, Codable {
 
 /// An immutable picture of a training run, published by the session a few times a second.
 /// Clients read it whenever they like; it never changes after publication.
-public struct TrainingSnapshot: Sendable {
+///
+/// Its wire form (docs/control-protocol.md) is the synthesized Codable: every stored property
+/// under its Swift name, optionals left out when nil. The parts below synthesize theirs too,
+/// except `LossPoint`, which travels as an array.
+public struct TrainingSnapshot: Sendable, Codable {
     public var runName: String = ""
     /// Short description of the data, e.g. "adult (csv) 32,561 train / 16,281 valid rows".
     public var dataDescription: String = ""
@@ -103,7 +107,7 @@ public struct TrainingSnapshot: Sendable {
     }
 }
 
-public struct LoadingProgress: Sendable, Equatable {
+public struct LoadingProgress: Sendable, Equatable, Codable {
     public var file: String
     public var rowsRead: Int
     public var rowsSkipped: Int
@@ -131,7 +135,23 @@ public struct LossPoint: Sendable, Equatable {
     }
 }
 
-public struct ValidationPoint: Sendable, Equatable {
+/// A loss point is the bulk of a snapshot, so it travels as `[step, examples, loss]`, not as an
+/// object: the one part whose wire form is not the synthesized one.
+extension LossPoint: Codable {
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        self.init(step: try c.decode(Int.self), examples: try c.decode(Int.self), loss: try c.decode(Double.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(step)
+        try c.encode(examples)
+        try c.encode(loss)
+    }
+}
+
+public struct ValidationPoint: Sendable, Equatable, Codable {
     public var step: Int
     public var epoch: Int
     public var examples: Int
@@ -145,7 +165,7 @@ public struct ValidationPoint: Sendable, Equatable {
     }
 }
 
-public struct WideStatistics: Sendable, Equatable {
+public struct WideStatistics: Sendable, Equatable, Codable {
     /// Coordinates whose FTRL weight is not exactly zero.
     public var nonzero: Int
     /// Coordinates that received at least one gradient.
@@ -172,7 +192,7 @@ public struct WideStatistics: Sendable, Equatable {
 }
 
 /// One feature group of the wide part: a raw field, a bucketized numeric or a cross.
-public struct WideGroupStatistics: Sendable, Equatable {
+public struct WideGroupStatistics: Sendable, Equatable, Codable {
     public var name: String
     public var nonzero: Int
     public var touched: Int
@@ -184,7 +204,7 @@ public struct WideGroupStatistics: Sendable, Equatable {
     }
 }
 
-public struct EmbeddingFieldStatistics: Sendable, Encodable, Equatable {
+public struct EmbeddingFieldStatistics: Sendable, Equatable, Codable {
     public var field: String
     public var rows: Int
     public var rowsTouched: Int
@@ -205,7 +225,7 @@ public struct EmbeddingFieldStatistics: Sendable, Encodable, Equatable {
     }
 }
 
-public struct DenseLayerStatistics: Sendable, Equatable {
+public struct DenseLayerStatistics: Sendable, Equatable, Codable {
     public var name: String
     public var inputs: Int
     public var outputs: Int
@@ -228,7 +248,7 @@ public struct DenseLayerStatistics: Sendable, Equatable {
     }
 }
 
-public struct HyperparameterValue: Sendable, Equatable {
+public struct HyperparameterValue: Sendable, Equatable, Codable {
     public var parameter: Hyperparameter
     public var value: Double
 
@@ -238,8 +258,8 @@ public struct HyperparameterValue: Sendable, Equatable {
     }
 }
 
-public struct RunMarker: Sendable, Equatable {
-    public enum Kind: String, Sendable { case hyperparameter, checkpoint, rollback }
+public struct RunMarker: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case hyperparameter, checkpoint, rollback }
     public var examples: Int
     public var step: Int
     public var kind: Kind
@@ -251,7 +271,7 @@ public struct RunMarker: Sendable, Equatable {
     }
 }
 
-public struct RunEvent: Sendable, Equatable {
+public struct RunEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         case info, hyperparameter, checkpoint, evaluation, skippedRows, divergence, rollback, error, state
     }

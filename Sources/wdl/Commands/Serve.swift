@@ -90,6 +90,7 @@ struct Serve: ParsableCommand {
 }
 
 /// How the server's task ended, handed back to the blocked command.
+/// Sendable: written by the server's task before it ends, read after the command's wait for it.
 private final class ServeOutcome: @unchecked Sendable {
     var error: (any Error)?
 }

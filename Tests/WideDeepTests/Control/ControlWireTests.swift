@@ -3,11 +3,37 @@ import XCTest
 @testable import WideDeep
 
 final class ControlWireTests: XCTestCase {
-    /// Every stored property of the snapshot travels: a field added later without a wire key
-    /// would silently vanish on attached dashboards.
-    func testWireKeysListEveryStoredProperty() {
-        let stored = Mirror(reflecting: TrainingSnapshot()).children.compactMap(\.label)
-        XCTAssertEqual(stored, TrainingSnapshot.WireKey.allCases.map(\.rawValue))
+    /// The synthesized Codable speaks the wire form of main before it (hand-written then): each
+    /// captured snapshot is read and written back as the same JSON object, so `wdl attach` of
+    /// either binary reads the other.
+    func testSnapshotsOfThePreviousWireFormRoundTripUnchanged() throws {
+        for (name, text) in SnapshotWireFixtures.all {
+            let decoded = try ControlWire.decode(TrainingSnapshot.self, from: Array(text.utf8))
+            let encoded = try ControlWire.line(decoded).dropLast()
+            let before = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary)
+            let after = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(encoded)) as? NSDictionary)
+            XCTAssertEqual(after, before, name)
+        }
+        let changed = try ControlWire.decode(TrainingSnapshot.self, from: Array(SnapshotWireFixtures.changed.utf8))
+        XCTAssertEqual(changed.lastChanged, .ftrlAlpha)
+        XCTAssertEqual(changed.markers.map(\.kind), [.hyperparameter])
+        XCTAssertEqual(changed.trainLoss.first?.step, 1, "loss points travel as [step, examples, loss]")
+        XCTAssertEqual(changed.trainLoss.first?.examples, 512)
+        let loading = try ControlWire.decode(TrainingSnapshot.self, from: Array(SnapshotWireFixtures.loading.utf8))
+        XCTAssertEqual(loading.state, .loading)
+        XCTAssertNotNil(loading.loading)
+    }
+
+    /// Every stored property of the snapshot travels: with synthesized Codable only a
+    /// `CodingKeys` that forgot one could drop it, silently (it has a default value).
+    func testEveryStoredPropertyIsOnTheWire() throws {
+        var full = ControlFixtures.snapshot()
+        full.bestCheckpointStep = 7
+        full.skippedRowsReasons = ["t.csv:3: expected 4 fields, found 2"]
+        full.test = full.best
+        let stored = Set(Mirror(reflecting: full).children.compactMap(\.label))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try ControlWire.line(full))) as? [String: Any])
+        XCTAssertEqual(Set(object.keys), stored)
     }
 
     func testSnapshotRoundTripKeepsEveryField() throws {
