@@ -41,7 +41,7 @@ extension TensorBoardLog {
             log.add(figures: record.figures, step: Int(record.figures["step"]!),
                     wallTime: start + (record.figures["seconds"] ?? 0))
         }
-        if let failure = log.failure { throw DataError(file: log.path, "cannot write: \(failure)") }
+        if let failure = log.failure { throw OutputError(path: log.path, "cannot write: \(failure)") }
         return (log.path, records.count, skippedCutLine)
     }
 }

@@ -21,21 +21,21 @@ public final class TensorBoardLog: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw DataError(file: directory, "cannot create the TensorBoard folder")
+            throw OutputError(path: directory, "cannot create the TensorBoard folder", underlying: error)
         }
         let now = Date().timeIntervalSince1970
         let name = "events.out.tfevents.\(Int(now)).\(ProcessInfo.processInfo.hostName).\(getpid())"
         path = (directory as NSString).appendingPathComponent(name)
         self.onError = onError
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw DataError(file: path, "cannot create the TensorBoard event file")
+            throw OutputError(path: path, "cannot create the TensorBoard event file")
         }
         self.handle = handle
         let version = TensorBoardEvent(wallTime: now, step: 0, content: .fileVersion(TensorBoardEvent.currentFileVersion))
         do {
             try handle.write(contentsOf: TFRecord.frame(version.encoded()))
         } catch {
-            throw DataError(file: path, "cannot write: \(error)")
+            throw OutputError(path: path, "cannot write", underlying: error)
         }
     }
 

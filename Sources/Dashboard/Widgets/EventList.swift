@@ -1,7 +1,7 @@
 import WideDeep
 
 /// The latest run events, newest at the bottom: `mm:ss  step  message`, coloured by kind.
-public struct EventLog: Sendable {
+public struct EventList: Sendable {
     public var events: [RunEvent]
     /// Lines scrolled back from the newest (clamped to what there is).
     public var scroll: Int
@@ -94,7 +94,7 @@ public struct EventLog: Sendable {
             x += buffer.write(TerminalText.pad("#\(event.step)", to: stepWidth + 1, alignRight: true) + " ",
                               x: x, y: y, maxWidth: area.maxX - x, style: .fg(.dimText))
             buffer.write(Self.text(of: event, folding: count, width: area.maxX - x), x: x, y: y,
-                         maxWidth: area.maxX - x, style: .fg(EventLog.color(for: event.kind)))
+                         maxWidth: area.maxX - x, style: .fg(EventList.color(for: event.kind)))
         }
     }
 }
