@@ -27,17 +27,6 @@ final class OutputErrorTests: XCTestCase {
         }
     }
 
-    /// A TensorBoard folder that cannot be made (a plain file stands in its path) names the folder.
-    func testATensorBoardFolderThatCannotBeMadeIsAnOutputError() throws {
-        let folder = try TemporaryFolder()
-        let file = try folder.write("plain", "x")
-        XCTAssertThrowsError(try TensorBoardLog(directory: file + "/tb")) { error in
-            guard let error = error as? OutputError else { return XCTFail("\(type(of: error)): \(error)") }
-            XCTAssertEqual(error.path, file + "/tb")
-            XCTAssertTrue(error.description.hasPrefix("\(file)/tb: cannot create the TensorBoard folder"), error.description)
-        }
-    }
-
     func testTheDescriptionEscapesThePathAndAddsTheSystemReason() {
         XCTAssertEqual(OutputError(path: "a\u{1B}b", "cannot write", errno: ENOSPC).description,
                        "a\\eb: cannot write: No space left on device")
