@@ -160,6 +160,7 @@ final class TensorBoardEventTests: XCTestCase {
             guard let error = error as? OutputError else { return XCTFail("\(type(of: error)): \(error)") }
             XCTAssertEqual(error.path, file + "/tb")
             XCTAssertTrue(error.description.hasPrefix("\(file)/tb: cannot create the TensorBoard folder"), error.description)
+            XCTAssertFalse(error.description.contains("NSCocoaErrorDomain"), "Foundation's generic text adds nothing: \(error)")
         }
     }
 }

@@ -15,9 +15,12 @@ public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     /// A failed `FileHandle` or `FileManager` call: its POSIX error number when Foundation kept one.
+    /// Foundation's generic Cocoa text ("The operation could not be completed. (… error 512.)")
+    /// says nothing the message does not: it is left out.
     public init(path: String, _ message: String, underlying error: any Error) {
         let posix = Self.posixCode(of: error)
-        self.init(path: path, posix == nil ? "\(message): \(error.localizedDescription)" : message, errno: posix)
+        let generic = (error as NSError).domain == NSCocoaErrorDomain
+        self.init(path: path, posix != nil || generic ? message : "\(message): \(error.localizedDescription)", errno: posix)
     }
 
     /// One line, terminal-safe: `path: message[: system's reason]`.
