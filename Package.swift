@@ -50,14 +50,21 @@ let package = Package(
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         /// safetensors files: a generic reader and writer, no knowledge of the model.
         .target(name: "SafeTensors", swiftSettings: optimizedInDebug),
+        /// Adapters around the core (the engine), each knowing it only through its public API:
+        /// the exports (TensorBoard event files, ONNX, the protobuf writer they share),
+        .target(name: "WdlExport", dependencies: ["WideDeep", "SafeTensors"]),
+        /// the metrics logs read back (a run's records, a log followed as it grows, comparisons),
+        .target(name: "WdlRuns", dependencies: ["WideDeep"]),
+        /// and the control socket (server, client, wire messages, snapshot deltas).
+        .target(name: "WdlControl", dependencies: ["WideDeep"]),
         /// Pure Swift UI logic: layout, widgets drawing into a cell buffer, themes, keys.
-        .target(name: "Dashboard", dependencies: ["WideDeep"]),
+        .target(name: "Dashboard", dependencies: ["WideDeep", "WdlRuns", "WdlControl"]),
         /// The only module that talks to ncurses: the terminal backend.
-        .target(name: "DashboardCurses", dependencies: ["Dashboard", "CNcursesw"]),
+        .target(name: "DashboardCurses", dependencies: ["Dashboard", "WdlRuns", "CNcursesw"]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         /// What the front ends share and the core has no business with: the headless runner, the
         /// run summary's text, the benchmark suite and its report.
-        .target(name: "WdlApp", dependencies: ["WideDeep"]),
+        .target(name: "WdlApp", dependencies: ["WideDeep", "WdlControl"]),
         /// Open MPI's C API through a shim header (its handles are macros Swift cannot import).
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         /// The core's `Communicator` over Open MPI; empty unless built with the MPI trait.
@@ -82,6 +89,9 @@ let package = Package(
             name: "wdl",
             dependencies: [
                 "WideDeep",
+                "WdlExport",
+                "WdlRuns",
+                "WdlControl",
                 "WdlApp",
                 "WdlMPI",
                 "WdlServe",
@@ -98,10 +108,14 @@ let package = Package(
             dependencies: ["WideDeep", "Kernels", "KernelsHaswell", "WDLTestSupport"],
             swiftSettings: optimizedInDebug
         ),
+        // The adapters' tests; Support/ links the core tests' fixtures they train or build models with.
+        .testTarget(name: "WdlExportTests", dependencies: ["WdlExport", "WideDeep", "WDLTestSupport"]),
+        .testTarget(name: "WdlRunsTests", dependencies: ["WdlRuns", "WideDeep", "WDLTestSupport"]),
+        .testTarget(name: "WdlControlTests", dependencies: ["WdlControl", "WideDeep", "WDLTestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "WDLTestSupport"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep", "WDLTestSupport"],
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WideDeep", "WdlRuns", "WdlControl", "WDLTestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep", "WDLTestSupport"]),
+        .testTarget(name: "WdlAppTests", dependencies: ["WdlApp", "WideDeep", "WdlControl", "WDLTestSupport"]),
         .testTarget(name: "WdlServeTests", dependencies: ["WdlServe", "WideDeep", "WDLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import WdlRuns
 import WideDeep
 
 /// Opens the run viewer (`wdl view`) on logs already read once and returns when the user quits or

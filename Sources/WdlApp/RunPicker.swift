@@ -1,4 +1,5 @@
 import Foundation
+import WdlControl
 import WideDeep
 
 /// `wdl attach` without a path: the runs serving a control socket in the runtime folder, one

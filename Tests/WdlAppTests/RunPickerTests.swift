@@ -3,6 +3,7 @@ import Synchronization
 import XCTest
 import WdlApp
 import WideDeep
+import WdlControl
 
 final class RunPickerTests: XCTestCase {
     private func run(_ name: String, pid: Int32, step: Int, state: RunState = .running) -> AttachableRun {

@@ -1,3 +1,4 @@
+import WdlControl
 import WideDeep
 
 /// The dashboard on a run in another process (`DashboardOptions.attached`): detaching, read-only

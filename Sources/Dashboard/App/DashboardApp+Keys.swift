@@ -43,7 +43,7 @@ extension DashboardApp {
         case .nextTheme: nextTheme()
         case .showHelp: view.mode = .help
         case .scrollEvents(let lines):
-            let count = EventLog.lines(EventsPanel(snapshot: lastSnapshot, view: view).events).count
+            let count = EventList.lines(EventsPanel(snapshot: lastSnapshot, view: view).events).count
             view.eventsScroll = min(max(0, view.eventsScroll + lines), count)
         case .scrollEventsToNewest: view.eventsScroll = 0
         case .quit: conclude(quitDialog.request(in: &view))

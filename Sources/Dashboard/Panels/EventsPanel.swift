@@ -22,10 +22,10 @@ struct EventsPanel {
     func render(in area: Rect, buffer: inout CellBuffer) {
         let events = events
         let height = max(0, area.height - 2)
-        let back = EventLog.clampedScroll(view.eventsScroll, lineCount: EventLog.lines(events).count, height: height)
+        let back = EventList.clampedScroll(view.eventsScroll, lineCount: EventList.lines(events).count, height: height)
         let hint = area.width >= 50 ? "time · step · what · PgUp older" : "PgUp older"
         let title = back > 0 ? "\(back) newer below · PgDn/End" : hint
         let inner = Box(title: "events", rightTitle: title).render(in: area, buffer: &buffer)
-        EventLog(events: events, scroll: back).render(in: inner, buffer: &buffer)
+        EventList(events: events, scroll: back).render(in: inner, buffer: &buffer)
     }
 }

@@ -1,3 +1,4 @@
+import WdlRuns
 import WideDeep
 
 /// One run as the viewer shows it: its log, the name telling it apart, where it stands, and the

@@ -1,4 +1,5 @@
 import Foundation
+import WdlRuns
 import WideDeep
 
 /// The run viewer's frame loop over metrics logs and a terminal (`wdl view`).

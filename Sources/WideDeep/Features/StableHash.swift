@@ -12,8 +12,10 @@
 public enum StableHash {
     public static let fnvOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     public static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
-    static let fieldSeparator: UInt8 = 0x1F
-    static let crossSeparator: UInt8 = 0x1E
+    /// After a field's name (`fieldState`) and a cross's name (`crossState`): part of the hash
+    /// spec an exporter publishes (`wdl export --onnx`'s feature spec).
+    public static let fieldSeparator: UInt8 = 0x1F
+    public static let crossSeparator: UInt8 = 0x1E
 
     /// FNV-1a over `bytes`, continuing from `state`.
     @inlinable

@@ -37,7 +37,7 @@ public final class MetricsLog: @unchecked Sendable {
         // which would replace a device such as /dev/full with a regular file).
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw DataError(file: path, "cannot create the metrics file: \(String(cString: strerror(errno)))")
+            throw OutputError(path: path, "cannot create the metrics file", errno: errno)
         }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
@@ -57,7 +57,7 @@ public final class MetricsLog: @unchecked Sendable {
             try handle.write(contentsOf: line)
         } catch {
             try? handle.truncate(atOffset: wholeBytes)
-            throw DataError(file: path, "cannot write the metrics log: \(error.localizedDescription)")
+            throw OutputError(path: path, "cannot write the metrics log", underlying: error)
         }
         wholeBytes += UInt64(line.count)
     }

@@ -7,7 +7,7 @@ struct MinibatchCursor {
     typealias Batch = (data: EncodedDataset, rows: Range<Int>)
 
     let batchSize: Int
-    private let source: () throws -> TrainingStream.Chunk?
+    private let source: () throws -> EncodedChunkReader.Chunk?
     private var current: EncodedDataset?
     private var position = 0
     private var ended = false
@@ -15,7 +15,7 @@ struct MinibatchCursor {
     private var skipped = 0
     private var errors: [DataError] = []
 
-    init(batchSize: Int, source: @escaping () throws -> TrainingStream.Chunk?) {
+    init(batchSize: Int, source: @escaping () throws -> EncodedChunkReader.Chunk?) {
         self.batchSize = max(1, batchSize)
         self.source = source
     }

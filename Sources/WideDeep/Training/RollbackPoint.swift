@@ -5,8 +5,9 @@
 /// position, loss curve, divergence watch, the statistics shown, the best's count — so a rollback
 /// rewinds the run, not only its weights.
 struct RollbackPoint {
-    /// What is kept besides the model.
-    struct RunState {
+    /// Where the run was, kept besides the model: its counters, curves and bests (the snapshot's
+    /// `RunState` is a different thing, the phase the run is in).
+    struct RunPosition {
         var progress: RunProgress
         var curves: TrainingCurves
         var divergence: DivergenceWatch
@@ -63,7 +64,7 @@ struct RollbackPoint {
 
     /// Training seconds between copies.
     let interval: Double
-    private(set) var kept: (state: ModelState, run: RunState)?
+    private(set) var kept: (state: ModelState, run: RunPosition)?
     private var keptAt = -Double.infinity
 
     init(interval: Double) { self.interval = interval }
@@ -73,7 +74,7 @@ struct RollbackPoint {
 
     /// Copies the model's state. Returns the name of a tensor holding NaN or infinity when the
     /// state is not good (nothing is kept then).
-    mutating func keep(_ model: WideDeepModel, run: RunState) -> String? {
+    mutating func keep(_ model: WideDeepModel, run: RunPosition) -> String? {
         keptAt = run.progress.trainingSeconds
         let state = model.captureState()
         if let bad = state.firstNonFiniteTensor { return bad }
@@ -83,14 +84,14 @@ struct RollbackPoint {
 
     /// Keeps a good state copied for another purpose (a new best), when it is newer than the kept
     /// one; the periodic copies go on at their own pace.
-    mutating func offer(_ state: ModelState, run: RunState) {
+    mutating func offer(_ state: ModelState, run: RunPosition) {
         guard state.firstNonFiniteTensor == nil, run.progress.step >= kept?.run.progress.step ?? 0 else { return }
         kept = (state, run)
     }
 
     /// Puts the kept model state back into `model`; returns the run state to go back to, nil when
     /// nothing is kept.
-    func restore(into model: WideDeepModel) throws -> RunState? {
+    func restore(into model: WideDeepModel) throws -> RunPosition? {
         guard let kept else { return nil }
         try model.restoreState(kept.state)
         model.stepsTrained = kept.run.progress.step

@@ -38,7 +38,7 @@ final class RunEvaluator {
     }
 
     /// After a rollback to `state`: the early-stopping count of then (`BestModelKeeper.rewind`).
-    func rewind(to state: RollbackPoint.RunState) {
+    func rewind(to state: RollbackPoint.RunPosition) {
         best.rewind(to: state.best, evaluationsSince: state.evaluationsSinceBest)
     }
 
@@ -79,7 +79,7 @@ final class RunEvaluator {
         } else if let bestState, job == nil {
             // The newest good state a rollback can return to (taken after the record, whose mean
             // training loss it has reported).
-            run.rollback.offer(bestState, run: RollbackPoint.RunState(run, best: best.best, evaluationsSinceBest: 0))
+            run.rollback.offer(bestState, run: RollbackPoint.RunPosition(run, best: best.best, evaluationsSinceBest: 0))
         }
         run.publish(force: true)
     }

@@ -78,7 +78,7 @@ final class RunSteering {
         // Statistics of this very state, shown again after a rollback to it.
         run.refreshStatistics()
         let best = evaluator.bestSoFar
-        let state = RollbackPoint.RunState(run, best: best.point, evaluationsSinceBest: best.evaluationsSince)
+        let state = RollbackPoint.RunPosition(run, best: best.point, evaluationsSinceBest: best.evaluationsSince)
         if let bad = run.rollback.keep(model, run: state) {
             run.diverge(cause: "\(bad) holds NaN or infinite values at step \(run.progress.step)")
         }
@@ -90,7 +90,7 @@ final class RunSteering {
     /// since (rolling back keeps their values: one of them is often the cause). Stays paused.
     private func rollBack() {
         guard let model = run.model else { return }
-        let kept: RollbackPoint.RunState
+        let kept: RollbackPoint.RunPosition
         do {
             guard let restored = try run.rollback.restore(into: model) else {
                 note(.error, "no good state kept yet to roll back to")
@@ -121,7 +121,7 @@ final class RunSteering {
 
     /// "; changed since step N: deep lr 0.05 then, 0.05 now; …" for every hyperparameter changed
     /// after `kept` was taken, in the order first changed (or that none was).
-    static func changes(since kept: RollbackPoint.RunState, in run: TrainingRun, model: WideDeepModel) -> String {
+    static func changes(since kept: RollbackPoint.RunPosition, in run: TrainingRun, model: WideDeepModel) -> String {
         var changed: [Hyperparameter] = []
         for parameter in run.hyperparameterChanges.dropFirst(kept.changesMade) where !changed.contains(parameter) {
             changed.append(parameter)

@@ -3,6 +3,7 @@ import Dashboard
 import DashboardCurses
 import Foundation
 import WdlApp
+import WdlControl
 import WideDeep
 
 struct Attach: ParsableCommand {

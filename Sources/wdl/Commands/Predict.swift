@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SafeTensors
 import WdlApp
+import WdlExport
 import WideDeep
 
 struct Predict: ParsableCommand {

@@ -3,6 +3,8 @@ import Dashboard
 import DashboardCurses
 import Foundation
 import WdlApp
+import WdlControl
+import WdlExport
 import WdlMPI
 import WideDeep
 

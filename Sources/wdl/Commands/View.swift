@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import DashboardCurses
 import Foundation
+import WdlRuns
 import WideDeep
 
 /// `wdl view`: metrics logs (`wdl train --metrics-out`), finished or still growing, side by side.

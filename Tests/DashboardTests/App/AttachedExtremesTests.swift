@@ -3,6 +3,7 @@ import XCTest
 @testable import WideDeep
 @testable import Dashboard
 import WDLTestSupport
+@testable import WdlControl
 
 /// `wdl attach` accepts from a server only what `ReceivedSnapshotCheck` lets through
 /// (docs/control-protocol.md, "What a client accepts"): the dashboard must draw every value at

@@ -1,5 +1,6 @@
 import Synchronization
 import WideDeep
+import WdlControl
 
 /// A run seen from another process, as the dashboard sees it: a snapshot, a connection state
 /// and refusals the test sets; the commands sent and whether it was detached.

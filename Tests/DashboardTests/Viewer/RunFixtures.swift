@@ -1,5 +1,6 @@
 import WideDeep
 @testable import Dashboard
+import WdlRuns
 
 /// Two runs with hand-chosen figures for the viewer's frame and key tests: "lr-0.02" finished
 /// after 12 evaluations (240k examples, a hyperparameter change at 100k), "lr-0.05" still being

@@ -3,6 +3,7 @@ import WDLTestSupport
 import WideDeep
 import XCTest
 @testable import Dashboard
+import WdlRuns
 
 /// The viewer driven like a user would, over real files: keys from the table change what is
 /// drawn, a growing log shows its new evaluations at the next poll, q and Ctrl-C quit.

@@ -92,9 +92,9 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(band.text(width: 11), " ──━━┃━━── ")
     }
 
-    func testEventLogShowsTheNewestAtTheBottom() {
+    func testEventListShowsTheNewestAtTheBottom() {
         var buffer = CellBuffer(width: 40, height: 2)
-        EventLog(events: [
+        EventList(events: [
             RunEvent(step: 1, seconds: 1, kind: .info, message: "first"),
             RunEvent(step: 20, seconds: 61, kind: .checkpoint, message: "checkpoint saved to a/very/long/path/file.safetensors"),
             RunEvent(step: 300, seconds: 125, kind: .divergence, message: "loss is NaN"),
@@ -107,7 +107,7 @@ final class WidgetTests: XCTestCase {
 
     /// Runs of evaluations take one line each (the latest, with their count), so a change made
     /// between them stays on screen however often the run evaluates.
-    func testEventLogFoldsRunsOfEvaluations() {
+    func testEventListFoldsRunsOfEvaluations() {
         func eval(_ step: Int, _ auc: String) -> RunEvent {
             RunEvent(step: step, seconds: Double(step), kind: .evaluation, message: "eval: AUC \(auc)")
         }
@@ -115,30 +115,30 @@ final class WidgetTests: XCTestCase {
             + [RunEvent(step: 31, seconds: 31, kind: .hyperparameter, message: "deep lr 0.05 → 0.08")]
             + (32...90).map { eval($0, "0.\($0)") }
             + [RunEvent(step: 91, seconds: 91, kind: .checkpoint, message: "saved"), eval(92, "0.92")]
-        XCTAssertEqual(EventLog.lines(events).map(\.message), [
+        XCTAssertEqual(EventList.lines(events).map(\.message), [
             "eval: AUC 0.30 (latest of 30 evaluations in a row)", "deep lr 0.05 → 0.08",
             "eval: AUC 0.90 (latest of 59 evaluations in a row)", "saved", "eval: AUC 0.92",
         ])
-        XCTAssertEqual(EventLog.lines(events).map(\.step), [30, 31, 90, 91, 92])
+        XCTAssertEqual(EventList.lines(events).map(\.step), [30, 31, 90, 91, 92])
         var buffer = CellBuffer(width: 70, height: 3)
-        EventLog(events: events).render(in: buffer.bounds, buffer: &buffer)
+        EventList(events: events).render(in: buffer.bounds, buffer: &buffer)
         XCTAssertEqual(buffer.line(0), TerminalText.pad("01:30 #90 eval: AUC 0.90 (latest of 59 evaluations in a row)", to: 70))
-        XCTAssertEqual(EventLog.lines([]), [])
+        XCTAssertEqual(EventList.lines([]), [])
     }
 
     /// A folded line too long for its row loses the evaluation's last figures, never the count.
     func testFoldedEvaluationKeepsItsCountWhenCut() {
         let event = RunEvent(step: 2438, seconds: 9, kind: .evaluation,
                              message: "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538")
-        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 58),
+        XCTAssertEqual(EventList.text(of: event, folding: 50, width: 58),
                        "eval: AUC 0.9080… (latest of 50 evaluations in a row)")
-        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 72),
+        XCTAssertEqual(EventList.text(of: event, folding: 50, width: 72),
                        "eval: AUC 0.9080, logloss 0.3171… (latest of 50 evaluations in a row)")
-        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 30), "eval: AUC 0.90… (latest of 50)")
-        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 25), "eval: AUC… (latest of 50)")
-        XCTAssertEqual(EventLog.text(of: event, folding: 50, width: 90),
+        XCTAssertEqual(EventList.text(of: event, folding: 50, width: 30), "eval: AUC 0.90… (latest of 50)")
+        XCTAssertEqual(EventList.text(of: event, folding: 50, width: 25), "eval: AUC… (latest of 50)")
+        XCTAssertEqual(EventList.text(of: event, folding: 50, width: 90),
                        "eval: AUC 0.9080, logloss 0.3171, accuracy 0.8538 (latest of 50 evaluations in a row)")
-        XCTAssertEqual(EventLog.text(of: event, folding: 1, width: 20), "eval: AUC 0.9080, l…")
+        XCTAssertEqual(EventList.text(of: event, folding: 1, width: 20), "eval: AUC 0.9080, l…")
     }
 
     /// Hand-counted: 10 columns of "abcdefghijklmnop" keep 4 + "…" + 5.
@@ -172,7 +172,7 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(cut.count, 40)
         XCTAssertTrue(cut.hasSuffix("(data/test.csv)"), cut)
         var buffer = CellBuffer(width: 60, height: 1)
-        EventLog(events: [RunEvent(step: 9000, seconds: 45, kind: .checkpoint, message: message)])
+        EventList(events: [RunEvent(step: 9000, seconds: 45, kind: .checkpoint, message: message)])
             .render(in: buffer.bounds, buffer: &buffer)
         // 48 columns for the message: 20 for its words, 28 for the path (10 of the folder, …, the name).
         XCTAssertEqual(buffer.line(0), "00:45 #9000 checkpoint saved to runs/exper…/best.safetensors")

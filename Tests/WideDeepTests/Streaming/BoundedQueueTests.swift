@@ -74,7 +74,7 @@ final class BoundedQueueTests: XCTestCase {
         var options = StreamingFixtures.stream(blockBytes: 300)
         options.queueCapacity = 2
         let (data, plan) = try RunData.loadStreaming(config: config, options: options, threads: 1)
-        let stream = TrainingStream(plan: plan, encoder: FeatureEncoder(layout: data.layout), threads: 1, shuffleSeed: nil)
+        let stream = EncodedChunkReader(plan: plan, encoder: FeatureEncoder(layout: data.layout), threads: 1, shuffleSeed: nil)
         stream.start()
         defer { stream.stop() }
         var rows = 0
@@ -104,7 +104,7 @@ final class BoundedQueueTests: XCTestCase {
         let folder = try TemporaryFolder()
         let config = try StreamingFixtures.config(in: folder)
         let (data, plan) = try RunData.loadStreaming(config: config, options: StreamingFixtures.stream(blockBytes: 200), threads: 1)
-        let stream = TrainingStream(plan: plan, encoder: FeatureEncoder(layout: data.layout), threads: 1, shuffleSeed: nil)
+        let stream = EncodedChunkReader(plan: plan, encoder: FeatureEncoder(layout: data.layout), threads: 1, shuffleSeed: nil)
         stream.start()
         _ = try stream.next()
         stream.stop()  // returns only once the reader thread has ended

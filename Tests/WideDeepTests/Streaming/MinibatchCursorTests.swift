@@ -6,10 +6,10 @@ final class MinibatchCursorTests: XCTestCase {
     /// rows in order, the last one shorter; malformed-row counts are passed on.
     func testMinibatchesDoNotDependOnChunkBoundaries() throws {
         let sizes = [3, 0, 7, 1, 1, 10, 0]
-        var chunks: [TrainingStream.Chunk] = []
+        var chunks: [EncodedChunkReader.Chunk] = []
         var start = 0
         for (i, size) in sizes.enumerated() {
-            chunks.append(TrainingStream.Chunk(data: StreamingFixtures.tracedRows(start..<(start + size)),
+            chunks.append(EncodedChunkReader.Chunk(data: StreamingFixtures.tracedRows(start..<(start + size)),
                                                skippedRows: i == 2 ? 2 : 0,
                                                errors: i == 2 ? [DataError(file: "t", line: 9, "bad")] : []))
             start += size

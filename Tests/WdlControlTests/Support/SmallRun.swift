@@ -1,0 +1,1 @@
+../../WideDeepTests/Support/SmallRun.swift

@@ -1,0 +1,1 @@
+../../WideDeepTests/Support/TestSupport.swift
