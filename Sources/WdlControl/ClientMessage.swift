@@ -18,7 +18,8 @@ extension ClientMessage: Codable {
         case "hello":
             self = .hello(version: try c.decode(Int.self, forKey: .version),
                           client: try c.decode(String.self, forKey: .client),
-                          readOnly: try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false)
+                          // A hello without `readOnly` steers (docs/control-protocol.md).
+                          readOnly: try c.decodeIfPresent(Bool.self, forKey: .readOnly) == true)
         case "command":
             self = .command(id: try c.decode(Int.self, forKey: .id), try c.decode(TrainingCommand.self, forKey: .command))
         case let other:

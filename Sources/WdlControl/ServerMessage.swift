@@ -82,7 +82,8 @@ extension ServerMessage: Codable {
         case "refused": self = .refused(id: try c.decode(Int.self, forKey: .id), reason: try c.decode(String.self, forKey: .reason))
         case "error":
             self = .error(reason: try c.decode(String.self, forKey: .reason),
-                          closing: try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false)
+                          // An error without `closing` leaves the connection open (docs/control-protocol.md).
+                          closing: try c.decodeIfPresent(Bool.self, forKey: .closing) == true)
         case "bye": self = .bye(reason: try c.decode(String.self, forKey: .reason))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c,
