@@ -3,16 +3,6 @@ import XCTest
 
 /// Adam's step (`Adam`, through `DeepOptimizer`) against a hand trace with bias correction.
 final class AdamTests: XCTestCase {
-    private func step(_ optimizer: DeepOptimizer, slot: Int, values: inout [Float], grads: [Float], offset: Int = 0) {
-        optimizer.beginStep()
-        let count = values.count
-        values.withUnsafeMutableBufferPointer { v in
-            grads.withUnsafeBufferPointer { g in
-                optimizer.update(slot: slot, offset: offset, values: v.baseAddress!, grads: g.baseAddress!, count: count)
-            }
-        }
-    }
-
     func testAdamMatchesHandComputation() {
         // lr = 0.01, β1 = 0.9, β2 = 0.999, ε = 1e-7; θ = (1, −2); m = v = 0.
         // step 1 (t = 1), g = (0.5, −1):
@@ -29,14 +19,14 @@ final class AdamTests: XCTestCase {
         let optimizer = DeepOptimizer(.adam(Adam(learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7)))
         let slot = optimizer.register(name: "t", count: 2)
         var theta: [Float] = [1, -2]
-        step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.5, -1])
         XCTAssertEqual(optimizer.steps, 1)
         XCTAssertEqual(Double(theta[0]), 0.9900000019999996, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.9900000009999999, accuracy: 1e-6)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][0]), 0.05, accuracy: 1e-7)
         // The moments are Float state: (1 − β2) in Float is 0.00099998713, 1.3e-5 from 0.001.
         XCTAssertEqual(Double(optimizer.state(slot: slot)[1][1]), 0.001, accuracy: 0.001 * 2e-5)
-        step(optimizer, slot: slot, values: &theta, grads: [0.2, 0.4])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.2, 0.4])
         XCTAssertEqual(optimizer.steps, 2)
         XCTAssertEqual(Double(theta[0]), 0.9810142523144733, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.986543942974759, accuracy: 1e-6)

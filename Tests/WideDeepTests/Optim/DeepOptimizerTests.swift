@@ -3,16 +3,6 @@ import XCTest
 @testable import WideDeep
 
 final class DeepOptimizerTests: XCTestCase {
-    private func step(_ optimizer: DeepOptimizer, slot: Int, values: inout [Float], grads: [Float], offset: Int = 0) {
-        optimizer.beginStep()
-        let count = values.count
-        values.withUnsafeMutableBufferPointer { v in
-            grads.withUnsafeBufferPointer { g in
-                optimizer.update(slot: slot, offset: offset, values: v.baseAddress!, grads: g.baseAddress!, count: count)
-            }
-        }
-    }
-
     func testAdaGradMatchesHandComputation() {
         // lr = 0.1, G₀ = 0.1, ε = 1e-7; θ = (1, −2).
         // step 1, g = (0.5, −1):  G = (0.1 + 0.25, 0.1 + 1) = (0.35, 1.1)
@@ -25,13 +15,13 @@ final class DeepOptimizerTests: XCTestCase {
         let slot = optimizer.register(name: "t", count: 2)
         XCTAssertEqual(optimizer.state(slot: slot)[0], [0.1, 0.1])
         var theta: [Float] = [1, -2]
-        step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.5, -1])
         XCTAssertEqual(Double(theta[0]), 1 - 0.05 / (0.35.squareRoot() + 1e-7), accuracy: 1e-6)
         XCTAssertEqual(Double(theta[0]), 0.9154845888128602, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.904653750166349, accuracy: 1e-6)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][0]), 0.35, accuracy: 1e-7)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][1]), 1.1, accuracy: 1e-7)
-        step(optimizer, slot: slot, values: &theta, grads: [0.2, 0.4])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.2, 0.4])
         XCTAssertEqual(Double(theta[0]), 0.8834589631800471, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.940288579246736, accuracy: 1e-6)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][0]), 0.39, accuracy: 1e-7)
@@ -44,7 +34,7 @@ final class DeepOptimizerTests: XCTestCase {
         _ = optimizer.register(name: "other", count: 4)
         let slot = optimizer.register(name: "emb", count: 6)
         var row: [Float] = [1, -2]
-        step(optimizer, slot: slot, values: &row, grads: [0.5, -1], offset: 2)
+        optimizer.testStep(slot: slot, values: &row, grads: [0.5, -1], offset: 2)
         let acc = optimizer.state(slot: slot)[0].map(Double.init)
         XCTAssertEqual(acc[0], 0.1, accuracy: 1e-7)
         XCTAssertEqual(acc[1], 0.1, accuracy: 1e-7)
@@ -61,9 +51,9 @@ final class DeepOptimizerTests: XCTestCase {
         let optimizer = DeepOptimizer(.sgd(SGD(learningRate: 0.5)))
         let slot = optimizer.register(name: "t", count: 2)
         var theta: [Float] = [1, -2]
-        step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.5, -1])
         XCTAssertEqual(theta, [0.75, -1.5])
-        step(optimizer, slot: slot, values: &theta, grads: [0.2, 0.4])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.2, 0.4])
         XCTAssertEqual(Double(theta[0]), 0.65, accuracy: 1e-7)
         XCTAssertEqual(Double(theta[1]), -1.7, accuracy: 1e-7)
         XCTAssertTrue(optimizer.stateTensors.isEmpty)
@@ -75,9 +65,9 @@ final class DeepOptimizerTests: XCTestCase {
         let optimizer = DeepOptimizer(.sgd(SGD(learningRate: 0.5)))
         let slot = optimizer.register(name: "t", count: 1)
         var theta: [Float] = [1]
-        step(optimizer, slot: slot, values: &theta, grads: [1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [1])
         optimizer.learningRate = 0.1
-        step(optimizer, slot: slot, values: &theta, grads: [1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [1])
         XCTAssertEqual(Double(theta[0]), 0.4, accuracy: 1e-7)
     }
 

@@ -7,16 +7,6 @@ import WDLTestSupport
 /// RMSProp as TensorFlow 1's RMSPropOptimizer (ms starts at 1, ε inside the root), against a
 /// hand trace, and as a deep optimizer of a run: its state declared, saved shaped and checked.
 final class RMSPropTests: XCTestCase {
-    private func step(_ optimizer: DeepOptimizer, slot: Int, values: inout [Float], grads: [Float]) {
-        optimizer.beginStep()
-        let count = values.count
-        values.withUnsafeMutableBufferPointer { v in
-            grads.withUnsafeBufferPointer { g in
-                optimizer.update(slot: slot, offset: 0, values: v.baseAddress!, grads: g.baseAddress!, count: count)
-            }
-        }
-    }
-
     func testRMSPropMatchesHandComputation() {
         // lr = 0.1, ρ = 0.9, ε = 1e-10, ms₀ = 1; θ = (1, −2).
         // step 1, g = (0.5, −1): ms = (0.9 + 0.1·0.25, 0.9 + 0.1·1) = (0.925, 1.0)
@@ -30,12 +20,12 @@ final class RMSPropTests: XCTestCase {
         let slot = optimizer.register(name: "t", count: 2)
         XCTAssertEqual(optimizer.state(slot: slot), [[1, 1]])
         var theta: [Float] = [1, -2]
-        step(optimizer, slot: slot, values: &theta, grads: [0.5, -1])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.5, -1])
         XCTAssertEqual(Double(theta[0]), 0.9480124755118065, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.9, accuracy: 1e-6)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][0]), 0.925, accuracy: 1e-7)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][1]), 1.0, accuracy: 1e-7)
-        step(optimizer, slot: slot, values: &theta, grads: [0.2, 0.4])
+        optimizer.testStep(slot: slot, values: &theta, grads: [0.2, 0.4])
         XCTAssertEqual(Double(theta[0]), 0.9261450818650093, accuracy: 1e-6)
         XCTAssertEqual(Double(theta[1]), -1.941793837955576, accuracy: 1e-6)
         XCTAssertEqual(Double(optimizer.state(slot: slot)[0][0]), 0.8365, accuracy: 1e-6)
