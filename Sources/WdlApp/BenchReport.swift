@@ -17,6 +17,21 @@ public struct BenchReport: Encodable, Sendable {
     /// How loaded the machine was while the figures were measured; nil where /proc is unreadable.
     public var machine: MachineLoad?
 
+    public init(cpu: String, features: [String], threads: Int, batchSize: Int, trainRows: Int, validRows: Int,
+                figures: [Benchmark.Figure], stepMicrosecondsByPhase: [String: Double]?, peakResidentMB: Double?,
+                machine: MachineLoad?) {
+        self.cpu = cpu
+        self.features = features
+        self.threads = threads
+        self.batchSize = batchSize
+        self.trainRows = trainRows
+        self.validRows = validRows
+        self.figures = figures
+        self.stepMicrosecondsByPhase = stepMicrosecondsByPhase
+        self.peakResidentMB = peakResidentMB
+        self.machine = machine
+    }
+
     enum CodingKeys: String, CodingKey {
         case cpu, features, threads, batchSize = "batch_size", trainRows = "train_rows", validRows = "valid_rows"
         case figures, stepMicrosecondsByPhase = "step_microseconds_by_phase", peakResidentMB = "peak_resident_mb"

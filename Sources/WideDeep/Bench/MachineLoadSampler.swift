@@ -38,6 +38,14 @@ public struct MachineLoadSampler: Sendable {
         public var otherTicks: UInt64
         public var cpuCount: Int
 
+        public init(loadAverage1m: Double, totalTicks: UInt64, stealTicks: UInt64, otherTicks: UInt64, cpuCount: Int) {
+            self.loadAverage1m = loadAverage1m
+            self.totalTicks = totalTicks
+            self.stealTicks = stealTicks
+            self.otherTicks = otherTicks
+            self.cpuCount = cpuCount
+        }
+
         /// Share of all CPU time the hypervisor gave to someone else.
         public var stealFraction: Double { totalTicks == 0 ? 0 : Double(stealTicks) / Double(totalTicks) }
         /// Other processes' CPU in cores (1.0 = one whole core), from ticks per core elapsed.
@@ -160,6 +168,17 @@ public struct MachineLoad: Codable, Equatable, Sendable {
     public var sections: Int
     /// The threads the bench ran, against which the load average is judged.
     public var threads: Int
+
+    public init(loadAverage1m: Double, stealFraction: Double, otherCPUFraction: Double, busy: Bool, busySections: Int,
+                sections: Int, threads: Int) {
+        self.loadAverage1m = loadAverage1m
+        self.stealFraction = stealFraction
+        self.otherCPUFraction = otherCPUFraction
+        self.busy = busy
+        self.busySections = busySections
+        self.sections = sections
+        self.threads = threads
+    }
 
     enum CodingKeys: String, CodingKey {
         case loadAverage1m = "load_average_1m", stealFraction = "steal_fraction", otherCPUFraction = "other_cpu_fraction"
