@@ -43,6 +43,11 @@ public struct BenchSuite {
         config.train.threads = threads
         config.train.batchSize = batchSize
         let cpu = SystemInfo.cpu()
+        var sampler = MachineLoadSampler(threads: threads)
+        if let start = MachineLoadSampler.readSnapshot() {
+            log(String(format: "machine at start: load average %.2f (bench threads %d); checked again around every figure",
+                       start.loadAverage1m, threads))
+        }
         log("wdl bench: \(cpu.model); SIMD features: \(cpu.features.joined(separator: " ")); GEMM kernel \(Gemm.kernelName); threads \(threads), batch \(batchSize), \(runs) runs per figure")
 
         let trainBytes: [UInt8], validBytes: [UInt8]?
@@ -62,12 +67,13 @@ public struct BenchSuite {
             let unit = figure.unit.padding(toLength: 11, withPad: " ", startingAt: 0)
             let spread = figure.runs > 1
                 ? " (min \(BenchSuite.figure(figure.min)), max \(BenchSuite.figure(figure.max)))" : ""
-            log(name + " " + BenchSuite.figure(figure.median).leftPadded(to: 12) + " " + unit + spread + note)
+            let noisy = figure.noisy ? String(format: "  NOISY: spread %.0f%%", 100 * (figure.spread ?? 0)) : ""
+            log(name + " " + BenchSuite.figure(figure.median).leftPadded(to: 12) + " " + unit + spread + noisy + note)
         }
-        record(try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs))
-        if threads > 1 { record(try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs)) }
+        record(try sampler.measure { try Benchmark.parse(bytes: trainBytes, threads: 1, runs: runs) })
+        if threads > 1 { record(try sampler.measure { try Benchmark.parse(bytes: trainBytes, threads: threads, runs: runs) }) }
         // The same rows read from a plain, a gzip and a zstd file (temporary, deleted after).
-        let compressed = try CompressedReadBenchmark.measure(bytes: trainBytes, threads: threads, runs: runs)
+        let compressed = try sampler.measure { try CompressedReadBenchmark.measure(bytes: trainBytes, threads: threads, runs: runs) }
         for figure in compressed.figures {
             let kind = Compression.allCases.first { figure.name.contains(" \($0.rawValue) ") } ?? .plain
             let note = kind == .plain ? "  file read and parsed" : String(format: "  file %.0f%% of the plain size", 100 * (compressed.ratios[kind] ?? .nan))
@@ -91,14 +97,15 @@ public struct BenchSuite {
         // in place, transposed), input gradient dA·Wᵀ (W read in place); and layer 2's forward.
         for (m, k, n, transposedA, transposedB) in [(batchSize, width, 256, false, false), (batchSize, 256, 128, false, false),
                                                     (width, batchSize, 256, true, false), (batchSize, 256, width, false, true)] {
-            record(Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, transposedB: transposedB, threads: threads,
-                                  runs: runs))
+            record(sampler.measure {
+                Benchmark.gemm(m: m, k: k, n: n, transposedA: transposedA, transposedB: transposedB, threads: threads, runs: runs)
+            })
         }
         var stepProfile: StepProfile?
         for mode in [ModelMode.wide, .deep, .wideDeep] {
             var modeConfig = config
             modeConfig.model.mode = mode
-            let result = try Benchmark.train(config: modeConfig, data: runData, runs: runs)
+            let result = try sampler.measure { try Benchmark.train(config: modeConfig, data: runData, runs: runs) }
             record(result.train, note: String(format: "  valid AUC %.4f after 1 epoch", result.auc))
             record(result.validate)
             if mode == .wideDeep { stepProfile = result.profile }
@@ -113,22 +120,24 @@ public struct BenchSuite {
                                    100 * seconds / max(stepProfile.total, 1e-9)))
             }
         }
-        let checkpoint = try CheckpointBenchmark.measure(runs: runs)
+        let checkpoint = try sampler.measure { try CheckpointBenchmark.measure(runs: runs) }
         let megabytes = Double(checkpoint.bytes) / 1e6
         record(Benchmark.Figure(name: String(format: "checkpoint save (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.saveMBps]),
                note: "  median of \(runs); 2^22 wide, 26×2^16×16 embeddings")
         record(Benchmark.Figure(name: String(format: "checkpoint load (%.0f MB)", megabytes), unit: "MB/s", samples: [checkpoint.loadMBps]),
                note: "  median of \(runs), validated")
-        let peak = SystemInfo.peakResidentBytes().map { Double($0) / 1e6 } ?? .nan
-        log(String(format: "peak resident memory %.0f MB", peak))
+        let peak = SystemInfo.peakResidentBytes().map { Double($0) / 1e6 }
+        log(peak.map { String(format: "peak resident memory %.0f MB", $0) } ?? "peak resident memory unknown")
+        let machine = sampler.summary
+        log(machine?.line ?? "machine: load not sampled (/proc unreadable); the figures may be noisy")
         let phases = stepProfile.map { profile in
             Dictionary(uniqueKeysWithValues: StepProfile.Phase.allCases.map {
-                ("\($0)", profile.seconds[$0.rawValue] / Double(max(1, profile.steps)) * 1e6)
+                (BenchReport.snakeCased("\($0)"), profile.seconds[$0.rawValue] / Double(max(1, profile.steps)) * 1e6)
             })
         }
         return BenchReport(cpu: cpu.model, features: cpu.features, threads: threads, batchSize: batchSize,
                            trainRows: trainRaw.count, validRows: validRaw.count, figures: figures,
-                           stepMicrosecondsByPhase: phases, peakResidentMB: peak)
+                           stepMicrosecondsByPhase: phases, peakResidentMB: peak, machine: machine)
     }
 }
 

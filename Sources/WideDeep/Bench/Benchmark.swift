@@ -10,6 +10,10 @@ public enum Benchmark {
         public var min: Double
         public var max: Double
         public var runs: Int
+        /// (max − min) / median over the runs; nil with fewer than two runs (nothing to compare).
+        public var spread: Double?
+        /// A spread above `noisySpread`: the runs disagree too much for the median to be quoted.
+        public var noisy: Bool
 
         public init(name: String, unit: String, samples: [Double]) {
             self.name = name
@@ -18,7 +22,33 @@ public enum Benchmark {
             median = Benchmark.median(samples)
             min = samples.min() ?? .nan
             max = samples.max() ?? .nan
+            spread = Benchmark.spread(samples)
+            noisy = (spread ?? 0) > Benchmark.noisySpread
         }
+
+        // Written by hand so a missing spread is an explicit null, not a missing key.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(median, forKey: .median)
+            try container.encode(min, forKey: .min)
+            try container.encode(max, forKey: .max)
+            try container.encode(runs, forKey: .runs)
+            try container.encode(spread, forKey: .spread)
+            try container.encode(noisy, forKey: .noisy)
+        }
+    }
+
+    /// The min–max spread relative to the median above which a figure is marked noisy.
+    public static let noisySpread = 0.20
+
+    /// (max − min) / median; nil for fewer than two samples or a median of zero.
+    public static func spread(_ samples: [Double]) -> Double? {
+        guard samples.count >= 2, let low = samples.min(), let high = samples.max() else { return nil }
+        let middle = median(samples)
+        guard middle != 0, middle.isFinite else { return nil }
+        return (high - low) / abs(middle)
     }
 
     /// The middle value (the mean of the two middle ones for an even count); NaN when empty.

@@ -9,7 +9,10 @@ struct Bench: ParsableCommand {
         Generates Criteo-layout data in memory with wdl gen's model (or reads --data) and trains the \
         standard model: hashed wide part with crosses C5×C8, C11×C14, C17×C20, C1×C13, C4×C10, 16-dim \
         embeddings for 26 fields + 13 log-transformed numerics → ReLU 256 → 128 → 1, batch 512. Each \
-        figure is the median of --runs runs (min and max shown). Build with -c release.
+        figure is the median of --runs runs (min and max shown; NOISY when they spread over 20% of it). \
+        The load average, CPU steal and other processes' CPU are read around every figure and the \
+        last line says whether the machine was busy (then the figures are not to be quoted). \
+        Build with -c release.
         """)
 
     @Option(name: .long, parsing: .unconditional, help: "Generated training rows.")
