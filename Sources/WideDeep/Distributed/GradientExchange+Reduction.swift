@@ -9,7 +9,7 @@ extension GradientExchange {
         SparseMessage.encode(loss: loss, wide: model.wide?.takeBatch() ?? [], tables: model.tables, dim: d,
                              into: &sparseMessage)
         let (bytes, counts) = exchangeSparse()
-        if model.mode.hasDeep { sumDense(of: model.layers) }
+        if model.mode.hasDeep { sumDense(of: model.parameters) }
         return bytes.withUnsafeBytes { bytes in
             let messages = SparseMessage.messages(in: bytes, counts: counts, dim: d)
             apply(messages)

@@ -1,9 +1,9 @@
 /// A full copy of a model's trainable state and optimizer state, taken between minibatches:
 /// the last good state kept for rolling back after a divergence, and what checkpoints save.
 public struct ModelState: Sendable {
-    /// Parameters and optimizer state by tensor name (`wide.ftrl_z`, `deep.dense0.weight`, …).
+    /// Parameters and optimizer state by the parameter table's tensor names.
     public var floats: [String: [Float]] = [:]
-    /// Bookkeeping: `wide.group_of` (feature group per coordinate) and `deep.embedding.X.touched`.
+    /// Bookkeeping (the table's `.bookkeeping` entries: feature group per wide coordinate, touched rows).
     public var uint16: [String: [UInt16]] = [:]
     public var uint8: [String: [UInt8]] = [:]
     /// Each tensor's shape, from the model's `ParameterTable` (what checkpoints save it with).

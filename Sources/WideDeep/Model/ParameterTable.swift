@@ -3,8 +3,8 @@
 /// Checkpoints, rollback copies, warm starts, `inspect`, replica averaging and the memory
 /// estimate iterate it; no other code knows a tensor's name or works its shape out.
 ///
-/// The names are the checkpoint format's (docs/checkpoints.md): `wide.ftrl_z`, `wide.ftrl_n`
-/// (AdaGrad/SGD: `wide.weight`, `wide.adagrad_accumulator`), `wide.group_of`,
+/// The names are the checkpoint format's (docs/checkpoints.md): `wide.<suffix>` with the wide
+/// rule's suffixes (FTRL: `ftrl_z`, `ftrl_n`; AdaGrad/SGD: `weight`, `adagrad_accumulator`), `wide.group_of`,
 /// `deep.embedding.<field>` and `.touched`, `deep.<layer>.weight` / `.bias`, and the deep
 /// optimizer's state `<tensor>.<suffix>` with the rule's suffixes.
 public struct ParameterTable: Sendable {
@@ -99,9 +99,27 @@ public struct ParameterEntry: @unchecked Sendable {
     let write: (ParameterValues) -> Void
     /// A copy of the last step's gradient, where the step keeps a whole one (dense layers).
     public let gradient: (() -> [Float])?
+    /// That gradient in place, for the exchange's sums between backward pass and update.
+    let gradientBuffer: (() -> UnsafeMutableBufferPointer<Float>)?
     /// The values in place, for changes between minibatches (replica averaging); nil where the
     /// storage is not one plain float buffer (the wide part's interleaved coordinates).
     let buffer: (() -> UnsafeMutableBufferPointer<Float>)?
+
+    init(name: String, shape: [Int], dtype: ParameterDType, part: ParameterPart, role: ParameterRole,
+         access: AccessPattern, read: @escaping () -> ParameterValues, write: @escaping (ParameterValues) -> Void,
+         gradient: (() -> UnsafeMutableBufferPointer<Float>)?, buffer: (() -> UnsafeMutableBufferPointer<Float>)?) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.part = part
+        self.role = role
+        self.access = access
+        self.read = read
+        self.write = write
+        self.gradient = gradient.map { inPlace in { Array(inPlace()) } }
+        gradientBuffer = gradient
+        self.buffer = buffer
+    }
 
     public var count: Int { shape.reduce(1, *) }
 
@@ -119,20 +137,18 @@ extension WideDeepModel {
         var wideValues: ParameterEntry?, wideAccumulator: ParameterEntry?
         if let wide {
             let shape = [wide.size + 1]
-            // z holds the weights themselves for AdaGrad and SGD; n is AdaGrad's accumulator.
-            let (zName, zRole, nName): (String, ParameterRole, String?) = switch wide.kind {
-            case .ftrl: ("wide.ftrl_z", .optimizerState(.real), "wide.ftrl_n")
-            case .adagrad: ("wide.weight", .weight, "wide.adagrad_accumulator")
-            case .sgd: ("wide.weight", .weight, nil)
-            }
-            wideValues = ParameterEntry(name: zName, shape: shape, dtype: .f32, part: .wide, role: zRole,
-                                        access: .perCoordinate, read: { .f32(wide.z) },
+            // The rule declares what z and (if it keeps one) n are saved as.
+            let tensors = wide.optimizer.rule.wideStateTensors
+            let z = tensors[0]
+            wideValues = ParameterEntry(name: Self.wideTensorName(z.suffix), shape: shape, dtype: .f32, part: .wide,
+                                        role: z.role, access: .perCoordinate, read: { .f32(wide.z) },
                                         write: { if case .f32(let z) = $0 { wide.restore(z: z, n: nil) } },
                                         gradient: nil, buffer: nil)
             entries.append(wideValues!)
-            if let nName {
-                wideAccumulator = ParameterEntry(name: nName, shape: shape, dtype: .f32, part: .wide,
-                                                 role: .optimizerState(.nonNegative), access: .perCoordinate,
+            if tensors.count > 1 {
+                let n = tensors[1]
+                wideAccumulator = ParameterEntry(name: Self.wideTensorName(n.suffix), shape: shape, dtype: .f32,
+                                                 part: .wide, role: n.role, access: .perCoordinate,
                                                  read: { .f32(wide.n) },
                                                  write: { if case .f32(let n) = $0 { wide.restore(n: n) } },
                                                  gradient: nil, buffer: nil)
@@ -174,20 +190,23 @@ extension WideDeepModel {
             entries.append(ParameterEntry(name: weightName, shape: weightShape, dtype: .f32, part: part, role: .weight,
                                           access: .dense, read: { .f32(layer.weight) },
                                           write: { if case .f32(let v) = $0 { layer.weight = v } },
-                                          gradient: { layer.weightGradient },
+                                          gradient: { layer.weightGradient.withUnsafeMutableBufferPointer { $0 } },
                                           buffer: { layer.weight.withUnsafeMutableBufferPointer { $0 } }))
             entries += optimizerState(of: weightName, slot: layerSlots[l].weight, shape: weightShape, part: part,
                                       access: .dense)
             entries.append(ParameterEntry(name: biasName, shape: biasShape, dtype: .f32, part: part, role: .weight,
                                           access: .dense, read: { .f32(layer.bias) },
                                           write: { if case .f32(let v) = $0 { layer.bias = v } },
-                                          gradient: { layer.biasGradient },
+                                          gradient: { layer.biasGradient.withUnsafeMutableBufferPointer { $0 } },
                                           buffer: { layer.bias.withUnsafeMutableBufferPointer { $0 } }))
             entries += optimizerState(of: biasName, slot: layerSlots[l].bias, shape: biasShape, part: part,
                                       access: .dense)
         }
         return ParameterTable(entries: entries, wideValues: wideValues, wideAccumulator: wideAccumulator)
     }
+
+    /// The name the wide part's state tensor of `suffix` (its rule's) is saved under.
+    static func wideTensorName(_ suffix: String) -> String { "wide.\(suffix)" }
 
     /// The names the deep optimizer's tensors are registered under (its state is `<name>.<suffix>`).
     static func embeddingTensorName(_ field: String) -> String { "deep.embedding.\(field)" }

@@ -5,13 +5,16 @@ import CProcessorHints
 /// or with AdaGrad / SGD as tf.keras' WideDeepModel allows.
 ///
 /// Storage is `size + 1` coordinates, the last being the bias, which gets no L1/L2.
-/// FTRL: `z`, `n` as the paper. AdaGrad: `z` holds the weights and `n` the accumulators.
-/// SGD: `z` holds the weights.
+/// What `z` and `n` hold is the rule's (`WideOptimizerRule.wideStateTensors`): FTRL's z and n as
+/// the paper; AdaGrad's weights and accumulators; SGD's weights.
 /// Sendable: owned by its model (one owner at a time); parallel tasks write disjoint coordinates.
 public final class WideLinear: @unchecked Sendable {
     public let size: Int
     /// A stored copy of `optimizer`'s case, for the per-example forward pass.
     public let kind: WideOptimizerName
+    /// Whether the rule's weight is computed from (z, n) and cached in each coordinate's slot
+    /// (FTRL); otherwise z is the weight.
+    private let cachesWeight: Bool
     /// Only the tunable settings below change after init, so the case always matches `kind`;
     /// a change of FTRL's settings (a command mid-run) recomputes every cached weight.
     public private(set) var optimizer: WideOptimizerSettings {
@@ -54,11 +57,12 @@ public final class WideLinear: @unchecked Sendable {
         kind = optimizer.name
         self.optimizer = optimizer
         coordinates = LargeAllocation.allocate(Coordinate.self, count: size + 1)
-        var n: Float = 0
-        if case .adagrad(let adagrad) = optimizer { n = Float(adagrad.initialAccumulator) }
-        // z = 0 gives weight 0, so the cached FTRL weights start right.
-        coordinates.initialize(repeating: Coordinate(z: 0, n: n, slot: 0, group: Self.untouched, inBatch: 0),
+        cachesWeight = type(of: optimizer.rule).cachesWeight
+        let tensors = optimizer.rule.wideStateTensors
+        let z = tensors[0].initialValue, n = tensors.count > 1 ? tensors[1].initialValue : 0
+        coordinates.initialize(repeating: Coordinate(z: z, n: n, slot: 0, group: Self.untouched, inBatch: 0),
                                count: size + 1)
+        if z != 0 { refreshWeights() }
     }
 
     deinit { LargeAllocation.deallocate(coordinates) }
@@ -96,7 +100,7 @@ public final class WideLinear: @unchecked Sendable {
 
     /// Recomputes the cached FTRL weights from z and n (after a restore or a settings change).
     private func refreshWeights() {
-        guard kind == .ftrl else { return }
+        guard cachesWeight else { return }
         for i in 0...size where coordinates[i].inBatch == 0 {
             coordinates[i].slot = coordinates[i].z == 0 ? 0 : weight(i)
         }
@@ -106,8 +110,11 @@ public final class WideLinear: @unchecked Sendable {
     @inline(__always)
     public func weight(_ i: Int) -> Float {
         let c = coordinates[i]
-        guard case .ftrl(let ftrl) = optimizer else { return c.z }
-        return i == size ? ftrl.unregularizedWeight(z: c.z, n: c.n) : ftrl.weight(z: c.z, n: c.n)
+        switch optimizer {
+        case .ftrl(let rule): return rule.weight(z: c.z, n: c.n, isBias: i == size)
+        case .adagrad(let rule): return rule.weight(z: c.z, n: c.n, isBias: i == size)
+        case .sgd(let rule): return rule.weight(z: c.z, n: c.n, isBias: i == size)
+        }
     }
 
     public var bias: Float { weight(size) }
@@ -115,16 +122,14 @@ public final class WideLinear: @unchecked Sendable {
     /// Forward for one example: bias + Σ w over its ids. Not during a minibatch's accumulation.
     @inline(__always)
     public func logit(ids: UnsafeBufferPointer<UInt32>) -> Float {
-        switch kind {
-        case .ftrl:
+        if cachesWeight {
             var sum = coordinates[size].slot
             for id in ids { sum += coordinates[Int(id)].slot }
             return sum
-        default:
-            var sum = coordinates[size].z
-            for id in ids { sum += coordinates[Int(id)].z }
-            return sum
         }
+        var sum = coordinates[size].z
+        for id in ids { sum += coordinates[Int(id)].z }
+        return sum
     }
 
     /// Asks for the coordinates of `ids` to be brought into cache (each is 16 bytes of one line).
@@ -216,7 +221,7 @@ public final class WideLinear: @unchecked Sendable {
             c.pointee.z = values[2 * k]
             c.pointee.n = values[2 * k + 1]
             c.pointee.group = groups[k]
-            if kind == .ftrl { c.pointee.slot = c.pointee.z == 0 ? 0 : weight(Int(id)) }
+            if cachesWeight { c.pointee.slot = c.pointee.z == 0 ? 0 : weight(Int(id)) }
         }
     }
 
@@ -238,36 +243,25 @@ public final class WideLinear: @unchecked Sendable {
         batchIds.removeAll(keepingCapacity: true)
     }
 
+    /// Picks the rule once for the pass; `step` runs specialised for it.
     private func apply(ids: UnsafeBufferPointer<Int32>) {
         switch optimizer {
-        case .ftrl(let ftrl):
-            for id in ids {
-                let i = Int(id)
-                let c = coordinates + i
-                let g = takeGradient(c)
-                if g != 0 {
-                    if i == size {
-                        ftrl.updateUnregularized(z: &c.pointee.z, n: &c.pointee.n, gradient: g)
-                    } else {
-                        ftrl.update(z: &c.pointee.z, n: &c.pointee.n, gradient: g)
-                    }
-                }
-                c.pointee.slot = weight(i)
-            }
-        case .adagrad(let adagrad):
-            let lr = Float(adagrad.learningRate), eps = Float(adagrad.epsilon)
-            for id in ids {
-                let c = coordinates + Int(id)
-                let g = takeGradient(c)
-                if g != 0 { AdaGrad.step(weight: &c.pointee.z, accumulator: &c.pointee.n, gradient: g, lr: lr, eps: eps) }
-            }
-        case .sgd(let sgd):
-            let lr = Float(sgd.learningRate)
-            for id in ids {
-                let c = coordinates + Int(id)
-                let g = takeGradient(c)
-                if g != 0 { c.pointee.z -= lr * g }
-            }
+        case .ftrl(let rule): step(ids: ids, rule: rule)
+        case .adagrad(let rule): step(ids: ids, rule: rule)
+        case .sgd(let rule): step(ids: ids, rule: rule)
+        }
+    }
+
+    /// Steps each coordinate of `ids` whose summed gradient is not zero; with a rule whose
+    /// weight is cached, the slot takes the new weight.
+    @inline(__always)
+    private func step<Rule: WideOptimizerRule>(ids: UnsafeBufferPointer<Int32>, rule: Rule) {
+        for id in ids {
+            let i = Int(id)
+            let c = coordinates + i
+            let g = takeGradient(c)
+            if g != 0 { rule.step(z: &c.pointee.z, n: &c.pointee.n, gradient: g, isBias: i == size) }
+            if Rule.cachesWeight { c.pointee.slot = rule.weight(z: c.pointee.z, n: c.pointee.n, isBias: i == size) }
         }
     }
 

@@ -13,6 +13,16 @@ public enum WideOptimizerSettings: Sendable, Equatable {
         }
     }
 
+    /// The rule with these settings, for what it declares (its state tensors); the per-coordinate
+    /// loops switch on the case instead, once per pass, to run specialised.
+    var rule: any WideOptimizerRule {
+        switch self {
+        case .ftrl(let rule): rule
+        case .adagrad(let rule): rule
+        case .sgd(let rule): rule
+        }
+    }
+
     /// FTRL's settings; nil for the other optimizers. Setting it changes FTRL's settings only.
     public var ftrl: FTRLProximal? {
         get { if case .ftrl(let settings) = self { settings } else { nil } }

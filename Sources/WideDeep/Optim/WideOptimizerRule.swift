@@ -1,0 +1,86 @@
+/// One of the wide part's two per-coordinate state tensors, as a rule declares it: what
+/// checkpoints save under `wide.<suffix>`, what a fresh model starts it at, and its role (the
+/// weights themselves, or optimizer state with its domain).
+public struct WideStateTensor: Sendable, Equatable {
+    public var suffix: String
+    public var initialValue: Float
+    public var role: ParameterRole
+
+    public init(suffix: String, initialValue: Float, role: ParameterRole) {
+        self.suffix = suffix
+        self.initialValue = initialValue
+        self.role = role
+    }
+
+    /// The plain weights, as AdaGrad and SGD keep them in the first slot.
+    static let weights = WideStateTensor(suffix: "weight", initialValue: 0, role: .weight)
+}
+
+/// One wide optimizer rule: its state per coordinate (at most two floats, `z` and `n` of
+/// `WideLinear`'s interleaved coordinates) and its step of one coordinate. `WideLinear` picks the
+/// rule once per pass and runs a loop specialised for it, so nothing is dispatched per coordinate.
+/// Adding a rule: its type conforming here, a case of `WideOptimizerSettings` and
+/// `WideOptimizerName`, and its tests.
+protocol WideOptimizerRule: Sendable {
+    /// The tensors the coordinates' `z` and (if a second is declared) `n` are saved as, in that order.
+    var wideStateTensors: [WideStateTensor] { get }
+    /// Whether the weight is computed from (z, n), so `WideLinear` caches it for the forward pass
+    /// (FTRL); otherwise z is the weight.
+    static var cachesWeight: Bool { get }
+    /// The weight of a coordinate; `isBias` for the bias, which gets no regularization.
+    func weight(z: Float, n: Float, isBias: Bool) -> Float
+    /// One step of a coordinate with its minibatch's summed gradient `g` (never 0).
+    func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool)
+}
+
+extension FTRLProximal: WideOptimizerRule {
+    var wideStateTensors: [WideStateTensor] {
+        [WideStateTensor(suffix: "ftrl_z", initialValue: 0, role: .optimizerState(.real)),
+         WideStateTensor(suffix: "ftrl_n", initialValue: 0, role: .optimizerState(.nonNegative))]
+    }
+
+    static var cachesWeight: Bool { true }
+
+    @inline(__always)
+    func weight(z: Float, n: Float, isBias: Bool) -> Float {
+        isBias ? unregularizedWeight(z: z, n: n) : weight(z: z, n: n)
+    }
+
+    @inline(__always)
+    func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
+        if isBias { updateUnregularized(z: &z, n: &n, gradient: g) } else { update(z: &z, n: &n, gradient: g) }
+    }
+}
+
+extension AdaGrad: WideOptimizerRule {
+    /// The weights, then the accumulator the deep part's tensors keep too.
+    var wideStateTensors: [WideStateTensor] {
+        let accumulator = stateTensors[0]
+        return [.weights, WideStateTensor(suffix: accumulator.suffix, initialValue: accumulator.initialValue,
+                                          role: .optimizerState(accumulator.domain))]
+    }
+
+    static var cachesWeight: Bool { false }
+
+    @inline(__always)
+    func weight(z: Float, n: Float, isBias: Bool) -> Float { z }
+
+    @inline(__always)
+    func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
+        Self.step(weight: &z, accumulator: &n, gradient: g, lr: Float(learningRate), eps: Float(epsilon))
+    }
+}
+
+extension SGD: WideOptimizerRule {
+    var wideStateTensors: [WideStateTensor] { [.weights] }
+
+    static var cachesWeight: Bool { false }
+
+    @inline(__always)
+    func weight(z: Float, n: Float, isBias: Bool) -> Float { z }
+
+    @inline(__always)
+    func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
+        z -= Float(learningRate) * g
+    }
+}
