@@ -20,7 +20,16 @@ struct Generate: ParsableCommand {
         a CSV with Avazu's header (id, click, hour, C1, banner_pos, site_id, … C21) from the same \
         planted model's first 21 categorical fields (no numeric columns).
 
-        --endless replaces --rows: rows 0, 1, 2, … are written until the reader closes the pipe         (then it exits 0 quietly) or SIGINT/SIGTERM arrives (it stops after the current chunk of         8192 rows); its first N rows are the file --rows N writes. Nothing but data goes to         standard output (a start note goes to stderr; no Bayes-optimal summary). To a regular         file it is written in place, not atomically, and never ends: stop it yourself.         --drift-at N[,M,…] (with or without --endless) redraws the planted model from row N on:         every category, pair and latent effect becomes that of --model-seed + k after the k-th         point (the integer effects' shapes and the intercept shift stay); the rows' features and         category texts are unchanged. A finite file's summary then gives each stretch's positive rate.
+        --endless replaces --rows: rows 0, 1, 2, … are written until the reader closes the pipe \
+        (then it exits 0 quietly) or SIGINT/SIGTERM arrives (it stops after the current chunk of \
+        8192 rows); its first N rows are the file --rows N writes. Nothing but data goes to \
+        standard output (a start note goes to stderr; no Bayes-optimal summary). To a regular \
+        file it is written in place, not atomically, and never ends: stop it yourself. \
+        --drift-at N[,M,…] (with or without --endless) redraws the planted model from row N on: \
+        every category, pair and latent effect becomes that of --model-seed + k after the k-th \
+        point (the integer effects' shapes and the intercept shift, calibrated on the first model, \
+        stay: the positive rate moves too); the rows' features and category texts are unchanged. \
+        A finite file's summary then gives each stretch's positive rate.
         """)
 
     @Option(name: .long, help: "Column layout: criteo (TSV, no header) or avazu (CSV with Avazu's header).")
