@@ -152,4 +152,34 @@ refuse "eval truncated" "truncated.zst: truncated zstd archive" "$WDL" eval --mo
 "$WDL" predict --model "$tmp/ck/final.safetensors" --data "$tmp/valid.gz" --out "$tmp/p.txt" > /dev/null
 [ "$(wc -l < "$tmp/p.txt")" -eq 3000 ] || fail "predict on a gzip file: $(wc -l < "$tmp/p.txt") lines, want 3000"
 echo "hostile inputs: corrupt, truncated and trailing-garbage archives, empty parts, different headers refused by name; NUL bytes read alike"
+# wdl gen --endless: its prefix is the finite file; a reader that goes ends it with status 0
+# (pipefail: a death by SIGPIPE would be 141); SIGINT ends it after a whole chunk of 8192 rows.
+"$WDL" gen --rows 50000 --seed 3 --out "$tmp/g-rows.tsv" > /dev/null
+"$WDL" gen --endless --seed 3 --out - 2> "$tmp/g-note.txt" | head -n 50000 > "$tmp/g-endless.tsv"
+cmp -s "$tmp/g-rows.tsv" "$tmp/g-endless.tsv" || fail "gen --endless | head -n 50000 differs from gen --rows 50000"
+grep -q "^wdl gen: endless criteo stream (seed 3, model seed 2016; no drift)" "$tmp/g-note.txt" || fail "gen --endless: no start note: $(cat "$tmp/g-note.txt")"
+"$WDL" gen --endless --out - 2> /dev/null | head -c 1000000 > /dev/null || fail "gen --endless | head -c: exit status ${PIPESTATUS[0]} (want 0)"
+"$WDL" gen --endless --seed 3 --out "$tmp/g-signal.tsv" 2> "$tmp/g-signal.txt" & gen_pid=$!
+sleep 2; kill -INT "$gen_pid"; status=0; wait "$gen_pid" || status=$?
+[ "$status" -eq 0 ] || fail "gen --endless stopped by SIGINT: exit status $status (want 0)"
+lines=$(wc -l < "$tmp/g-signal.tsv")
+[ "$lines" -gt 0 ] && [ $((lines % 8192)) -eq 0 ] || fail "gen --endless stopped by SIGINT: $lines rows, want whole chunks of 8192"
+grep -q "SIGINT: stopped after $lines rows" "$tmp/g-signal.txt" || fail "gen --endless: no stop note for $lines rows: $(cat "$tmp/g-signal.txt")"
+"$WDL" gen --rows "$lines" --seed 3 --out "$tmp/g-signal-rows.tsv" > /dev/null
+cmp -s "$tmp/g-signal.tsv" "$tmp/g-signal-rows.tsv" || fail "gen --endless stopped by SIGINT: not the first $lines rows of the file"
+# --drift-at: rows before the drift point are the plain file's; from it on only labels change
+# (the features stay), about as many as a redrawn model should change; the summary gives each stretch's rate.
+"$WDL" gen --rows 50000 --seed 3 --drift-at 20000 --out "$tmp/g-drift.tsv" > "$tmp/g-drift.txt"
+cmp -s <(head -n 20000 "$tmp/g-rows.tsv") <(head -n 20000 "$tmp/g-drift.tsv") || fail "--drift-at 20000: rows before it changed"
+cmp -s <(cut -f 2- "$tmp/g-rows.tsv") <(cut -f 2- "$tmp/g-drift.tsv") || fail "--drift-at 20000: features changed"
+changed=$(paste <(cut -f 1 "$tmp/g-rows.tsv") <(cut -f 1 "$tmp/g-drift.tsv") | tail -n +20001 | awk '$1 != $2' | wc -l)
+[ "$changed" -gt 3000 ] || fail "--drift-at 20000: only $changed of 30000 labels changed after the drift"
+grep -q "^positive rate per model: rows 0..<20000 (model seed +0) 0\.[0-9]*, rows 20000..<50000 (model seed +1) 0\.[0-9]*$" "$tmp/g-drift.txt" \
+    || fail "--drift-at: no per-stretch positive rates: $(cat "$tmp/g-drift.txt")"
+"$WDL" gen --endless --rows 5 --out - > /dev/null 2> "$tmp/g-err.txt" && fail "gen --endless --rows: accepted"
+grep -q -- "--rows and --endless exclude each other" "$tmp/g-err.txt" || fail "gen --endless --rows: $(cat "$tmp/g-err.txt")"
+"$WDL" gen --rows 50 --drift-at 10,50 --out "$tmp/x.tsv" > /dev/null 2> "$tmp/g-err.txt" && fail "gen --drift-at past --rows: accepted"
+grep -q -- "--drift-at 50 is not below --rows 50" "$tmp/g-err.txt" || fail "gen --drift-at past --rows: $(cat "$tmp/g-err.txt")"
+[ ! -e "$tmp/x.tsv" ] || fail "gen --drift-at past --rows: wrote a file"
+echo "gen --endless: its first 50000 rows are the file's; a closed pipe ends it with status 0, SIGINT after whole chunks; --drift-at changes $changed of 30000 labels after row 20000 and no feature"
 echo "e2e-inputs: ok"

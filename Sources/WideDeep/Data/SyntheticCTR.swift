@@ -15,6 +15,13 @@ import Foundation
 /// `modelSeed` fixes the planted model; `seed` the rows. Row r is drawn from its own generator
 /// seeded by (seed, r), so any row can be generated alone and in parallel.
 ///
+/// `driftPoints` make the planted model change along the rows: from the k-th point on (k = 1, 2,
+/// …) every effect (per-category, pair, latent, but not the integer effects' fixed shapes) is
+/// redrawn as under model seed `modelSeed + k`. Everything is redrawn, not a part, so a drift is a
+/// clear dip a learner must recover from. A row's features, and the text of its category values
+/// (always from `modelSeed`), are drawn as without drift; only its probability and label follow
+/// the model in force at its index.
+///
 /// The `.avazu` layout writes a CSV with Avazu's header and columns (id, click, hour, then 21
 /// categorical columns): the first 21 categorical fields of the same draw fill them, and the
 /// planted model then uses only what is written (no integer effects, no effect of C22).
@@ -25,6 +32,8 @@ public struct SyntheticCTR: Sendable {
     /// Added to the planted model's intercept (`bias`): 0 for the default data (~25% positive),
     /// negative for rare clicks as in real CTR logs (see `interceptShift(positiveRate:)`).
     public let interceptShift: Double
+    /// Rows (sorted, distinct, positive) at which the planted model is redrawn; empty: no drift.
+    public let driftPoints: [Int]
 
     public enum Layout: String, Sendable, CaseIterable {
         /// Criteo's TSV: label, I1…I13, C1…C26, no header.
@@ -52,11 +61,15 @@ public struct SyntheticCTR: Sendable {
     static let bias = -3.0
     private let cumulative: [[Double]]
 
-    public init(seed: UInt64, modelSeed: UInt64 = 2016, layout: Layout = .criteo, interceptShift: Double = 0) {
+    /// `driftPoints` must be positive; they are sorted and deduplicated here.
+    public init(seed: UInt64, modelSeed: UInt64 = 2016, layout: Layout = .criteo, interceptShift: Double = 0,
+                driftPoints: [Int] = []) {
+        precondition(driftPoints.allSatisfy { $0 > 0 }, "drift points are row indices from 1")
         self.seed = seed
         self.modelSeed = modelSeed
         self.layout = layout
         self.interceptShift = interceptShift
+        self.driftPoints = Array(Set(driftPoints)).sorted()
         cumulative = Self.cardinalities.map { n in
             var total = 0.0
             var table = [Double](repeating: 0, count: n)
@@ -80,10 +93,20 @@ public struct SyntheticCTR: Sendable {
         StableHash.fmix64(StableHash.fmix64(a ^ StableHash.fmix64(b &+ 0x9e37_79b9_7f4a_7c15)) ^ c)
     }
 
-    /// A standard normal that depends only on (model seed, key…).
-    private func gaussian(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> Double {
-        var g = SeededGenerator(seed: mix(modelSeed ^ a, b, c))
+    /// A standard normal that depends only on (effects' seed, key…).
+    private func gaussian(_ effectSeed: UInt64, _ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> Double {
+        var g = SeededGenerator(seed: mix(effectSeed ^ a, b, c))
         return g.nextGaussian()
+    }
+
+    /// How many drift points row `index` is at or past: 0 for the original model.
+    public func driftCount(atRow index: Int) -> Int {
+        var low = 0, high = driftPoints.count  // first point above index
+        while low < high {
+            let mid = (low + high) / 2
+            if driftPoints[mid] <= index { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     public func row(_ index: Int) -> Row {
@@ -113,19 +136,20 @@ public struct SyntheticCTR: Sendable {
             integers = integers.map { _ in nil }
             for f in Self.avazuCategorical.count..<26 { categories[f] = nil }
         }
+        let effectSeed = modelSeed &+ UInt64(driftCount(atRow: index))
         var logit = Self.bias + interceptShift
         for (f, scale) in Self.effectFields {
-            if let c = categories[f] { logit += scale * gaussian(1, UInt64(f), UInt64(c)) }
+            if let c = categories[f] { logit += scale * gaussian(effectSeed, 1, UInt64(f), UInt64(c)) }
         }
         for (p, (a, b)) in Self.crossPairs.enumerated() {
             if let x = categories[a], let y = categories[b] {
-                logit += Self.crossScale * gaussian(2 + UInt64(p) << 8, UInt64(x), UInt64(y))
+                logit += Self.crossScale * gaussian(effectSeed, 2 + UInt64(p) << 8, UInt64(x), UInt64(y))
             }
         }
         if let x = categories[Self.latentFields.0], let y = categories[Self.latentFields.1] {
             var dot = 0.0
             for r in 0..<Self.latentRank {
-                dot += gaussian(3, UInt64(x), UInt64(r)) * gaussian(4, UInt64(y), UInt64(r))
+                dot += gaussian(effectSeed, 3, UInt64(x), UInt64(r)) * gaussian(effectSeed, 4, UInt64(y), UInt64(r))
             }
             logit += Self.latentScale * dot
         }
@@ -209,20 +233,11 @@ public struct SyntheticCTR: Sendable {
     /// Rows `0..<count` as file bytes in the generator's layout (an Avazu CSV with its header) and their true probabilities and labels, generated
     /// in parallel chunks joined in order.
     public func generate(rows count: Int, threads: Int = 2) -> (bytes: [UInt8], probabilities: [Float], labels: [Float]) {
-        let chunk = 8192
+        let chunk = Self.chunkRows
         let chunks = (count + chunk - 1) / chunk
         let parts = ChunkResults<([UInt8], [Float], [Float])>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(chunk * 300)
-            var probabilities: [Float] = [], labels: [Float] = []
-            for r in (c * chunk)..<min(count, (c + 1) * chunk) {
-                let row = self.row(r)
-                self.appendLine(row, index: r, to: &bytes)
-                probabilities.append(Float(row.probability))
-                labels.append(Float(row.label))
-            }
-            parts.set(c, (bytes, probabilities, labels))
+            parts.set(c, self.lines(c * chunk..<min(count, (c + 1) * chunk)))
         }
         var bytes: [UInt8] = layout == .avazu ? Array((Self.avazuHeader + "\n").utf8) : []
         var probabilities: [Float] = [], labels: [Float] = []
@@ -231,6 +246,25 @@ public struct SyntheticCTR: Sendable {
             bytes += part.0
             probabilities += part.1
             labels += part.2
+        }
+        return (bytes, probabilities, labels)
+    }
+
+    /// Rows generated per parallel task (by `generate` and `stream`).
+    static let chunkRows = 8192
+
+    /// Rows `range` as lines (no header), with their true probabilities and labels.
+    func lines(_ range: Range<Int>) -> (bytes: [UInt8], probabilities: [Float], labels: [Float]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count * 300)
+        var probabilities: [Float] = [], labels: [Float] = []
+        probabilities.reserveCapacity(range.count)
+        labels.reserveCapacity(range.count)
+        for r in range {
+            let row = self.row(r)
+            appendLine(row, index: r, to: &bytes)
+            probabilities.append(Float(row.probability))
+            labels.append(Float(row.label))
         }
         return (bytes, probabilities, labels)
     }
