@@ -11,13 +11,10 @@ import Foundation
 /// layer sizes (and the deep optimizer when its state is copied). Anything else is an error
 /// naming the part, the file and the setting; every check runs before the model is touched.
 ///
-/// Weights only, by default: the optimizer state is the fresh one of the new run. FTRL stores no
-/// weights, only z and n, and a weight is a function of both; with fresh n = 0 each coordinate's
-/// z is set so that the new run's FTRL (its α, β, λ1, λ2) gives back the saved weight w:
-///
-///     z = −w·(β/α + λ2) − sgn(w)·λ1   (w ≠ 0),   z = 0   (w = 0),   bias: z = −w·β/α
-///
-/// which needs β > 0 (or λ2 > 0 for non-bias weights). With `optimizerState` the saved z and n
+/// Weights only, by default: the optimizer state is the fresh one of the new run, and the wide
+/// rule gives the fresh state that holds each saved weight (`WideOptimizerRule.freshState`: FTRL
+/// stores no weights, only z and n, so with fresh n = 0 it sets z = −w·(β/α + λ2) − sgn(w)·λ1,
+/// the bias z = −w·β/α, which needs β > 0, or λ2 > 0 for a weight). With `optimizerState` the saved z and n
 /// (and the deep optimizer's accumulators, moments and step count) are copied as they are.
 public struct WarmStart: Sendable, Equatable {
     public var widePath: String?
@@ -90,14 +87,11 @@ public struct WarmStart: Sendable, Equatable {
                 "[" + $0.map { String($0) }.joined(separator: ", ") + "]"
             }
         }
-        if !optimizerState, let ftrl = model.wide!.ftrl {
-            if ftrl.beta == 0 {
-                let source = from.model.wide!
-                let biasNonZero = source.bias != 0
-                let weightNonZero = ftrl.l2 == 0 && (0..<source.size).contains { source.weight($0) != 0 }
-                if biasNonZero || weightNonZero {
-                    throw mismatch("wide", path, "FTRL β is 0\(weightNonZero ? " and λ2 is 0" : "") here, so fresh FTRL state (n = 0) cannot hold the saved weights; set --ftrl-beta above 0 or pass --warm-start-optimizer")
-                }
+        if !optimizerState {
+            let rule = model.wide!.optimizer.rule, source = from.model.wide!
+            // Weights first, then the bias (index `size`): the first coordinate fresh state cannot hold.
+            if let i = (0...source.size).first(where: { rule.freshState(weight: source.weight($0), isBias: $0 == source.size) == nil }) {
+                throw mismatch("wide", path, rule.freshStateRefusal(isBias: i == source.size))
             }
         }
     }
@@ -138,26 +132,14 @@ public struct WarmStart: Sendable, Equatable {
             if let nName, let n = saved.floats[nName] { state.floats[nName] = n }
             return
         }
-        let source = from.model.wide!
-        guard let ftrl = model.wide!.ftrl, let nName else {
-            // AdaGrad and SGD keep the weights themselves in z.
-            state.floats[zName] = source.z
-            return
-        }
-        var z = [Float](repeating: 0, count: source.size + 1)
+        // Fresh state holding each saved weight, as the rule gives it (`checkWide` made sure it can).
+        let source = from.model.wide!, rule = model.wide!.optimizer.rule
+        var z = [Float](repeating: 0, count: source.size + 1), n = z
         for i in 0...source.size {
-            z[i] = Self.freshZ(weight: source.weight(i), ftrl: ftrl, regularized: i < source.size)
+            (z[i], n[i]) = rule.freshState(weight: source.weight(i), isBias: i == source.size)!
         }
         state.floats[zName] = z
-        state.floats[nName] = [Float](repeating: 0, count: source.size + 1)
-    }
-
-    /// The z whose FTRL weight with n = 0 is `w` (see the type's documentation).
-    static func freshZ(weight w: Float, ftrl: FTRLProximal, regularized: Bool) -> Float {
-        guard w != 0 else { return 0 }
-        let wd = Double(w)
-        guard regularized else { return Float(-wd * ftrl.beta / ftrl.alpha) }
-        return Float(-wd * (ftrl.beta / ftrl.alpha + ftrl.l2) - (wd > 0 ? ftrl.l1 : -ftrl.l1))
+        if let nName { state.floats[nName] = n }
     }
 
     /// The deep part's weights and `touched` flags, and with `optimizerState` its optimizer

@@ -31,6 +31,15 @@ protocol WideOptimizerRule: Sendable {
     func weight(z: Float, n: Float, isBias: Bool) -> Float
     /// One step of a coordinate with its minibatch's summed gradient `g` (never 0).
     func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool)
+    /// The state with no optimizer history whose weight is `w` (a warm start that copies the
+    /// weights only), or nil when these settings cannot hold `w` so.
+    func freshState(weight w: Float, isBias: Bool) -> (z: Float, n: Float)?
+    /// Why `freshState` refused a coordinate (the bias when `isBias`), and what to do instead.
+    func freshStateRefusal(isBias: Bool) -> String
+}
+
+extension WideOptimizerRule {
+    func freshStateRefusal(isBias: Bool) -> String { "fresh optimizer state cannot hold the saved weights" }
 }
 
 extension FTRLProximal: WideOptimizerRule {
@@ -49,6 +58,24 @@ extension FTRLProximal: WideOptimizerRule {
     @inline(__always)
     func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
         if isBias { updateUnregularized(z: &z, n: &n, gradient: g) } else { update(z: &z, n: &n, gradient: g) }
+    }
+
+    /// With n = 0 the weight is −z/(β/α + λ2) after L1's shrink by λ1 (McMahan et al. 2013,
+    /// Algorithm 1), so z = −w·(β/α + λ2) − sgn(w)·λ1 for w ≠ 0, and for the unregularized bias
+    /// z = −w·β/α. Needs β > 0 (or λ2 > 0 for a weight): else no z gives w ≠ 0.
+    func freshState(weight w: Float, isBias: Bool) -> (z: Float, n: Float)? {
+        guard w != 0 else { return (0, 0) }
+        let wd = Double(w)
+        if isBias {
+            guard beta > 0 else { return nil }
+            return (Float(-wd * beta / alpha), 0)
+        }
+        guard beta / alpha + l2 > 0 else { return nil }
+        return (Float(-wd * (beta / alpha + l2) - (wd > 0 ? l1 : -l1)), 0)
+    }
+
+    func freshStateRefusal(isBias: Bool) -> String {
+        "FTRL β is 0\(isBias ? "" : " and λ2 is 0") here, so fresh FTRL state (n = 0) cannot hold the saved weights; set --ftrl-beta above 0 or pass --warm-start-optimizer"
     }
 }
 
@@ -69,6 +96,8 @@ extension AdaGrad: WideOptimizerRule {
     func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
         Self.step(weight: &z, accumulator: &n, gradient: g, lr: Float(learningRate), eps: Float(epsilon))
     }
+
+    func freshState(weight w: Float, isBias: Bool) -> (z: Float, n: Float)? { (w, Float(initialAccumulator)) }
 }
 
 extension SGD: WideOptimizerRule {
@@ -83,4 +112,6 @@ extension SGD: WideOptimizerRule {
     func step(z: inout Float, n: inout Float, gradient g: Float, isBias: Bool) {
         z -= Float(learningRate) * g
     }
+
+    func freshState(weight w: Float, isBias: Bool) -> (z: Float, n: Float)? { (w, 0) }
 }

@@ -23,13 +23,38 @@ final class WarmStartTests: XCTestCase {
     /// w = −0.25 → z = 3 + 0.5 = 3.5; the bias (no L1/L2) w = 0.7 → z = −0.7·10 = −7.
     func testFreshZReproducesTheWeight() {
         let ftrl = FTRLProximal(alpha: 0.1, beta: 1, l1: 0.5, l2: 2)
-        XCTAssertEqual(WarmStart.freshZ(weight: 0.3, ftrl: ftrl, regularized: true), -4.1, accuracy: 1e-6)
-        XCTAssertEqual(WarmStart.freshZ(weight: -0.25, ftrl: ftrl, regularized: true), 3.5, accuracy: 1e-6)
-        XCTAssertEqual(WarmStart.freshZ(weight: 0, ftrl: ftrl, regularized: true), 0)
-        XCTAssertEqual(WarmStart.freshZ(weight: 0.7, ftrl: ftrl, regularized: false), -7, accuracy: 1e-6)
+        XCTAssertEqual(ftrl.freshState(weight: 0.3, isBias: false)!.z, -4.1, accuracy: 1e-6)
+        XCTAssertEqual(ftrl.freshState(weight: -0.25, isBias: false)!.z, 3.5, accuracy: 1e-6)
+        XCTAssertEqual(ftrl.freshState(weight: 0, isBias: false)!.z, 0)
+        XCTAssertEqual(ftrl.freshState(weight: 0.7, isBias: true)!.z, -7, accuracy: 1e-6)
         XCTAssertEqual(ftrl.weight(z: -4.1, n: 0), 0.3, accuracy: 1e-6)
         XCTAssertEqual(ftrl.weight(z: 3.5, n: 0), -0.25, accuracy: 1e-6)
         XCTAssertEqual(ftrl.unregularizedWeight(z: -7, n: 0), 0.7, accuracy: 1e-6)
+        // With β = 0 only λ2 can hold a weight, and nothing the bias.
+        let noBeta = FTRLProximal(alpha: 0.1, beta: 0, l1: 0.5, l2: 0)
+        XCTAssertNil(noBeta.freshState(weight: 0.3, isBias: false))
+        XCTAssertNil(noBeta.freshState(weight: 0.3, isBias: true))
+        XCTAssertEqual(noBeta.freshState(weight: 0, isBias: true)!.z, 0)
+        XCTAssertNotNil(FTRLProximal(alpha: 0.1, beta: 0, l1: 0.5, l2: 2).freshState(weight: 0.3, isBias: false))
+    }
+
+    /// A wide part trained with AdaGrad keeps its weights in z: weights only copies them and gives
+    /// every coordinate AdaGrad's fresh accumulator (the new run's `initial_accumulator`, 0.3 here).
+    func testWideAdaGradWarmStartCopiesWeightsWithFreshAccumulators() throws {
+        var config = try SmallRun.config(in: folder)
+        config.train.epochs = 1
+        config.model.mode = .wide
+        config.optim.wide.name = .adagrad
+        let saved = try LoadedCheckpoint.load(path: SmallRun.trainedCheckpoint(config, folder: folder, name: "adagrad"))
+        var target = config
+        target.optim.wide.initialAccumulator = 0.3
+        let model = WideDeepModel(layout: saved.layout, config: target)
+        _ = try WarmStart(widePath: saved.path, deepPath: nil).apply(to: model, config: target)
+        let wide = try XCTUnwrap(model.wide), sourceWide = try XCTUnwrap(saved.model.wide)
+        XCTAssertTrue(sourceWide.n.contains { $0 != Float(0.1) }, "the source's accumulators moved")
+        for i in 0...wide.size { XCTAssertEqual(wide.weight(i), sourceWide.weight(i), "coordinate \(i)") }
+        XCTAssertTrue((0...wide.size).contains { sourceWide.weight($0) != 0 })
+        XCTAssertTrue(wide.n.allSatisfy { $0 == Float(0.3) }, "fresh accumulators")
     }
 
     /// Weights only, into a model with another seed (other initial weights) and other FTRL
